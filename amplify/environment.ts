@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { secret } from '@aws-amplify/backend';
 
 /**
  * The one place that maps a deployment to its names, URLs and settings (DESIGN §5).
@@ -113,18 +114,23 @@ export function functionEnvironment(deployment: Deployment): Record<string, stri
   };
 }
 
+/** The CDK context of the synth in progress, as `cdk.App` reads it. */
+export function currentCdkContext(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  return {
+    ...(env.CDK_CONTEXT_JSON ? JSON.parse(env.CDK_CONTEXT_JSON) : {}),
+    ...(env.CONTEXT_OVERFLOW_LOCATION_ENV
+      ? JSON.parse(readFileSync(env.CONTEXT_OVERFLOW_LOCATION_ENV, 'utf8'))
+      : {}),
+  };
+}
+
 /**
  * The backend identifier of the synth in progress, read from the CDK context exactly as
  * `cdk.App` reads it (CDK_CONTEXT_JSON, or the overflow file the CLI writes when it is large).
  * Function `resource.ts` files run before the backend exists, so they cannot ask a construct.
  */
 export function currentBackendIdentifier(env: NodeJS.ProcessEnv = process.env): BackendIdentifier {
-  const context: Record<string, unknown> = {
-    ...(env.CDK_CONTEXT_JSON ? JSON.parse(env.CDK_CONTEXT_JSON) : {}),
-    ...(env.CONTEXT_OVERFLOW_LOCATION_ENV
-      ? JSON.parse(readFileSync(env.CONTEXT_OVERFLOW_LOCATION_ENV, 'utf8'))
-      : {}),
-  };
+  const context = currentCdkContext(env);
   const namespace = context['amplify-backend-namespace'];
   const name = context['amplify-backend-name'];
   const type = context['amplify-backend-type'];
@@ -143,4 +149,110 @@ export function currentBackendIdentifier(env: NodeJS.ProcessEnv = process.env): 
 
 export function currentDeployment(): Deployment {
   return deploymentSettings(currentBackendIdentifier());
+}
+
+/** Whether data outlives its stack: tables, keys and logs are retained in prod only. */
+export function retainsData(deployment: Deployment): boolean {
+  return deployment.stage === 'prod';
+}
+
+/** Days CloudWatch keeps logs; values CloudWatch Logs accepts. */
+export type LogRetentionDays = 7 | 14 | 30 | 90 | 180 | 365;
+
+export interface RestApiSettings {
+  /** Steady-state requests per second per method, across all clients. */
+  throttlingRateLimit: number;
+  /** Requests the stage absorbs in a burst above the rate. */
+  throttlingBurstLimit: number;
+  accessLogRetentionDays: LogRetentionDays;
+}
+
+const REST_API: Record<Stage, RestApiSettings> = {
+  prod: { throttlingRateLimit: 200, throttlingBurstLimit: 400, accessLogRetentionDays: 90 },
+  staging: { throttlingRateLimit: 50, throttlingBurstLimit: 100, accessLogRetentionDays: 30 },
+  dev: { throttlingRateLimit: 20, throttlingBurstLimit: 40, accessLogRetentionDays: 14 },
+  sandbox: { throttlingRateLimit: 10, throttlingBurstLimit: 20, accessLogRetentionDays: 7 },
+};
+
+export function restApiSettings(deployment: Deployment): RestApiSettings {
+  return REST_API[deployment.stage];
+}
+
+/**
+ * Push through AWS End User Messaging (the Pinpoint app and its channels, DESIGN §4).
+ * A channel exists only when it is configured: its non-secret ids here (or in the CDK context,
+ * for one synth), its key material in an Amplify secret (`npx ampx sandbox secret set …`, or the
+ * Amplify console's secrets for a branch).
+ */
+export interface PushSettings {
+  /** The iOS app's bundle id: APNs only delivers tokens issued for it. */
+  bundleId: string;
+  /** APNs token auth (a .p8 signing key). Absent: no APNs channel. */
+  apns?: {
+    teamId: string;
+    keyId: string;
+    /** Development builds get sandbox APNs tokens; TestFlight and App Store builds production ones. */
+    environment: 'production' | 'sandbox';
+  };
+  /** FCM HTTP v1 with a service-account JSON. False: no FCM channel. */
+  fcm: boolean;
+  /** Names of the Amplify secrets that hold the key material. */
+  secrets: { apnsTokenKey: string; fcmServiceAccountJson: string };
+}
+
+interface PushConfig {
+  apnsTeamId?: string;
+  apnsKeyId?: string;
+  apnsEnvironment: 'production' | 'sandbox';
+  fcm: boolean;
+}
+
+/** Fill in the Apple team id / key id (and set fcm) when the stage's credentials exist. */
+const PUSH: Record<Stage, PushConfig> = {
+  prod: { apnsEnvironment: 'production', fcm: false },
+  staging: { apnsEnvironment: 'production', fcm: false },
+  dev: { apnsEnvironment: 'sandbox', fcm: false },
+  // Sandboxes get the app only; a developer testing push turns channels on through the context.
+  sandbox: { apnsEnvironment: 'sandbox', fcm: false },
+};
+
+/** CDK context keys that configure push channels for one synth, over the table above. */
+export const PUSH_CONTEXT_KEYS = {
+  apnsTeamId: 'bootalk:push-apns-team-id',
+  apnsKeyId: 'bootalk:push-apns-key-id',
+  fcm: 'bootalk:push-fcm',
+} as const;
+
+export function pushSettings(deployment: Deployment, context: Record<string, unknown> = {}): PushSettings {
+  const stageConfig = PUSH[deployment.stage];
+  const fromContext = (key: string): string | undefined => {
+    const value = context[key];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const teamId = fromContext(PUSH_CONTEXT_KEYS.apnsTeamId) ?? stageConfig.apnsTeamId;
+  const keyId = fromContext(PUSH_CONTEXT_KEYS.apnsKeyId) ?? stageConfig.apnsKeyId;
+  const fcmFlag = context[PUSH_CONTEXT_KEYS.fcm];
+  return {
+    bundleId: 'kr.co.bootalk.app',
+    ...(teamId && keyId ? { apns: { teamId, keyId, environment: stageConfig.apnsEnvironment } } : {}),
+    fcm: fcmFlag === undefined ? stageConfig.fcm : fcmFlag === true || fcmFlag === 'true',
+    secrets: { apnsTokenKey: 'APNS_TOKEN_KEY', fcmServiceAccountJson: 'FCM_SERVICE_ACCOUNT_JSON' },
+  };
+}
+
+/** Names of SSM parameters that a stack writes and a function reads, avoiding a stack reference. */
+export function ssmParameterName(deployment: Deployment, path: string): string {
+  return `${deployment.ssmPrefix}${path}`;
+}
+
+/**
+ * What every function's `environment` starts with: the deployment's settings, the Sentry DSN
+ * secret and the release. Amplify Hosting sets AWS_COMMIT_ID during a branch build.
+ */
+export function baseFunctionEnvironment(deployment: Deployment = currentDeployment()) {
+  return {
+    ...functionEnvironment(deployment),
+    RELEASE: process.env.AWS_COMMIT_ID?.slice(0, 12) || 'local',
+    SENTRY_DSN: secret('SENTRY_DSN'),
+  };
 }

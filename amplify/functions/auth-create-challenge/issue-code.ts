@@ -1,3 +1,4 @@
+import { UserFacingError } from '../shared/errors';
 import type { OtpChallengeStore } from '../shared/otp-challenge-store';
 import {
   decideCodeSend,
@@ -11,7 +12,7 @@ import {
 } from '../shared/otp-policy';
 
 /** A refusal the user must see (limit reached, number locked); not a bug, so not for Sentry. */
-export class OtpRefusedError extends Error {
+export class OtpRefusedError extends UserFacingError {
   override name = 'OtpRefusedError';
 }
 

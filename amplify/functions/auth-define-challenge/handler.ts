@@ -1,9 +1,9 @@
-import type { DefineAuthChallengeTriggerHandler } from 'aws-lambda';
+import type { DefineAuthChallengeTriggerEvent } from 'aws-lambda';
 import { otpLimits } from '../shared/otp-config';
 import { withSentry } from '../shared/sentry';
 import { nextChallengeStep } from './challenge-flow';
 
-export const handler = withSentry<DefineAuthChallengeTriggerHandler>(async (event) => {
+export const handler = withSentry(async (event: DefineAuthChallengeTriggerEvent) => {
   const decision = nextChallengeStep(
     event.request.session ?? [],
     event.request.userNotFound === true,

@@ -27,3 +27,22 @@ export function otpPepper(env: NodeJS.ProcessEnv = process.env): string {
   }
   return pepper;
 }
+
+/** The OTP_* variables for a function's resource.ts: one source for every OTP trigger. */
+export function otpLimitsEnvironment(limits: OtpLimits = DEFAULT_OTP_LIMITS): Record<string, string> {
+  return {
+    OTP_MAX_SENDS_PER_HOUR: String(limits.maxSendsPerHour),
+    OTP_MAX_SENDS_PER_DAY: String(limits.maxSendsPerDay),
+    OTP_MAX_FAILURES_PER_DAY: String(limits.maxFailuresPerDay),
+    OTP_LOCK_MINUTES: String(limits.lockMs / 60_000),
+    OTP_CODE_TTL_SECONDS: String(limits.codeTtlMs / 1000),
+    OTP_MAX_ATTEMPTS_PER_SESSION: String(limits.maxAttemptsPerSession),
+  };
+}
+
+/** The OTP table, wired in backend.ts. */
+export function otpTableName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.OTP_TABLE_NAME;
+  if (!name) throw new Error('OTP_TABLE_NAME is not set; backend.ts wires it to the OTP table');
+  return name;
+}

@@ -1,0 +1,17 @@
+import { defineFunction } from '@aws-amplify/backend';
+import { baseFunctionEnvironment } from '../../environment';
+
+/** preSignUp: only Korean mobile numbers, auto-confirmed, blocked numbers refused. */
+export const authPreSignUp = defineFunction({
+  name: 'auth-pre-sign-up',
+  entry: './handler.ts',
+  // Cognito waits 5 seconds for a trigger, then retries (up to three times in all).
+  timeoutSeconds: 5,
+  memoryMB: 256,
+  runtime: 22,
+  // Triggers live in the auth stack: the user pool refers to them, so they must not refer back.
+  resourceGroupName: 'auth',
+  environment: {
+    ...baseFunctionEnvironment(),
+  },
+});

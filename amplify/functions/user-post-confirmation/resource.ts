@@ -1,0 +1,17 @@
+import { defineFunction } from '@aws-amplify/backend';
+import { baseFunctionEnvironment } from '../../environment';
+
+/** postConfirmation: the profile, the USERS group and user.created, each exactly once. */
+export const userPostConfirmation = defineFunction({
+  name: 'user-post-confirmation',
+  entry: './handler.ts',
+  // Cognito waits 5 seconds for a trigger, then retries (up to three times in all).
+  timeoutSeconds: 5,
+  memoryMB: 512,
+  runtime: 22,
+  // Triggers live in the auth stack: the user pool refers to them, so they must not refer back.
+  resourceGroupName: 'auth',
+  environment: {
+    ...baseFunctionEnvironment(),
+  },
+});
