@@ -1,0 +1,68 @@
+/**
+ * Every environment variable the shared runtime reads, in one place (set by
+ * amplify/environment.ts `functionEnvironment()` and each function's resource.ts).
+ * Read lazily on each call so tests can set process.env before using a module.
+ */
+
+export type Stage = 'sandbox' | 'dev' | 'staging' | 'prod';
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+const STAGES: readonly Stage[] = ['sandbox', 'dev', 'staging', 'prod'];
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+export class MissingConfigError extends Error {
+  constructor(readonly variable: string) {
+    super(`Environment variable ${variable} is not set; check the function's resource.ts environment.`);
+    this.name = 'MissingConfigError';
+  }
+}
+
+export class InvalidConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`Environment variable ${variable} is invalid: expected ${expected}.`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+function optional(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function required(name: string): string {
+  const value = optional(name);
+  if (value === undefined) throw new MissingConfigError(name);
+  return value;
+}
+
+export const config = {
+  stage(): Stage {
+    const value = required('STAGE');
+    if (!STAGES.includes(value as Stage)) throw new InvalidConfigError('STAGE', STAGES.join(' | '));
+    return value as Stage;
+  },
+  legacyApiUrl: (): string => required('LEGACY_API_URL'),
+  ssmPrefix: (): string => required('SSM_PREFIX'),
+  /** Empty in prod by design, so absence and emptiness both mean "no prefix". */
+  namePrefix: (): string => process.env.NAME_PREFIX ?? '',
+  logLevel(): LogLevel {
+    const value = (optional('LOG_LEVEL') ?? 'INFO').toUpperCase();
+    return LOG_LEVELS.includes(value as LogLevel) ? (value as LogLevel) : 'INFO';
+  },
+  sentryDsn: (): string | undefined => optional('SENTRY_DSN'),
+  sentryEnvironment: (): string | undefined => optional('SENTRY_ENVIRONMENT') ?? optional('STAGE'),
+  release: (): string | undefined => optional('RELEASE'),
+  functionName: (): string | undefined => optional('AWS_LAMBDA_FUNCTION_NAME'),
+  serviceName: (): string =>
+    optional('POWERTOOLS_SERVICE_NAME') ?? optional('AWS_LAMBDA_FUNCTION_NAME') ?? 'bootalk',
+  serviceTokenKey: (): string => required('SERVICE_TOKEN_KEY'),
+  serviceTokenKid: (): string => required('SERVICE_TOKEN_KID'),
+  serviceTokenIssuer: (): string => optional('SERVICE_TOKEN_ISSUER') ?? 'bootalk-amplify',
+  legacyApiAudience: (): string => optional('LEGACY_API_AUDIENCE') ?? 'bootalk-legacy-api',
+  idempotencyTableName: (): string => required('IDEMPOTENCY_TABLE_NAME'),
+  pushApplicationId: (): string => required('PUSH_APPLICATION_ID'),
+  smsSenderId: (): string | undefined => optional('SMS_SENDER_ID'),
+};

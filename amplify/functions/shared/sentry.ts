@@ -1,0 +1,112 @@
+import * as Sentry from '@sentry/aws-serverless';
+import type { Handler } from 'aws-lambda';
+import { config } from './config';
+import { isUserFacingError } from './errors';
+import { scrub, scrubText } from './scrub';
+
+type SentryInitOptions = NonNullable<Parameters<typeof Sentry.init>[0]>;
+type SentryEvent = Parameters<NonNullable<SentryInitOptions['beforeSend']>>[0];
+type SentryBreadcrumb = Parameters<NonNullable<SentryInitOptions['beforeBreadcrumb']>>[0];
+
+export interface SentryOptions {
+  /** Defaults to SENTRY_DSN; absent or empty disables Sentry entirely. */
+  dsn?: string;
+  environment?: string;
+  release?: string;
+  /** Tests pass a transport built with `createTransport` to capture envelopes without a network. */
+  transport?: SentryInitOptions['transport'];
+}
+
+function scrubAs<T>(value: T): T {
+  return scrub(value) as T;
+}
+
+type SentryException = NonNullable<NonNullable<SentryEvent['exception']>['values']>[number];
+type SentryStackFrame = NonNullable<NonNullable<SentryException['stacktrace']>['frames']>[number];
+
+/** Source context lines and captured local variables can hold user data as much as messages can. */
+function scrubStackFrame(frame: SentryStackFrame): SentryStackFrame {
+  return {
+    ...frame,
+    context_line: frame.context_line === undefined ? undefined : scrubText(frame.context_line),
+    pre_context: frame.pre_context?.map(scrubText),
+    post_context: frame.post_context?.map(scrubText),
+    vars: frame.vars && scrubAs(frame.vars),
+  };
+}
+
+function scrubException(exception: SentryException): SentryException {
+  return {
+    ...exception,
+    value: exception.value === undefined ? undefined : scrubText(exception.value),
+    stacktrace: exception.stacktrace && {
+      ...exception.stacktrace,
+      frames: exception.stacktrace.frames?.map(scrubStackFrame),
+    },
+  };
+}
+
+/** Scrubs every part of an event that can carry user data. */
+export function scrubSentryEvent(event: SentryEvent): SentryEvent {
+  return {
+    ...event,
+    message: event.message === undefined ? undefined : scrubText(event.message),
+    logentry: event.logentry && scrubAs(event.logentry),
+    exception: event.exception && {
+      ...event.exception,
+      values: event.exception.values?.map(scrubException),
+    },
+    extra: event.extra && scrubAs(event.extra),
+    contexts: event.contexts && scrubAs(event.contexts),
+    tags: event.tags && scrubAs(event.tags),
+    user: event.user && scrubAs(event.user),
+    request: event.request && scrubAs(event.request),
+    breadcrumbs: event.breadcrumbs?.map(scrubSentryBreadcrumb),
+  };
+}
+
+export function scrubSentryBreadcrumb(breadcrumb: SentryBreadcrumb): SentryBreadcrumb {
+  return {
+    ...breadcrumb,
+    message: breadcrumb.message === undefined ? undefined : scrubText(breadcrumb.message),
+    data: breadcrumb.data && scrubAs(breadcrumb.data),
+  };
+}
+
+let enabled: boolean | undefined;
+
+/**
+ * Initialises Sentry for this container. Returns whether it is enabled; without a DSN it
+ * does nothing and sends nothing. `withSentry` calls it once if nobody did before.
+ */
+export function initSentry(options: SentryOptions = {}): boolean {
+  const dsn = options.dsn ?? config.sentryDsn();
+  if (!dsn) {
+    enabled = false;
+    return false;
+  }
+  Sentry.init({
+    dsn,
+    environment: options.environment ?? config.sentryEnvironment(),
+    release: options.release ?? config.release(),
+    sendDefaultPii: false,
+    ...(options.transport ? { transport: options.transport } : {}),
+    // withSentry wraps the handler itself; the AwsLambda integration would try to redirect _HANDLER.
+    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'AwsLambda'),
+    // A refused sign-up or a reached limit is an answer to the user, not a defect.
+    beforeSend: (event, hint) => (isUserFacingError(hint.originalException) ? null : scrubSentryEvent(event)),
+    beforeBreadcrumb: (breadcrumb) => scrubSentryBreadcrumb(breadcrumb),
+  });
+  enabled = true;
+  return true;
+}
+
+/**
+ * Wraps a handler so an error is reported (scrubbed), flushed before the invocation ends,
+ * and rethrown so Lambda still sees the failure. Without a DSN the handler is returned as is.
+ */
+export function withSentry<TEvent, TResult>(handler: Handler<TEvent, TResult>): Handler<TEvent, TResult> {
+  if (enabled === undefined) initSentry();
+  if (!enabled) return handler;
+  return Sentry.wrapHandler(handler, { flushTimeout: 2000 });
+}

@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { config, InvalidConfigError, MissingConfigError } from '../../../amplify/functions/shared/config';
+
+describe('config', () => {
+  let saved: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    saved = { ...process.env };
+  });
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  it('names the missing variable when a required one is absent or empty', () => {
+    delete process.env.IDEMPOTENCY_TABLE_NAME;
+    expect(() => config.idempotencyTableName()).toThrow(MissingConfigError);
+    expect(() => config.idempotencyTableName()).toThrow(/IDEMPOTENCY_TABLE_NAME/);
+    process.env.LEGACY_API_URL = '  ';
+    expect(() => config.legacyApiUrl()).toThrow(/LEGACY_API_URL/);
+  });
+
+  it('reads values when they are called, not when the module loads', () => {
+    process.env.LEGACY_API_URL = 'https://api-dev.bootalk.co.kr';
+    expect(config.legacyApiUrl()).toBe('https://api-dev.bootalk.co.kr');
+    process.env.LEGACY_API_URL = 'http://localhost:4010';
+    expect(config.legacyApiUrl()).toBe('http://localhost:4010');
+  });
+
+  it('refuses an unknown stage', () => {
+    process.env.STAGE = 'production';
+    expect(() => config.stage()).toThrow(InvalidConfigError);
+    process.env.STAGE = 'prod';
+    expect(config.stage()).toBe('prod');
+  });
+
+  it('applies the documented defaults', () => {
+    delete process.env.SERVICE_TOKEN_ISSUER;
+    delete process.env.LEGACY_API_AUDIENCE;
+    delete process.env.NAME_PREFIX;
+    delete process.env.SENTRY_DSN;
+    process.env.LOG_LEVEL = 'chatty';
+    expect(config.serviceTokenIssuer()).toBe('bootalk-amplify');
+    expect(config.legacyApiAudience()).toBe('bootalk-legacy-api');
+    expect(config.namePrefix()).toBe('');
+    expect(config.sentryDsn()).toBeUndefined();
+    expect(config.logLevel()).toBe('INFO');
+  });
+
+  it('takes the service name from POWERTOOLS_SERVICE_NAME, then the function name', () => {
+    delete process.env.POWERTOOLS_SERVICE_NAME;
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'dev-message-push';
+    expect(config.serviceName()).toBe('dev-message-push');
+    process.env.POWERTOOLS_SERVICE_NAME = 'message-push';
+    expect(config.serviceName()).toBe('message-push');
+  });
+});

@@ -1,0 +1,187 @@
+import { PinpointClient, SendMessagesCommand } from '@aws-sdk/client-pinpoint';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  apnsMessage,
+  chunkAddresses,
+  classifyPushResult,
+  fcmMessage,
+  type PushMessage,
+  sendPush,
+} from '../../../amplify/functions/shared/push-client';
+
+const pinpoint = mockClient(PinpointClient);
+const client = new PinpointClient({ region: 'ap-northeast-2' });
+
+describe('chunkAddresses', () => {
+  const tokens = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+
+  it.each([
+    [100, [100]],
+    [101, [100, 1]],
+    [250, [100, 100, 50]],
+    [0, []],
+  ])('splits %i tokens into chunks of %j', (count, sizes) => {
+    const chunks = chunkAddresses(tokens(count), 100);
+    expect(chunks.map((chunk) => chunk.length)).toEqual(sizes);
+    expect(chunks.flat()).toEqual(tokens(count));
+  });
+});
+
+describe('classifyPushResult', () => {
+  it.each([
+    [{ DeliveryStatus: 'SUCCESSFUL' }, 'delivered'],
+    [{ DeliveryStatus: 'SUCCESSFUL', UpdatedToken: 'new' }, 'token-updated'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'BadDeviceToken' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: '{"reason":"Unregistered"}' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'DeviceTokenNotForTopic' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'error: NotRegistered' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'invalidregistration' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'MISMATCHSENDERID' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', reason: 'Unregistered' }, 'invalid-token'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'PayloadTooLarge' }, 'keep-failed'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'TopicDisallowed' }, 'keep-failed'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', UpdatedToken: 'new' }, 'token-updated'],
+    [{ DeliveryStatus: 'THROTTLED' }, 'retry'],
+    [{ DeliveryStatus: 'TEMPORARY_FAILURE' }, 'retry'],
+    [{ DeliveryStatus: 'TIMEOUT' }, 'retry'],
+    [{ DeliveryStatus: 'UNKNOWN_FAILURE' }, 'retry'],
+    [{ DeliveryStatus: undefined }, 'retry'],
+    [{ DeliveryStatus: 'OPT_OUT' }, 'keep-failed'],
+    [{ DeliveryStatus: 'DUPLICATE' }, 'keep-failed'],
+  ] as const)('classifies %j as %s', (result, outcome) => {
+    expect(classifyPushResult(result as Parameters<typeof classifyPushResult>[0])).toBe(outcome);
+  });
+});
+
+describe('payloads', () => {
+  const payload = {
+    title: '새 메시지',
+    body: '중개사님이 답장했어요',
+    badge: 3,
+    sound: 'default',
+    data: { conversationId: 'c1' },
+    collapseKey: 'conversation-c1',
+    threadId: 'c1',
+  };
+
+  it('builds an APNs payload with aps alert, badge, sound, thread-id and the collapse id', () => {
+    const message = apnsMessage(payload);
+    expect(message.CollapseId).toBe('conversation-c1');
+    expect(message.APNSPushType).toBe('alert');
+    expect(JSON.parse(message.RawContent!)).toEqual({
+      conversationId: 'c1',
+      aps: {
+        alert: { title: '새 메시지', body: '중개사님이 답장했어요' },
+        badge: 3,
+        sound: 'default',
+        'thread-id': 'c1',
+      },
+    });
+  });
+
+  it('builds an FCM v1 payload with notification, data, collapse_key and tag', () => {
+    const message = fcmMessage(payload);
+    expect(message.PreferredAuthenticationMethod).toBe('TOKEN');
+    expect(JSON.parse(message.RawContent!)).toEqual({
+      fcmV1Message: {
+        message: {
+          notification: { title: '새 메시지', body: '중개사님이 답장했어요' },
+          data: { conversationId: 'c1' },
+          android: {
+            priority: 'high',
+            collapse_key: 'conversation-c1',
+            notification: { tag: 'conversation-c1', sound: 'default', notification_count: 3 },
+          },
+        },
+      },
+    });
+  });
+});
+
+describe('sendPush', () => {
+  beforeEach(() => pinpoint.reset());
+
+  const message = (token: string, platform: PushMessage['platform'] = 'GCM'): PushMessage => ({
+    token,
+    platform,
+    title: '알림',
+    body: '관심 단지에 새 매물이 있어요',
+  });
+
+  it('sends one call per payload and platform, ≤ 100 addresses each, and classifies each token', async () => {
+    pinpoint.on(SendMessagesCommand).callsFake((input) => {
+      const tokens = Object.keys(input.MessageRequest.Addresses);
+      const Result = Object.fromEntries(
+        tokens.map((token) => [
+          token,
+          token === 'gcm-dead'
+            ? { DeliveryStatus: 'PERMANENT_FAILURE', StatusCode: 400, StatusMessage: 'NotRegistered' }
+            : token === 'apns-old'
+              ? { DeliveryStatus: 'SUCCESSFUL', StatusCode: 200, UpdatedToken: 'apns-new' }
+              : { DeliveryStatus: 'SUCCESSFUL', StatusCode: 200 },
+        ]),
+      );
+      return { MessageResponse: { ApplicationId: input.ApplicationId, Result } };
+    });
+    const gcm = Array.from({ length: 150 }, (_, i) => message(i === 7 ? 'gcm-dead' : `gcm-${i}`));
+    const results = await sendPush({
+      applicationId: 'app-1',
+      client,
+      messages: [...gcm, message('apns-old', 'APNS')],
+    });
+
+    const calls = pinpoint.commandCalls(SendMessagesCommand).map((call) => call.args[0].input);
+    expect(calls.map((input) => Object.keys(input.MessageRequest!.Addresses!).length)).toEqual([100, 50, 1]);
+    expect(calls.every((input) => input.ApplicationId === 'app-1')).toBe(true);
+    expect(calls[0]?.MessageRequest?.Addresses?.['gcm-0']).toEqual({ ChannelType: 'GCM' });
+    expect(calls[0]?.MessageRequest?.MessageConfiguration?.GCMMessage).toBeDefined();
+    expect(calls[2]?.MessageRequest?.Addresses).toEqual({ 'apns-old': { ChannelType: 'APNS' } });
+    expect(calls[2]?.MessageRequest?.MessageConfiguration?.APNSMessage).toBeDefined();
+
+    expect(results).toHaveLength(151);
+    expect(results.find((r) => r.token === 'gcm-dead')).toMatchObject({
+      outcome: 'invalid-token',
+      statusCode: 400,
+    });
+    expect(results.find((r) => r.token === 'apns-old')).toMatchObject({
+      outcome: 'token-updated',
+      updatedToken: 'apns-new',
+    });
+    expect(results.filter((r) => r.outcome === 'delivered')).toHaveLength(149);
+  });
+
+  it('sends different payloads in different calls', async () => {
+    pinpoint.on(SendMessagesCommand).resolves({ MessageResponse: { ApplicationId: 'app-1', Result: {} } });
+    await sendPush({
+      applicationId: 'app-1',
+      client,
+      messages: [message('a'), { ...message('b'), body: '다른 내용' }, message('c')],
+    });
+    const addresses = pinpoint
+      .commandCalls(SendMessagesCommand)
+      .map((call) => Object.keys(call.args[0].input.MessageRequest!.Addresses!));
+    expect(addresses).toEqual([['a', 'c'], ['b']]);
+  });
+
+  it('marks tokens missing from the response, and every token of a failed call, for retry', async () => {
+    pinpoint
+      .on(SendMessagesCommand)
+      .resolvesOnce({ MessageResponse: { ApplicationId: 'app-1', Result: {} } })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    const results = await sendPush({
+      applicationId: 'app-1',
+      client,
+      messages: [message('a', 'GCM'), message('b', 'APNS_SANDBOX')],
+    });
+    expect(results).toEqual([
+      expect.objectContaining({ token: 'a', outcome: 'retry' }),
+      { token: 'b', platform: 'APNS_SANDBOX', outcome: 'retry' },
+    ]);
+  });
+
+  it('makes no call for no messages', async () => {
+    expect(await sendPush({ applicationId: 'app-1', client, messages: [] })).toEqual([]);
+    expect(pinpoint.commandCalls(SendMessagesCommand)).toHaveLength(0);
+  });
+});
