@@ -1,6 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../../amplify/functions/shared/logger';
 import { sendSms } from '../../../amplify/functions/shared/sms-client';
 
 const sns = mockClient(SNSClient);
@@ -10,6 +11,8 @@ describe('sendSms', () => {
   let output: string[];
   beforeEach(() => {
     sns.reset();
+    // The suite runs at ERROR; what is logged at INFO is the point here.
+    logger.setLogLevel('INFO');
     output = [];
     const capture = (chunk: string | Uint8Array) => {
       output.push(String(chunk));
@@ -20,6 +23,7 @@ describe('sendSms', () => {
   });
   afterEach(() => {
     vi.restoreAllMocks();
+    logger.setLogLevel('ERROR');
     delete process.env.SMS_SENDER_ID;
   });
 
