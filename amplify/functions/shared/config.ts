@@ -52,7 +52,11 @@ export const config = {
     const value = (optional('LOG_LEVEL') ?? 'INFO').toUpperCase();
     return LOG_LEVELS.includes(value as LogLevel) ? (value as LogLevel) : 'INFO';
   },
-  sentryDsn: (): string | undefined => optional('SENTRY_DSN'),
+  /** Only a URL counts: an unset Amplify secret arrives as a placeholder sentence. */
+  sentryDsn: (): string | undefined => {
+    const dsn = optional('SENTRY_DSN');
+    return dsn && /^https?:\/\//.test(dsn) ? dsn : undefined;
+  },
   sentryEnvironment: (): string | undefined => optional('SENTRY_ENVIRONMENT') ?? optional('STAGE'),
   release: (): string | undefined => optional('RELEASE'),
   functionName: (): string | undefined => optional('AWS_LAMBDA_FUNCTION_NAME'),

@@ -45,6 +45,14 @@ describe('config', () => {
     expect(config.logLevel()).toBe('INFO');
   });
 
+  it('ignores a Sentry DSN that is not a URL, such as an unresolved secret placeholder', () => {
+    process.env.SENTRY_DSN = '<value will be resolved during runtime>';
+    expect(config.sentryDsn()).toBeUndefined();
+    process.env.SENTRY_DSN = 'https://public@o1.ingest.sentry.io/2';
+    expect(config.sentryDsn()).toBe('https://public@o1.ingest.sentry.io/2');
+    delete process.env.SENTRY_DSN;
+  });
+
   it('takes the service name from POWERTOOLS_SERVICE_NAME, then the function name', () => {
     delete process.env.POWERTOOLS_SERVICE_NAME;
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'dev-message-push';
