@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { LOCAL_REGION, type TableSpec } from '../contracts';
+
+/**
+ * DynamoDB Local, from the jar the npm package amplify-dynamodb-simulator ships (no
+ * download), started with Java 17+. In memory unless a folder is given to keep data in.
+ */
+
+export class LocalSandboxError extends Error {
+  override name = 'LocalSandboxError';
+}
+
+export interface DynamoDbLocal {
+  url: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+function emulatorFolder(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+}
+
+/** Java's major version, or undefined when there is no `java` on the PATH. */
+export function javaMajorVersion(): number | undefined {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error) return undefined;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  if (!match) return undefined;
+  const major = Number(match[1]);
+  return major === 1 ? Number(match[2]) : major;
+}
+
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+}): Promise<DynamoDbLocal> {
+  const java = javaMajorVersion();
+  if (java === undefined) {
+    throw new LocalSandboxError(
+      'Java was not found. DynamoDB Local needs Java 17 or newer (e.g. apt-get install openjdk-17-jre-headless).',
+    );
+  }
+  if (java < 17) throw new LocalSandboxError(`DynamoDB Local needs Java 17 or newer; found Java ${java}.`);
+
+  const folder = emulatorFolder();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      'DynamoDBLocal.jar',
+      ...storage,
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(options.port),
+    ],
+    { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+
+  const url = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({
+    endpoint: url,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(
+        new LocalSandboxError(`DynamoDB Local exited (code ${code}) before it was ready:\n${output.trim()}`),
+      ),
+    ),
+  );
+  exited.catch(() => undefined);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await Promise.race([client.send(new ListTablesCommand({})), exited]);
+      break;
+    } catch (error) {
+      if (error instanceof LocalSandboxError) throw error;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new LocalSandboxError(`DynamoDB Local did not answer on port ${options.port} within 30 s.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+  return {
+    url,
+    client,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Creates each table as synthesized (keys, indexes, stream, TTL); an existing table is kept. */
+export async function createTables(client: DynamoDBClient, tables: readonly TableSpec[]): Promise<void> {
+  for (const table of tables) {
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table.tableName,
+          KeySchema: table.keySchema,
+          AttributeDefinitions: table.attributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(table.globalSecondaryIndexes.length > 0
+            ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes }
+            : {}),
+          ...(table.streamViewType
+            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType } }
+            : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+      continue;
+    }
+    if (table.ttlAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: table.tableName,
+          TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+        }),
+      );
+    }
+  }
+}

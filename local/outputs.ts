@@ -1,0 +1,115 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateModels } from '@aws-amplify/graphql-generator';
+import type { CloudAssembly } from './assembly/cloud-assembly';
+import type { BackendInventory } from './assembly/inventory';
+
+/**
+ * amplify_outputs.json for the local sandbox, made by Amplify's own client-config code from
+ * the synthesized stack outputs (resolved to local values), so it has exactly the shape
+ * `ampx generate outputs` would write; then the local endpoints under custom.localSandbox.
+ */
+
+export interface LocalSandboxOutputs {
+  userPoolEndpoint: string;
+  inboxUrl: string;
+  legacyApiUrl: string;
+  caCertPath: string;
+  graphqlRealtimeUrl: string;
+  awsEndpointUrl: string;
+  restApiUrl: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** The unified backend output Amplify stores in stack metadata: `{ "AWS::Amplify::Auth": { version, payload } }`. */
+function backendOutput(assembly: CloudAssembly, inventory: BackendInventory): Json {
+  const metadata = (
+    assembly.root.template as { Metadata?: Record<string, { version: string; stackOutputs: string[] }> }
+  ).Metadata;
+  const output: Json = {};
+  for (const [key, entry] of Object.entries(metadata ?? {})) {
+    if (!key.startsWith('AWS::Amplify::')) continue;
+    const payload: Record<string, string> = {};
+    for (const name of entry.stackOutputs) {
+      if (inventory.outputs[name] !== undefined) payload[name] = inventory.outputs[name]!;
+    }
+    output[key] = { version: entry.version, payload };
+  }
+  return output;
+}
+
+function modelSchemaFile(assembly: CloudAssembly): string | undefined {
+  for (const stack of assembly.stacks) {
+    for (const resource of Object.values(stack.template.Resources ?? {})) {
+      if (resource.Type !== 'Custom::CDKBucketDeployment') continue;
+      const hashes = JSON.stringify(resource.Properties?.SourceObjectKeys ?? []).match(/[0-9a-f]{64}/g) ?? [];
+      for (const hash of hashes) {
+        try {
+          const candidate = join(assembly.assetPath(hash), 'model-schema.graphql');
+          readFileSync(candidate);
+          return candidate;
+        } catch {
+          // not the model schema bundle
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export async function buildAmplifyOutputs(
+  assembly: CloudAssembly,
+  inventory: BackendInventory,
+  local: LocalSandboxOutputs,
+): Promise<Json> {
+  // The generator factory is not in the package's exports; load it by file, as the CLI does internally.
+  const require = createRequire(import.meta.url);
+  const libDir = dirname(require.resolve('@aws-amplify/client-config'));
+  const { ClientConfigGeneratorFactory } = (await import(
+    pathToFileURL(join(libDir, 'client_config_generator_factory.js')).href
+  )) as {
+    ClientConfigGeneratorFactory: new (
+      fetch: () => Promise<Json>,
+    ) => {
+      getInstance(
+        adapter: { getModelIntrospectionSchemaFromS3Uri(uri?: string): Promise<unknown> },
+        version: string,
+      ): { generateClientConfig(): Promise<Json> };
+    };
+  };
+  const schemaFile = modelSchemaFile(assembly);
+  const adapter = {
+    // Amplify downloads the model schema from S3; locally it is a synthesized asset.
+    async getModelIntrospectionSchemaFromS3Uri() {
+      if (!schemaFile) return undefined;
+      const models = await generateModels({
+        schema: readFileSync(schemaFile, 'utf8'),
+        target: 'introspection',
+        directives: '',
+      });
+      return JSON.parse(Object.values(models)[0]!);
+    },
+  };
+  const generator = new ClientConfigGeneratorFactory(async () =>
+    backendOutput(assembly, inventory),
+  ).getInstance(adapter, '1.5');
+  const config = await generator.generateClientConfig();
+
+  const auth = config.auth as Json | undefined;
+  if (auth) {
+    // There is no local identity pool: without these the client never calls cognito-identity.
+    delete auth.identity_pool_id;
+    delete auth.unauthenticated_identities_enabled;
+  }
+  const custom = (config.custom as Json | undefined) ?? {};
+  // The REST API's URL is built by CloudFormation from its id; locally it is our own server.
+  config.custom = { ...custom, restApiUrl: local.restApiUrl, localSandbox: local };
+  return config;
+}
+
+export function writeAmplifyOutputs(path: string, outputs: Json): void {
+  writeFileSync(path, `${JSON.stringify(outputs, null, 2)}\n`);
+}
