@@ -71,8 +71,7 @@ function slug(value: string, maxLength: number): string {
 }
 
 export function deploymentSettings(identifier: BackendIdentifier): Deployment {
-  const stage: Stage =
-    identifier.type === 'sandbox' ? 'sandbox' : (BRANCH_STAGES[identifier.name] ?? 'dev');
+  const stage: Stage = identifier.type === 'sandbox' ? 'sandbox' : (BRANCH_STAGES[identifier.name] ?? 'dev');
   const isFixedBranch = identifier.type !== 'sandbox' && identifier.name in BRANCH_STAGES;
   // Sandboxes and preview branches share an account with dev: their own name keeps them apart.
   const qualifier = isFixedBranch ? '' : `${slug(identifier.name, 20)}-`;

@@ -1,0 +1,115 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type Deployment, resourceName, retainsData } from '../../environment';
+
+/** A failed message is retried this many times before it moves to its queue's DLQ. */
+const MAX_RECEIVE_COUNT = 5;
+/** The longest SQS keeps a message: time to look at a dead letter and redrive it. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/**
+ * The Lambda timeout each queue's consumer is built for. The visibility timeout is 6× that,
+ * as AWS recommends for SQS event sources, so a message in flight is never delivered twice
+ * while its batch is still running (and retried).
+ */
+export const QUEUE_CONSUMER_TIMEOUT_SECONDS = {
+  push: 30,
+  notice: 60,
+  'legacy-relay': 30,
+} as const;
+
+export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
+
+/**
+ * SNS topics and SQS queues of the event flows (DESIGN §4):
+ * - `chat-events`, `user-events`: what the legacy MSA backend consumes; both fan out to the
+ *   `legacy-relay` queue (raw delivery, so its consumer sees the published JSON as is);
+ * - `push`, `notice`: work queues for push-sender and notice-broadcast;
+ * - `stream-failures`: where DynamoDB stream bindings send a batch's metadata after their retries.
+ * Every work queue has its own dead-letter queue. Everything is encrypted and TLS-only.
+ */
+export class Messaging extends Construct {
+  readonly chatEventsTopic: Topic;
+  readonly userEventsTopic: Topic;
+  readonly pushQueue: Queue;
+  readonly noticeQueue: Queue;
+  readonly legacyRelayQueue: Queue;
+  /** On-failure destination of the DynamoDB stream event source mappings. */
+  readonly streamFailuresQueue: Queue;
+  /** Encrypts both topics; publishers need `grantPublish`, which also grants use of the key. */
+  readonly topicKey: Key;
+
+  constructor(scope: Construct, id: string, deployment: Deployment) {
+    super(scope, id);
+    const removalPolicy = retainsData(deployment) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // A customer managed key, not alias/aws/sns: AWS services that may publish later (CloudWatch
+    // alarms, EventBridge, Scheduler) need a key policy that lets them use the key, and the
+    // AWS managed key's policy cannot be changed. SNS itself decrypts before delivering to SQS.
+    this.topicKey = new Key(this, 'TopicKey', {
+      alias: `alias/${resourceName(deployment, 'messaging-topics')}`,
+      description: `Encrypts the ${deployment.stage} event topics at rest`,
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: Duration.days(7),
+    });
+
+    const topic = (base: string) =>
+      new Topic(this, pascalCase(base), {
+        topicName: resourceName(deployment, base),
+        masterKey: this.topicKey,
+        enforceSSL: true,
+      });
+    this.chatEventsTopic = topic('chat-events');
+    this.userEventsTopic = topic('user-events');
+
+    const workQueue = (base: WorkQueueName) => {
+      const deadLetterQueue = this.queue(deployment, `${base}-dlq`, {
+        retentionPeriod: DEAD_LETTER_RETENTION,
+      });
+      return this.queue(deployment, base, {
+        visibilityTimeout: Duration.seconds(6 * QUEUE_CONSUMER_TIMEOUT_SECONDS[base]),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+    };
+    this.pushQueue = workQueue('push');
+    this.noticeQueue = workQueue('notice');
+    this.legacyRelayQueue = workQueue('legacy-relay');
+
+    for (const eventTopic of [this.chatEventsTopic, this.userEventsTopic]) {
+      eventTopic.addSubscription(new SqsSubscription(this.legacyRelayQueue, { rawMessageDelivery: true }));
+    }
+
+    this.streamFailuresQueue = this.queue(deployment, 'stream-failures', {
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    Validations.of(this.streamFailuresQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'stream-failures is itself a dead-letter sink: stream event source mappings write failed-batch ' +
+        'metadata here after their bounded retries, and nothing consumes it automatically.',
+    });
+  }
+
+  /** SQS-managed SSE: SNS can deliver into it without a key policy, and consumers need no KMS grant. */
+  private queue(
+    deployment: Deployment,
+    base: string,
+    props: Pick<QueueProps, 'visibilityTimeout' | 'deadLetterQueue' | 'retentionPeriod'>,
+  ): Queue {
+    return new Queue(this, pascalCase(base), {
+      queueName: resourceName(deployment, base),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      ...props,
+    });
+  }
+}
+
+function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_match, _dash, letter: string) => letter.toUpperCase());
+}
