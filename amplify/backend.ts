@@ -1,15 +1,42 @@
 import { defineBackend } from '@aws-amplify/backend';
+import { Stack } from 'aws-cdk-lib';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { configureAppClient } from './auth/app-client';
 import { auth } from './auth/resource';
+import {
+  allowItems,
+  allowModelTableItems,
+  allowPublish,
+  allowReadParameter,
+  allowSmsOnly,
+} from './auth/trigger-permissions';
 import { Messaging } from './custom/messaging/resource';
 import { Push } from './custom/push/resource';
 import { RestApi } from './custom/rest-api/resource';
 import { Tables } from './custom/tables/resource';
 import { data } from './data/resource';
-import { currentBackendIdentifier, currentCdkContext, currentDeployment, pushSettings } from './environment';
+import {
+  currentBackendIdentifier,
+  currentCdkContext,
+  currentDeployment,
+  pushSettings,
+  ssmParameterName,
+} from './environment';
+import { authCreateChallenge } from './functions/auth-create-challenge/resource';
+import { authDefineChallenge } from './functions/auth-define-challenge/resource';
+import { authPreSignUp } from './functions/auth-pre-sign-up/resource';
+import { authVerifyChallenge } from './functions/auth-verify-challenge/resource';
+import { SSM_PATHS } from './functions/shared/ssm-paths';
+import { userPostConfirmation } from './functions/user-post-confirmation/resource';
 
 export const backend = defineBackend({
   auth,
   data,
+  authPreSignUp,
+  authDefineChallenge,
+  authCreateChallenge,
+  authVerifyChallenge,
+  userPostConfirmation,
 });
 
 const deployment = currentDeployment();
@@ -35,6 +62,31 @@ for (const table of Object.values(modelTables)) {
 }
 // The inbox keeps a notification until its expiresAt (epoch seconds).
 modelTables.Notification!.timeToLiveAttribute = { attributeName: 'expiresAt', enabled: true };
+
+// Sign-in: the app client, and what each auth trigger may reach.
+configureAppClient(backend.auth.resources.cfnResources.cfnUserPoolClient);
+const authStack = Stack.of(backend.auth.resources.userPool);
+for (const trigger of [backend.authCreateChallenge, backend.authVerifyChallenge]) {
+  trigger.addEnvironment('OTP_TABLE_NAME', tables.otpChallenges.tableName);
+  allowItems(trigger.resources.lambda, tables.otpChallenges.tableArn, ['GetItem', 'PutItem', 'DeleteItem']);
+}
+allowSmsOnly(backend.authCreateChallenge.resources.lambda);
+allowReadParameter(
+  backend.authPreSignUp.resources.lambda,
+  authStack,
+  ssmParameterName(deployment, SSM_PATHS.blockedPhoneNumbers),
+);
+// Written by the data stack, read by name: the trigger must not refer to the data stack.
+const userProfileTableParameterName = ssmParameterName(deployment, SSM_PATHS.userProfileTable);
+new StringParameter(backend.data.stack, 'UserProfileTableNameParameter', {
+  parameterName: userProfileTableParameterName,
+  stringValue: backend.data.resources.tables.UserProfile!.tableName,
+});
+const postConfirmation = backend.userPostConfirmation;
+allowReadParameter(postConfirmation.resources.lambda, authStack, userProfileTableParameterName);
+allowModelTableItems(postConfirmation.resources.lambda, authStack, 'UserProfile', ['PutItem']);
+postConfirmation.addEnvironment('USER_EVENTS_TOPIC_ARN', messaging.userEventsTopic.topicArn);
+allowPublish(postConfirmation.resources.lambda, messaging.userEventsTopic, messaging.topicKey);
 
 backend.addOutput({
   custom: {

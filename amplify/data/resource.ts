@@ -1,4 +1,4 @@
-import { type ClientSchema, a, defineData } from '@aws-amplify/backend';
+import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
 
 /**
  * The AppSync API and its DynamoDB tables (DESIGN §3).
@@ -69,9 +69,7 @@ const schema = a.schema({
           allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
         ]),
       nickname: a.string(),
-      role: a
-        .ref('UserRole')
-        .authorization((allow) => [allow.authenticated().to(['read'])]),
+      role: a.ref('UserRole').authorization((allow) => [allow.authenticated().to(['read'])]),
       phone: a
         .phone()
         .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),

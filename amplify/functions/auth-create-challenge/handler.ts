@@ -17,7 +17,11 @@ export const handler = withSentry(async (event: CreateAuthChallengeTriggerEvent)
 
   const limits = otpLimits();
   const issued = await issueCode(
-    { phone: phone.e164, userExists: event.request.userNotFound !== true, session: event.request.session ?? [] },
+    {
+      phone: phone.e164,
+      userExists: event.request.userNotFound !== true,
+      session: event.request.session ?? [],
+    },
     {
       store: createOtpChallengeStore({ client: documentClient, tableName: otpTableName() }),
       sendSms,

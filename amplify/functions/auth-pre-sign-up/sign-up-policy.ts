@@ -7,7 +7,10 @@ export type SignUpDecision = { ok: true; e164: string } | { ok: false; message: 
  * normalizes `010-1234-5678` with the same rules before calling signUp), and not blocked.
  * Cognito keeps the attribute exactly as sent, so a non-canonical form is refused, not fixed.
  */
-export function decideSignUp(phoneAttribute: string | undefined, blocked: ReadonlySet<string>): SignUpDecision {
+export function decideSignUp(
+  phoneAttribute: string | undefined,
+  blocked: ReadonlySet<string>,
+): SignUpDecision {
   const phone = normalizeKoreanMobile(phoneAttribute ?? '');
   if (!phone.ok) return { ok: false, message: `INVALID_PHONE: ${phone.message.ko} (${phone.message.en})` };
   if (phone.e164 !== phoneAttribute) {
@@ -19,7 +22,8 @@ export function decideSignUp(phoneAttribute: string | undefined, blocked: Readon
   if (blocked.has(phone.e164)) {
     return {
       ok: false,
-      message: 'BLOCKED_PHONE: 이 번호로는 가입할 수 없습니다. 고객센터에 문의해주세요. (This number cannot sign up; contact support.)',
+      message:
+        'BLOCKED_PHONE: 이 번호로는 가입할 수 없습니다. 고객센터에 문의해주세요. (This number cannot sign up; contact support.)',
     };
   }
   return { ok: true, e164: phone.e164 };

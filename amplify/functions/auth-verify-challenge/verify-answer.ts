@@ -29,7 +29,8 @@ export async function verifyAnswer(input: VerifyAnswerInput, deps: VerifyAnswerD
   if (isLocked(state, deps.now())) return false;
 
   const correct =
-    challenge.userExists && otpAnswerMatches(deps.pepper, challenge.challengeId, input.answer, challenge.codeHash);
+    challenge.userExists &&
+    otpAnswerMatches(deps.pepper, challenge.challengeId, input.answer, challenge.codeHash);
   if (correct) return deps.store.consumeChallenge(challenge.challengeId);
 
   await countWrongAnswer(challenge.phoneKey, deps);

@@ -1,5 +1,6 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { normalizeKoreanMobile } from './phone';
+import { SSM_PATHS } from './ssm-paths';
 
 const CACHE_SECONDS = 300;
 const missingUntil = new Map<string, number>();
@@ -9,7 +10,7 @@ const missingUntil = new Map<string, number>();
  * cached for 5 minutes so support can block a number without a deploy. No parameter, no list.
  */
 export async function blockedPhoneNumbers(env: NodeJS.ProcessEnv = process.env): Promise<Set<string>> {
-  const name = `${env.SSM_PREFIX ?? '/bootalk/'}auth/blocked-phone-numbers`;
+  const name = `${env.SSM_PREFIX ?? '/bootalk/'}${SSM_PATHS.blockedPhoneNumbers}`;
   if (Date.now() < (missingUntil.get(name) ?? 0)) return new Set();
   try {
     return parseBlockedList((await getParameter(name, { maxAge: CACHE_SECONDS })) ?? '');

@@ -12,13 +12,18 @@ export interface EventEnvelope<T extends string = string, P = Record<string, unk
   payload: P;
 }
 
-export function eventEnvelope<T extends string, P>(type: T, id: string, payload: P, occurredAt: Date): EventEnvelope<T, P> {
+export function eventEnvelope<T extends string, P>(
+  type: T,
+  id: string,
+  payload: P,
+  occurredAt: Date,
+): EventEnvelope<T, P> {
   return { type, id, occurredAt: occurredAt.toISOString(), version: 1, payload };
 }
 
-let sns: SNSClient | undefined;
+const sns = new SNSClient({});
 
-export async function publishEvent(topicArn: string, event: EventEnvelope, client: SNSClient = (sns ??= new SNSClient({}))) {
+export async function publishEvent(topicArn: string, event: EventEnvelope, client: SNSClient = sns) {
   await client.send(
     new PublishCommand({
       TopicArn: topicArn,

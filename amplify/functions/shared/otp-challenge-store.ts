@@ -1,7 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyPhoneOtpState, type PhoneOtpState } from './otp-policy';
 
@@ -63,7 +60,11 @@ export function createOtpChallengeStore(options: {
   return {
     async getPhoneState(phoneKey) {
       const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: { pk: phoneKeyOf(phoneKey), sk: 'LIMITS' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: phoneKeyOf(phoneKey), sk: 'LIMITS' },
+          ConsistentRead: true,
+        }),
       );
       if (!Item) return { state: emptyPhoneOtpState(), version: 0 };
       return {
@@ -104,7 +105,11 @@ export function createOtpChallengeStore(options: {
 
     async findLiveChallenge(phoneKey, issuedWithinMs) {
       const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: { pk: phoneKeyOf(phoneKey), sk: 'LIVE' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: phoneKeyOf(phoneKey), sk: 'LIVE' },
+          ConsistentRead: true,
+        }),
       );
       if (!Item || typeof Item.issuedAtMs !== 'number') return undefined;
       return Item.issuedAtMs > now() - issuedWithinMs ? String(Item.challengeId) : undefined;

@@ -6,7 +6,8 @@ export function otpLimits(env: NodeJS.ProcessEnv = process.env): OtpLimits {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${name} must be a positive integer, got "${raw}"`);
     return value;
   };
   return {
@@ -23,7 +24,9 @@ export function otpLimits(env: NodeJS.ProcessEnv = process.env): OtpLimits {
 export function otpPepper(env: NodeJS.ProcessEnv = process.env): string {
   const pepper = env.OTP_PEPPER;
   if (!pepper || pepper.length < 16) {
-    throw new Error('OTP_PEPPER is missing or shorter than 16 characters (set the Amplify secret OTP_PEPPER)');
+    throw new Error(
+      'OTP_PEPPER is missing or shorter than 16 characters (set the Amplify secret OTP_PEPPER)',
+    );
   }
   return pepper;
 }

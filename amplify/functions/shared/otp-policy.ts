@@ -43,7 +43,12 @@ export function hashOtpCode(pepper: string, challengeId: string, code: string): 
 }
 
 /** Constant-time check of an answer against the stored hash; malformed answers never match. */
-export function otpAnswerMatches(pepper: string, challengeId: string, answer: unknown, storedHash: string): boolean {
+export function otpAnswerMatches(
+  pepper: string,
+  challengeId: string,
+  answer: unknown,
+  storedHash: string,
+): boolean {
   const candidate = typeof answer === 'string' ? answer.trim() : '';
   const wellFormed = /^\d{6}$/.test(candidate);
   // Hash even a malformed answer, so the time taken does not tell the two cases apart.

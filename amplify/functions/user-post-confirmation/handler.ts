@@ -1,7 +1,10 @@
-import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import {
+  AdminAddUserToGroupCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { conditionalPut, documentClient } from '../shared/dynamo';
+import { conditionalPut } from '../shared/dynamo';
 import { publishEvent } from '../shared/events';
 import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
@@ -24,15 +27,17 @@ export const handler = withSentry(async (event: PostConfirmationTriggerEvent) =>
   // The table name comes through SSM: a stack reference from a trigger to the data stack
   // would close a cycle (the data stack already refers to the user pool).
   const tableName = await getParameter(requiredEnv('USER_PROFILE_TABLE_PARAMETER'), { maxAge: 3600 });
-  const created = await conditionalPut(
-    {
-      TableName: tableName!,
-      Item: newUserProfile(userId, event.request.userAttributes.phone_number ?? '', now),
-      ConditionExpression: 'attribute_not_exists(id)',
-    },
-  );
+  const created = await conditionalPut({
+    TableName: tableName!,
+    Item: newUserProfile(userId, event.request.userAttributes.phone_number ?? '', now),
+    ConditionExpression: 'attribute_not_exists(id)',
+  });
   await cognito.send(
-    new AdminAddUserToGroupCommand({ UserPoolId: event.userPoolId, Username: event.userName, GroupName: 'USERS' }),
+    new AdminAddUserToGroupCommand({
+      UserPoolId: event.userPoolId,
+      Username: event.userName,
+      GroupName: 'USERS',
+    }),
   );
   // Published on every run with the same id; the consumer drops duplicates.
   await publishEvent(requiredEnv('USER_EVENTS_TOPIC_ARN'), userCreatedEvent(userId, now));

@@ -1,5 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment, currentDeployment, ssmParameterName } from '../../environment';
+import { SSM_PATHS } from '../shared/ssm-paths';
 
 /** postConfirmation: the profile, the USERS group and user.created, each exactly once. */
 export const userPostConfirmation = defineFunction({
@@ -13,5 +14,6 @@ export const userPostConfirmation = defineFunction({
   resourceGroupName: 'auth',
   environment: {
     ...baseFunctionEnvironment(),
+    USER_PROFILE_TABLE_PARAMETER: ssmParameterName(currentDeployment(), SSM_PATHS.userProfileTable),
   },
 });

@@ -16,6 +16,9 @@ export function newUserProfile(userId: string, phone: string, now: Date) {
   };
 }
 
-export function userCreatedEvent(userId: string, now: Date): EventEnvelope<'user.created', { userId: string }> {
+export function userCreatedEvent(
+  userId: string,
+  now: Date,
+): EventEnvelope<'user.created', { userId: string }> {
   return eventEnvelope('user.created', `user.created:${userId}`, { userId }, now);
 }

@@ -6,7 +6,10 @@ const right = { challengeName: 'CUSTOM_CHALLENGE', challengeResult: true, challe
 
 describe('the sign-in challenge flow', () => {
   it('starts with a custom challenge', () => {
-    expect(nextChallengeStep([], false, 3)).toEqual({ action: 'challenge', challengeName: 'CUSTOM_CHALLENGE' });
+    expect(nextChallengeStep([], false, 3)).toEqual({
+      action: 'challenge',
+      challengeName: 'CUSTOM_CHALLENGE',
+    });
   });
 
   it('issues tokens after a correct answer', () => {
@@ -26,9 +29,9 @@ describe('the sign-in challenge flow', () => {
     expect(nextChallengeStep([{ challengeName: 'SRP_A', challengeResult: true }], false, 3)).toEqual({
       action: 'fail',
     });
-    expect(nextChallengeStep([{ challengeName: 'PASSWORD_VERIFIER', challengeResult: true }], false, 3).action).toBe(
-      'fail',
-    );
+    expect(
+      nextChallengeStep([{ challengeName: 'PASSWORD_VERIFIER', challengeResult: true }], false, 3).action,
+    ).toBe('fail');
   });
 
   it('never issues tokens for an unknown number, but answers it the same way', () => {

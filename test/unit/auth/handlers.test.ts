@@ -41,7 +41,7 @@ const context = { getRemainingTimeInMillis: () => 5000, functionName: 'test' } a
 const noop = () => undefined;
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers are loaded after the environment is set
-let handlers: Record<string, (event: any, context: Context, callback: () => void) => Promise<any>>;
+let handlers: Record<string, (event: any, context: Context, callback: any) => any>;
 beforeAll(async () => {
   handlers = {
     preSignUp: (await import('../../../amplify/functions/auth-pre-sign-up/handler')).handler,
@@ -110,7 +110,11 @@ describe('defineAuthChallenge', () => {
   const wrong = { challengeName: 'CUSTOM_CHALLENGE' as const, challengeResult: false };
   it('asks for the code first', async () => {
     const result = await handlers.define!(defineEvent([]), context, noop);
-    expect(result.response).toEqual({ challengeName: 'CUSTOM_CHALLENGE', issueTokens: false, failAuthentication: false });
+    expect(result.response).toEqual({
+      challengeName: 'CUSTOM_CHALLENGE',
+      issueTokens: false,
+      failAuthentication: false,
+    });
   });
 
   it('issues tokens after the right code', async () => {
@@ -127,9 +131,11 @@ describe('defineAuthChallenge', () => {
 describe('createAuthChallenge', () => {
   /** Answers reads of the number's LIVE or LIMITS row with the given item. */
   function phoneRow(sk: 'LIVE' | 'LIMITS', item: Record<string, unknown>) {
-    dynamo.on(GetCommand).callsFake((input) =>
-      String(input.Key.pk).startsWith('PHONE#') && input.Key.sk === sk ? { Item: item } : {},
-    );
+    dynamo
+      .on(GetCommand)
+      .callsFake((input) =>
+        String(input.Key.pk).startsWith('PHONE#') && input.Key.sk === sk ? { Item: item } : {},
+      );
   }
 
   function smsCode(): string {
@@ -150,10 +156,16 @@ describe('createAuthChallenge', () => {
       codeLength: '6',
       expiresInSeconds: '180',
     });
-    const stored = dynamo.commandCalls(PutCommand).find((call) => call.args[0].input.Item?.sk === 'CHALLENGE')!;
+    const stored = dynamo
+      .commandCalls(PutCommand)
+      .find((call) => call.args[0].input.Item?.sk === 'CHALLENGE')!;
     expect(stored.args[0].input.Item!.codeHash).toBe(hashOtpCode(PEPPER, challengeId, smsCode()));
-    expect(JSON.stringify(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input))).not.toContain(smsCode());
-    expect(JSON.stringify(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input))).not.toContain('1012345678');
+    expect(JSON.stringify(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input))).not.toContain(
+      smsCode(),
+    );
+    expect(JSON.stringify(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input))).not.toContain(
+      '1012345678',
+    );
   });
 
   it('answers an unknown number with the same shape and sends no SMS', async () => {
@@ -175,7 +187,9 @@ describe('createAuthChallenge', () => {
   });
 
   it('reuses the code of the same session after a wrong answer', async () => {
-    const session = [{ challengeName: 'CUSTOM_CHALLENGE' as const, challengeResult: false, challengeMetadata: 'OTP:s-1' }];
+    const session = [
+      { challengeName: 'CUSTOM_CHALLENGE' as const, challengeResult: false, challengeMetadata: 'OTP:s-1' },
+    ];
     const result = await handlers.create!(createEvent(session), context, noop);
     expect(result.response.privateChallengeParameters).toEqual({ challengeId: 's-1' });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
@@ -207,7 +221,12 @@ describe('verifyAuthChallengeResponse', () => {
   const challengeId = 'c-verify';
   function liveChallenge(expiresAtMs = Date.now() + 60_000) {
     dynamo.on(GetCommand, { Key: { pk: `CHALLENGE#${challengeId}`, sk: 'CHALLENGE' } }).resolves({
-      Item: { codeHash: hashOtpCode(PEPPER, challengeId, '123456'), phoneKey: 'pk', userExists: true, expiresAtMs },
+      Item: {
+        codeHash: hashOtpCode(PEPPER, challengeId, '123456'),
+        phoneKey: 'pk',
+        userExists: true,
+        expiresAtMs,
+      },
     });
   }
 
@@ -260,7 +279,12 @@ describe('postConfirmation', () => {
     const put = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
     expect(put.TableName).toBe('UserProfile-abc123-NONE');
     expect(put.ConditionExpression).toBe('attribute_not_exists(id)');
-    expect(put.Item).toMatchObject({ __typename: 'UserProfile', id: SUB, role: 'USER', phone: '+821012345678' });
+    expect(put.Item).toMatchObject({
+      __typename: 'UserProfile',
+      id: SUB,
+      role: 'USER',
+      phone: '+821012345678',
+    });
     expect(cognito.commandCalls(AdminAddUserToGroupCommand)[0]!.args[0].input).toEqual({
       UserPoolId: 'ap-northeast-2_AbCdEfGhI',
       Username: SUB,
@@ -285,7 +309,11 @@ describe('postConfirmation', () => {
   });
 
   it('does nothing after a forgotten-password confirmation', async () => {
-    await handlers.postConfirmation!(postConfirmationEvent('PostConfirmation_ConfirmForgotPassword'), context, noop);
+    await handlers.postConfirmation!(
+      postConfirmationEvent('PostConfirmation_ConfirmForgotPassword'),
+      context,
+      noop,
+    );
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });

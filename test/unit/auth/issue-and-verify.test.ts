@@ -109,7 +109,9 @@ describe('issuing a sign-in code', () => {
       await issueCode({ ...newSession, userExists: false }, deps);
       advance(60_000);
     }
-    await expect(issueCode({ ...newSession, userExists: false }, deps)).rejects.toBeInstanceOf(OtpRefusedError);
+    await expect(issueCode({ ...newSession, userExists: false }, deps)).rejects.toBeInstanceOf(
+      OtpRefusedError,
+    );
   });
 
   it('lets the next attempt send again when the SMS could not be sent', async () => {
@@ -123,7 +125,9 @@ describe('issuing a sign-in code', () => {
 
   it('finds the challenge id in the session metadata', () => {
     expect(challengeIdFromSession([])).toBeUndefined();
-    expect(challengeIdFromSession([{ challengeMetadata: 'OTP:abc' }, { challengeMetadata: undefined }])).toBe('abc');
+    expect(challengeIdFromSession([{ challengeMetadata: 'OTP:abc' }, { challengeMetadata: undefined }])).toBe(
+      'abc',
+    );
   });
 });
 
@@ -169,15 +173,23 @@ describe('verifying a sign-in code', () => {
     const stored = context.store.challenges.get(challenge.challengeId)!;
     expect(stored.userExists).toBe(false);
     expect(
-      await verifyAnswer({ challengeId: challenge.challengeId, answer: '111111', userNotFound: false }, context.deps),
+      await verifyAnswer(
+        { challengeId: challenge.challengeId, answer: '111111', userNotFound: false },
+        context.deps,
+      ),
     ).toBe(false);
     expect(
-      await verifyAnswer({ challengeId: challenge.challengeId, answer: '111111', userNotFound: true }, context.deps),
+      await verifyAnswer(
+        { challengeId: challenge.challengeId, answer: '111111', userNotFound: true },
+        context.deps,
+      ),
     ).toBe(false);
   });
 
   it('refuses an answer without a challenge id', async () => {
     const { deps, code } = await issued();
-    expect(await verifyAnswer({ challengeId: undefined, answer: code, userNotFound: false }, deps)).toBe(false);
+    expect(await verifyAnswer({ challengeId: undefined, answer: code, userNotFound: false }, deps)).toBe(
+      false,
+    );
   });
 });

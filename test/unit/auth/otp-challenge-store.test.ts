@@ -24,12 +24,18 @@ describe('the OTP challenge store', () => {
       expiresAtMs: now + 180_000,
     });
     const input = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(input.Item).toMatchObject({ pk: 'CHALLENGE#c1', sk: 'CHALLENGE', expiresAt: (now + 180_000) / 1000 });
+    expect(input.Item).toMatchObject({
+      pk: 'CHALLENGE#c1',
+      sk: 'CHALLENGE',
+      expiresAt: (now + 180_000) / 1000,
+    });
     expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 
   it('treats a challenge past its expiry as gone even before TTL deletes it', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { codeHash: 'ab', phoneKey: 'pk', userExists: true, expiresAtMs: now - 1 } });
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { codeHash: 'ab', phoneKey: 'pk', userExists: true, expiresAtMs: now - 1 } });
     expect(await store.getChallenge('c1')).toBeUndefined();
   });
 
@@ -37,7 +43,9 @@ describe('the OTP challenge store', () => {
     dynamo.on(DeleteCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
     expect(await store.consumeChallenge('c1')).toBe(true);
     expect(await store.consumeChallenge('c1')).toBe(false);
-    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input.ConditionExpression).toContain('attribute_exists(pk)');
+    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input.ConditionExpression).toContain(
+      'attribute_exists(pk)',
+    );
   });
 
   it('saves phone state only if nobody wrote it since it was read', async () => {
@@ -52,7 +60,9 @@ describe('the OTP challenge store', () => {
   it('creates phone state only when none exists yet', async () => {
     dynamo.on(PutCommand).resolves({});
     expect(await store.savePhoneState('pk', { sentAt: [now], failedAt: [] }, 0)).toBe(true);
-    expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input.ConditionExpression).toBe(
+      'attribute_not_exists(pk)',
+    );
   });
 
   it('reads missing phone state as empty', async () => {

@@ -61,7 +61,17 @@ describe('OTP codes', () => {
 
   it('never match a malformed answer', () => {
     const hash = hashOtpCode(pepper, 'c', '123456');
-    for (const answer of ['', '12345', '1234567', 'abcdef', '12345a', undefined, null, 123456, { code: '123456' }]) {
+    for (const answer of [
+      '',
+      '12345',
+      '1234567',
+      'abcdef',
+      '12345a',
+      undefined,
+      null,
+      123456,
+      { code: '123456' },
+    ]) {
       expect(otpAnswerMatches(pepper, 'c', answer, hash)).toBe(false);
     }
   });
@@ -106,7 +116,10 @@ describe('OTP send limits', () => {
 
   it('refuse the eleventh code in a day even when spread over hours', () => {
     const state = sendMany(10, 2 * HOUR);
-    expect(decideCodeSend(state, start + 20 * HOUR, limits)).toMatchObject({ allowed: false, reason: 'daily_limit' });
+    expect(decideCodeSend(state, start + 20 * HOUR, limits)).toMatchObject({
+      allowed: false,
+      reason: 'daily_limit',
+    });
   });
 
   it('lock a number for 24 hours at the tenth wrong answer of the day', () => {

@@ -1,0 +1,9 @@
+import { adminTargetUser, type Target } from '../services';
+
+export const adminDeleteUser: Target =
+  (services) => async (request: { UserPoolId?: string; Username?: string }) => {
+    const user = adminTargetUser(services, request);
+    services.refreshTokens.revokeAllFor(user.username);
+    services.users.delete(user.username);
+    return {};
+  };

@@ -1,0 +1,10 @@
+import { adminTargetUser, type Target } from '../services';
+
+export const adminEnableUser: Target =
+  (services) => async (request: { UserPoolId?: string; Username?: string }) => {
+    const user = adminTargetUser(services, request);
+    services.users.update(user.username, (stored) => {
+      stored.enabled = true;
+    });
+    return {};
+  };

@@ -1,0 +1,8 @@
+import { adminTargetUser, type Target } from '../services';
+
+export const adminUserGlobalSignOut: Target =
+  (services) => async (request: { UserPoolId?: string; Username?: string }) => {
+    const user = adminTargetUser(services, request);
+    services.refreshTokens.revokeAllFor(user.username);
+    return {};
+  };

@@ -1,0 +1,6 @@
+import { attributeList, signedInUser, type Target } from '../services';
+
+export const getUser: Target = (services) => async (request: { AccessToken?: string }) => {
+  const user = await signedInUser(services, request);
+  return { Username: user.username, UserAttributes: attributeList(user) };
+};

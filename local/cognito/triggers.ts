@@ -1,0 +1,78 @@
+import type { FunctionInvoker } from '../contracts';
+import type { TriggerName, UserPoolConfig } from './config';
+import { CognitoError } from './errors';
+
+/** Who called the API, as Cognito tells its triggers. */
+export interface CallerContext {
+  awsSdkVersion: string;
+  clientId: string;
+}
+
+export interface TriggerCall<TRequest, TResponse> {
+  triggerSource: string;
+  userName: string;
+  callerContext: CallerContext;
+  request: TRequest;
+  /** The response fields with Cognito's defaults; the trigger fills them in. */
+  response: TResponse;
+}
+
+export interface Triggers {
+  has(trigger: TriggerName): boolean;
+  /** Builds the Cognito event, runs the function and returns the event's `response`. */
+  run<TRequest, TResponse>(trigger: TriggerName, call: TriggerCall<TRequest, TResponse>): Promise<TResponse>;
+}
+
+/** The name Cognito uses in its messages: "PreSignUp failed with error …". */
+const MESSAGE_NAMES: Record<TriggerName, string> = {
+  preSignUp: 'PreSignUp',
+  defineAuthChallenge: 'DefineAuthChallenge',
+  createAuthChallenge: 'CreateAuthChallenge',
+  verifyAuthChallengeResponse: 'VerifyAuthChallengeResponse',
+  postConfirmation: 'PostConfirmation',
+  preTokenGeneration: 'PreTokenGeneration',
+};
+
+export function createTriggers(deps: { config: UserPoolConfig; invoker: FunctionInvoker }): Triggers {
+  const { config, invoker } = deps;
+  return {
+    has: (trigger) => config.triggers[trigger] !== undefined,
+
+    async run(trigger, call) {
+      const functionName = config.triggers[trigger];
+      const name = MESSAGE_NAMES[trigger];
+      if (!functionName || !invoker.has(functionName)) {
+        throw new CognitoError(
+          'UnexpectedLambdaException',
+          `${name} invocation failed: no function "${functionName}".`,
+        );
+      }
+      const event = {
+        version: '1',
+        region: config.region,
+        userPoolId: config.userPoolId,
+        userName: call.userName,
+        callerContext: call.callerContext,
+        triggerSource: call.triggerSource,
+        request: call.request,
+        response: call.response,
+      };
+      const outcome = await invoker.invoke(functionName, event);
+      if (!outcome.ok) {
+        const message = outcome.error?.errorMessage ?? 'Unknown error';
+        throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${message}.`);
+      }
+      const response = (outcome.result as { response?: unknown } | null | undefined)?.response;
+      if (typeof response !== 'object' || response === null) {
+        throw new CognitoError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      }
+      return response as typeof call.response;
+    },
+  };
+}
+
+/** Cognito's `callerContext.awsSdkVersion`: the SDK named in the user agent, or unknown (Amplify JS). */
+export function awsSdkVersion(userAgent: string | undefined): string {
+  const match = /aws-sdk-js\/(\S+)/.exec(userAgent ?? '');
+  return match ? `aws-sdk-js-${match[1]}` : 'aws-sdk-unknown-unknown';
+}
