@@ -5,7 +5,10 @@ export interface SynthIdentifier {
   namespace?: string;
 }
 
-export function synthContext(identifier: SynthIdentifier, options: { bundle: boolean }): Record<string, unknown> {
+export function synthContext(
+  identifier: SynthIdentifier,
+  options: { bundle: boolean },
+): Record<string, unknown> {
   return {
     'amplify-backend-namespace': identifier.namespace ?? 'bootalk',
     'amplify-backend-name': identifier.name,

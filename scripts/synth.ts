@@ -22,7 +22,10 @@ const { values } = parseArgs({
 
 const identifier = values.branch
   ? { type: 'branch' as const, name: values.branch }
-  : { type: 'sandbox' as const, name: values.sandbox ?? (process.env.USER || userInfo().username || 'local') };
+  : {
+      type: 'sandbox' as const,
+      name: values.sandbox ?? (process.env.USER || userInfo().username || 'local'),
+    };
 
 const outdir = resolve(values.out);
 rmSync(outdir, { recursive: true, force: true });
@@ -41,5 +44,7 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 if (!values.quiet) {
-  console.log(`synthesized ${identifier.type} "${identifier.name}" into ${outdir} in ${Date.now() - started} ms`);
+  console.log(
+    `synthesized ${identifier.type} "${identifier.name}" into ${outdir} in ${Date.now() - started} ms`,
+  );
 }

@@ -36,7 +36,10 @@ describe('function bundles', () => {
   it('rejects a bundle that imports a module it does not contain', () => {
     const folder = mkdtempSync(join(tmpdir(), 'bootalk-broken-'));
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'index.mjs'), "import 'bootalk-module-that-is-not-there';\nexport const handler = () => 1;\n");
+    writeFileSync(
+      join(folder, 'index.mjs'),
+      "import 'bootalk-module-that-is-not-there';\nexport const handler = () => 1;\n",
+    );
     const result = loadBundleInIsolation(folder);
     expect(result.ok).toBe(false);
     expect(result.error).toContain('bootalk-module-that-is-not-there');

@@ -63,19 +63,23 @@ export interface LoadResult {
 export function loadBundleInIsolation(bundleFolder: string, env: Record<string, string> = {}): LoadResult {
   const isolated = mkdtempSync(join(tmpdir(), 'bootalk-lambda-'));
   cpSync(bundleFolder, isolated, { recursive: true });
-  const result = spawnSync(process.execPath, [join(import.meta.dirname, 'load-bundle.mjs'), join(isolated, 'index.mjs')], {
-    cwd: isolated,
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: 'ap-northeast-2',
-      AWS_LAMBDA_FUNCTION_NAME: 'bundle-check',
-      AWS_ACCESS_KEY_ID: 'bundle-check',
-      AWS_SECRET_ACCESS_KEY: 'bundle-check',
-      ...env,
+  const result = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, 'load-bundle.mjs'), join(isolated, 'index.mjs')],
+    {
+      cwd: isolated,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'ap-northeast-2',
+        AWS_LAMBDA_FUNCTION_NAME: 'bundle-check',
+        AWS_ACCESS_KEY_ID: 'bundle-check',
+        AWS_SECRET_ACCESS_KEY: 'bundle-check',
+        ...env,
+      },
     },
-  });
+  );
   try {
     return JSON.parse(result.stdout) as LoadResult;
   } catch {
