@@ -1,0 +1,491 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type LocalAppSync, startLocalAppSync } from '../../../local/appsync/local-appsync';
+import type { AppSyncSpec } from '../../../local/assembly/inventory';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local';
+import { ensureLocalCertificates, type LocalCertificates } from '../../../local/tls/local-ca';
+import {
+  type AmplifyClientProcess,
+  createTokenIssuer,
+  freePort,
+  graphqlRequest,
+  httpsRequest,
+  sigV4Authorization,
+  startAmplifyClient,
+  synthesizedInventory,
+} from './support';
+
+// The synthesized Gen 2 API (schema + VTL), DynamoDB Local, and the real aws-amplify client.
+let spec: AppSyncSpec;
+let certificates: LocalCertificates;
+let ca: string;
+let dynamodb: DynamoDbLocal;
+let appsync: LocalAppSync;
+let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
+let tlsDir: string;
+const alice = randomUUID();
+const bob = randomUUID();
+const carol = randomUUID();
+const clients: AmplifyClientProcess[] = [];
+
+beforeAll(async () => {
+  const inventory = synthesizedInventory();
+  spec = inventory.appSync!;
+  tlsDir = mkdtempSync(join(tmpdir(), 'appsync-tls-'));
+  certificates = await ensureLocalCertificates(tlsDir);
+  ca = readFileSync(certificates.caCertPath, 'utf8');
+  dynamodb = await startDynamoDbLocal({ port: await freePort() });
+  await createTables(
+    dynamodb.client,
+    inventory.tables.filter((table) => table.modelName),
+  );
+  issuer = await createTokenIssuer(spec.userPoolId!);
+  appsync = await startLocalAppSync({
+    spec,
+    port: 0,
+    tls: certificates,
+    dynamodb: { endpoint: dynamodb.url },
+    verifyJwt: issuer.verifyJwt,
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.stop()));
+  await appsync?.stop();
+  await dynamodb?.stop();
+  rmSync(tlsDir, { recursive: true, force: true });
+});
+
+const clientFor = async (sub: string) => {
+  const client = startAmplifyClient({
+    endpoint: appsync.url,
+    caCertPath: certificates.caCertPath,
+    token: await issuer.accessToken(sub),
+  });
+  clients.push(client);
+  return client;
+};
+
+const asFunction = (query: string, variables: Record<string, unknown>) =>
+  graphqlRequest(appsync.url, ca, sigV4Authorization(), query, variables);
+
+const CREATE_ALERT = /* GraphQL */ `
+  mutation Create($input: CreateAlertSubscriptionInput!) {
+    createAlertSubscription(input: $input) { id userId kind target thresholdWon }
+  }`;
+const GET_ALERT = /* GraphQL */ `
+  query Get($id: ID!) { getAlertSubscription(id: $id) { id userId target } }`;
+const LIST_ALERTS = /* GraphQL */ `
+  query List { listAlertSubscriptions { items { id userId } } }`;
+const CREATE_NOTIFICATION = /* GraphQL */ `
+  mutation Create($input: CreateNotificationInput!) {
+    createNotification(input: $input) { id userId type title body createdAt }
+  }`;
+const ON_CREATE_NOTIFICATION = /* GraphQL */ `
+  subscription { onCreateNotification { id userId title } }`;
+const CREATE_MESSAGE = /* GraphQL */ `
+  mutation Create($input: CreateMessageInput!) {
+    createMessage(input: $input) { id conversationId memberIds senderId kind body createdAt }
+  }`;
+const ON_CREATE_MESSAGE = /* GraphQL */ `
+  subscription { onCreateMessage { id body memberIds } }`;
+
+const notificationFor = (userId: string, title: string) =>
+  asFunction(CREATE_NOTIFICATION, {
+    input: { userId, type: 'NOTICE', title, body: `${title} body`, createdAt: new Date().toISOString() },
+  });
+
+const messageTo = (memberIds: string[], body: string) =>
+  asFunction(CREATE_MESSAGE, {
+    input: {
+      id: randomUUID(),
+      conversationId: 'conversation-1',
+      createdAt: new Date().toISOString(),
+      senderId: memberIds[0],
+      memberIds,
+      kind: 'TEXT',
+      body,
+    },
+  });
+
+describe('queries and mutations from the aws-amplify client over HTTPS', () => {
+  let alertId: string;
+
+  it('lets a signed-in user create an alert subscription and read it back', async () => {
+    const client = await clientFor(alice);
+    const created = await client.graphql(CREATE_ALERT, {
+      input: { userId: alice, kind: 'LOWEST_PRICE', target: 'complex-1', thresholdWon: 500_000_000 },
+    });
+    expect(created.errors).toBeUndefined();
+    const alert = (created.data as { createAlertSubscription: { id: string } }).createAlertSubscription;
+    expect(alert).toMatchObject({
+      userId: alice,
+      kind: 'LOWEST_PRICE',
+      target: 'complex-1',
+      thresholdWon: 500_000_000,
+    });
+    alertId = alert.id;
+
+    const read = await client.graphql(GET_ALERT, { id: alertId });
+    expect(read.data).toEqual({ getAlertSubscription: { id: alertId, userId: alice, target: 'complex-1' } });
+  });
+
+  it('refuses to create an alert subscription on behalf of another user', async () => {
+    const client = await clientFor(bob);
+    const created = await client.graphql(CREATE_ALERT, {
+      input: { userId: alice, kind: 'PRESALE', target: '1168010100' },
+    });
+    expect(created.data).toEqual({ createAlertSubscription: null });
+    expect(created.errors).toMatchObject([{ errorType: 'Unauthorized' }]);
+  });
+
+  it('does not let another user read or list that alert subscription', async () => {
+    const client = await clientFor(bob);
+    const read = await client.graphql(GET_ALERT, { id: alertId });
+    expect(read.data).toEqual({ getAlertSubscription: null });
+    expect(read.errors).toMatchObject([{ errorType: 'Unauthorized' }]);
+
+    const listed = await client.graphql(LIST_ALERTS);
+    expect(listed.data).toEqual({ listAlertSubscriptions: { items: [] } });
+  });
+});
+
+describe('POST /graphql authorization and protocol', () => {
+  it('answers a token signed with another key with 401 UnauthorizedException', async () => {
+    const response = await graphqlRequest(appsync.url, ca, await issuer.forgedToken(alice), LIST_ALERTS);
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({
+      errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }],
+    });
+  });
+
+  it('answers an expired token with 401 "Token has expired."', async () => {
+    const response = await graphqlRequest(appsync.url, ca, await issuer.expiredToken(alice), LIST_ALERTS);
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({
+      errors: [{ errorType: 'UnauthorizedException', message: 'Token has expired.' }],
+    });
+  });
+
+  it('answers a request without Authorization with 401', async () => {
+    const response = await httpsRequest(appsync.url, {
+      ca,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: LIST_ALERTS }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.json()).toMatchObject({ errors: [{ errorType: 'UnauthorizedException' }] });
+  });
+
+  it('gives a function (SigV4, IAM) the access Gen 2 grants allow.resource: it writes any user’s notification', async () => {
+    const response = await notificationFor(carol, 'written by a function');
+    expect(response.status).toBe(200);
+    expect(response.json()).toMatchObject({
+      data: { createNotification: { userId: carol, title: 'written by a function' } },
+    });
+  });
+
+  it('refuses the same write from a signed-in user', async () => {
+    const response = await graphqlRequest(
+      appsync.url,
+      ca,
+      await issuer.accessToken(carol),
+      CREATE_NOTIFICATION,
+      {
+        input: {
+          userId: carol,
+          type: 'NOTICE',
+          title: 'self-made',
+          body: 'x',
+          createdAt: new Date().toISOString(),
+        },
+      },
+    );
+    expect(response.json()).toMatchObject({
+      data: { createNotification: null },
+      errors: [{ errorType: 'Unauthorized' }],
+    });
+  });
+
+  it('answers a CORS preflight with the headers the aws-amplify client sends', async () => {
+    const response = await httpsRequest(appsync.url, {
+      ca,
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:8081',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-amz-user-agent',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('http://localhost:8081');
+    expect(String(response.headers['access-control-allow-headers']).split(', ')).toEqual(
+      expect.arrayContaining([
+        'authorization',
+        'content-type',
+        'x-amz-date',
+        'x-amz-security-token',
+        'x-amz-user-agent',
+        'x-api-key',
+      ]),
+    );
+  });
+
+  it('answers a body that is not JSON with 400 and says so', async () => {
+    const response = await httpsRequest(appsync.url, {
+      ca,
+      headers: { 'content-type': 'application/json', authorization: await issuer.accessToken(alice) },
+      body: '{"query": ',
+    });
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({
+      errors: [{ errorType: 'MalformedHttpRequestException', message: 'The request body is not valid JSON' }],
+    });
+  });
+});
+
+describe('subscriptions over wss from the aws-amplify client', () => {
+  it('delivers a user’s own new notification and not another user’s', async () => {
+    const aliceClient = await clientFor(alice);
+    const bobClient = await clientFor(bob);
+    const aliceFeed = await aliceClient.subscribe(ON_CREATE_NOTIFICATION);
+    const bobFeed = await bobClient.subscribe(ON_CREATE_NOTIFICATION);
+
+    await notificationFor(bob, 'for bob');
+    await notificationFor(alice, 'for alice');
+
+    // Bob's notification was published first: had it leaked, it would be Alice's first event.
+    expect(await aliceFeed.next()).toMatchObject({
+      onCreateNotification: { userId: alice, title: 'for alice' },
+    });
+    expect(await bobFeed.next()).toMatchObject({ onCreateNotification: { userId: bob, title: 'for bob' } });
+  });
+
+  it('delivers a message to its members only: a non-member receives nothing', async () => {
+    const aliceClient = await clientFor(alice);
+    const bobClient = await clientFor(bob);
+    const aliceFeed = await aliceClient.subscribe(ON_CREATE_MESSAGE);
+    const bobFeed = await bobClient.subscribe(ON_CREATE_MESSAGE);
+
+    await messageTo([alice, carol], 'between alice and carol');
+    await messageTo([alice, bob], 'between alice and bob');
+
+    expect(await aliceFeed.next()).toMatchObject({ onCreateMessage: { body: 'between alice and carol' } });
+    expect(await aliceFeed.next()).toMatchObject({ onCreateMessage: { body: 'between alice and bob' } });
+    expect(await bobFeed.next()).toMatchObject({ onCreateMessage: { body: 'between alice and bob' } });
+    expect(bobFeed.events).toHaveLength(1);
+  });
+
+  it('refuses a subscription for another user’s notifications with an Unauthorized error', async () => {
+    const bobClient = await clientFor(bob);
+    await expect(
+      bobClient.subscribe(
+        'subscription On($userId: String) { onCreateNotification(userId: $userId) { id } }',
+        {
+          userId: alice,
+        },
+      ),
+    ).rejects.toMatchObject({ message: expect.stringContaining('Unauthorized') });
+  });
+});
+
+describe('the realtime protocol on the wire', () => {
+  interface Frame {
+    type: string;
+    id?: string;
+    payload?: Record<string, unknown>;
+  }
+
+  const connect = (authorization: string, host = `127.0.0.1:${appsync.port}`) => {
+    const header = Buffer.from(JSON.stringify({ Authorization: authorization, host })).toString('base64url');
+    const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${header}`], { ca });
+    const frames: Frame[] = [];
+    const waiters: { match: (frame: Frame) => boolean; resolve: (frame: Frame) => void }[] = [];
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      frames.push(frame);
+      for (const waiter of waiters.filter((candidate) => candidate.match(frame))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    });
+    const opened = new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return {
+      socket,
+      frames,
+      opened,
+      send: (frame: Record<string, unknown>) => socket.send(JSON.stringify(frame)),
+      waitFor: (match: (frame: Frame) => boolean) =>
+        new Promise<Frame>((resolve) => {
+          const seen = frames.find(match);
+          if (seen) resolve(seen);
+          else waiters.push({ match, resolve });
+        }),
+    };
+  };
+
+  const start = (
+    id: string,
+    query: string,
+    authorization: string,
+    variables: Record<string, unknown> = {},
+  ) => ({
+    type: 'start',
+    id,
+    payload: {
+      data: JSON.stringify({ query, variables }),
+      extensions: { authorization: { Authorization: authorization, host: `127.0.0.1:${appsync.port}` } },
+    },
+  });
+
+  it('acknowledges connection_init with AppSync’s connection timeout and a first keep-alive', async () => {
+    const connection = connect(await issuer.accessToken(alice));
+    await connection.opened;
+    expect(connection.socket.protocol).toBe('graphql-ws');
+    connection.send({ type: 'connection_init' });
+    expect(await connection.waitFor((frame) => frame.type === 'connection_ack')).toEqual({
+      type: 'connection_ack',
+      payload: { connectionTimeoutMs: 300_000 },
+    });
+    expect(await connection.waitFor((frame) => frame.type === 'ka')).toEqual({ type: 'ka' });
+    connection.socket.close();
+  });
+
+  it('answers connection_init on a socket opened with a forged token with a final 401 connection_error', async () => {
+    const connection = connect(await issuer.forgedToken(alice));
+    await connection.opened;
+    connection.send({ type: 'connection_init' });
+    expect(await connection.waitFor((frame) => frame.type === 'connection_error')).toEqual({
+      type: 'connection_error',
+      payload: {
+        errors: [
+          {
+            errorType: 'UnauthorizedException',
+            message: 'You are not authorized to make this call.',
+            errorCode: 401,
+          },
+        ],
+      },
+    });
+  });
+
+  it('refuses a handshake header minted for another host', async () => {
+    const connection = connect(
+      await issuer.accessToken(alice),
+      'example.appsync-api.ap-northeast-2.amazonaws.com',
+    );
+    await connection.opened;
+    connection.send({ type: 'connection_init' });
+    const error = await connection.waitFor((frame) => frame.type === 'connection_error');
+    expect(error.payload).toMatchObject({ errors: [{ errorType: 'UnauthorizedException', errorCode: 401 }] });
+  });
+
+  it('refuses a start whose own authorization is forged, even on an authenticated socket', async () => {
+    const connection = connect(await issuer.accessToken(alice));
+    await connection.opened;
+    connection.send({ type: 'connection_init' });
+    await connection.waitFor((frame) => frame.type === 'connection_ack');
+    connection.send(start('forged', ON_CREATE_NOTIFICATION, await issuer.forgedToken(alice)));
+    expect(await connection.waitFor((frame) => frame.id === 'forged')).toMatchObject({
+      type: 'error',
+      payload: { errors: [{ errorType: 'UnauthorizedException' }] },
+    });
+    connection.socket.close();
+  });
+
+  it('answers a start for another user’s notifications with AppSync’s Unauthorized error frame', async () => {
+    const token = await issuer.accessToken(bob);
+    const connection = connect(token);
+    await connection.opened;
+    connection.send({ type: 'connection_init' });
+    await connection.waitFor((frame) => frame.type === 'connection_ack');
+    connection.send(
+      start(
+        'spy',
+        'subscription On($userId: String) { onCreateNotification(userId: $userId) { id } }',
+        token,
+        {
+          userId: alice,
+        },
+      ),
+    );
+    expect(await connection.waitFor((frame) => frame.id === 'spy')).toEqual({
+      type: 'error',
+      id: 'spy',
+      payload: {
+        errors: [
+          {
+            errorType: 'Unauthorized',
+            message: 'Not Authorized to access onCreateNotification on type Subscription',
+          },
+        ],
+      },
+    });
+    connection.socket.close();
+  });
+
+  it('applies the subscription’s filter argument on top of the owner filter, and stops with complete', async () => {
+    const token = await issuer.accessToken(carol);
+    const connection = connect(token);
+    await connection.opened;
+    connection.send({ type: 'connection_init' });
+    await connection.waitFor((frame) => frame.type === 'connection_ack');
+    connection.send(
+      start(
+        'filtered',
+        'subscription On($filter: ModelSubscriptionNotificationFilterInput) { onCreateNotification(filter: $filter) { title } }',
+        token,
+        { filter: { title: { beginsWith: 'urgent' } } },
+      ),
+    );
+    await connection.waitFor((frame) => frame.type === 'start_ack' && frame.id === 'filtered');
+
+    await notificationFor(carol, 'routine news');
+    await notificationFor(alice, 'urgent for alice');
+    await notificationFor(carol, 'urgent for carol');
+
+    expect(await connection.waitFor((frame) => frame.type === 'data')).toEqual({
+      type: 'data',
+      id: 'filtered',
+      payload: { data: { onCreateNotification: { title: 'urgent for carol' } } },
+    });
+    connection.send({ type: 'stop', id: 'filtered' });
+    expect(await connection.waitFor((frame) => frame.type === 'complete')).toEqual({
+      type: 'complete',
+      id: 'filtered',
+    });
+    expect(connection.frames.filter((frame) => frame.type === 'data')).toHaveLength(1);
+    connection.socket.close();
+  });
+
+  it('also reads the handshake header from the ?header= query parameter older clients send', async () => {
+    const header = Buffer.from(
+      JSON.stringify({ Authorization: await issuer.accessToken(alice), host: `127.0.0.1:${appsync.port}` }),
+    ).toString('base64');
+    const socket = new WebSocket(`${appsync.realtimeUrl}?header=${header}&payload=e30=`, ['graphql-ws'], {
+      ca,
+    });
+    const first = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    expect(JSON.parse(await first)).toMatchObject({ type: 'connection_ack' });
+    socket.close();
+  });
+
+  it('rejects an upgrade that does not offer the graphql-ws subprotocol', async () => {
+    const socket = new WebSocket(appsync.realtimeUrl, { ca });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('open', () => resolve('open'));
+      socket.once('unexpected-response', (_request, response) => resolve(`status ${response.statusCode}`));
+      socket.once('error', (error) => resolve(error.message));
+    });
+    expect(outcome).toBe('status 400');
+  });
+});
