@@ -1,15 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+// Functions log JSON lines; tests that check logging set their own level.
+const env = { LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
-    // Functions log JSON lines; tests that check logging set their own level.
-    env: { LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    // Infra tests synthesize the whole backend in-process; that takes seconds, not milliseconds.
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'backend',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          env,
+          // Infra tests synthesize the whole backend; that takes seconds, not milliseconds.
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env,
+          // One local sandbox for the whole suite, started and stopped here.
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
   },
 });

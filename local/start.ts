@@ -5,6 +5,8 @@
  *   npm start                     in-memory data, ports 8700–8706
  *   npm start -- --persist        keep data under .amplify/sandbox/data
  *   npm start -- --port 9700      another port range
+ *   npm start -- --outputs <file> write amplify_outputs.json elsewhere (tests)
+ *   npm start -- --quiet          no function logs
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     persist: { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.BOOTALK_SANDBOX_PORT ?? '8700' },
     quiet: { type: 'boolean', default: false },
+    outputs: { type: 'string' },
   },
 });
 
@@ -44,6 +47,7 @@ async function run(): Promise<void> {
       root,
       basePort: Number(values.port),
       persist: values.persist === true,
+      ...(values.outputs ? { outputsPath: resolve(values.outputs) } : {}),
       progress: say,
       ...(values.quiet ? { onFunctionLog: () => undefined } : {}),
     });

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { AppUser, inbox, randomPhone, signedInUser } from './app-user';
+
+// The local sandbox driven by the real aws-amplify client, as a frontend developer uses it.
+
+const users: AppUser[] = [];
+afterAll(() => {
+  for (const user of users) user.close();
+});
+
+async function user() {
+  const signedIn = await signedInUser();
+  users.push(signedIn);
+  return signedIn;
+}
+
+describe('signing in with an SMS code', () => {
+  it('signs up and signs in with the code the SMS carried', async () => {
+    const phone = randomPhone();
+    const app = new AppUser(phone);
+    users.push(app);
+    await app.call('signUp', { phone });
+    const signIn = await app.call<{ nextStep: { signInStep: string } }>('signIn', { phone });
+    expect(signIn.nextStep.signInStep).toBe('CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+    const sms = await inbox<{ message: string; code: string }>(
+      `/api/sms/latest?phone=${encodeURIComponent(phone)}`,
+    );
+    expect(sms.message).toBe(`[부톡] 인증번호 [${sms.code}]을 입력해주세요.`);
+    const done = await app.call<{ isSignedIn: boolean }>('confirmSignIn', { code: sms.code });
+    expect(done.isSignedIn).toBe(true);
+    // postConfirmation put the new member in USERS; the token says so.
+    expect((await app.call<{ groups: string[] }>('session')).groups).toEqual(['USERS']);
+  });
+
+  it('refuses a wrong code', async () => {
+    const phone = randomPhone();
+    const app = new AppUser(phone);
+    users.push(app);
+    await app.call('signUp', { phone });
+    await app.call('signIn', { phone });
+    const { code } = await inbox<{ code: string }>(`/api/sms/latest?phone=${encodeURIComponent(phone)}`);
+    const wrong = code === '000000' ? '111111' : '000000';
+    const result = await app.call<{ isSignedIn: boolean; nextStep: { signInStep: string } }>(
+      'confirmSignIn',
+      {
+        code: wrong,
+      },
+    );
+    expect(result.isSignedIn).toBe(false);
+    expect(result.nextStep.signInStep).toBe('CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+  });
+});
+
+describe('data', () => {
+  it('lets a user create and read their own data, and no one else', async () => {
+    const alice = await user();
+    const bob = await user();
+    const created = await alice.model<{ id: string; target: string }>('AlertSubscription', 'create', {
+      userId: alice.sub,
+      kind: 'PRESALE',
+      target: '1168010300',
+    });
+    expect(created.errors).toBeUndefined();
+    const mine = await alice.model<{ target: string }>('AlertSubscription', 'get', { id: created.data.id });
+    expect(mine.data.target).toBe('1168010300');
+    const theirs = await bob.model<unknown>('AlertSubscription', 'get', { id: created.data.id });
+    expect(theirs.data).toBeNull();
+    expect(theirs.errors?.[0]?.errorType).toBe('Unauthorized');
+  });
+
+  it('shows a user their own phone number and nobody else', async () => {
+    const alice = await user();
+    const bob = await user();
+    const own = await alice.model<{ phone: string; role: string }>('UserProfile', 'get', { id: alice.sub });
+    expect(own.data).toMatchObject({ phone: alice.phone, role: 'USER' });
+    const other = await bob.model<{ phone: string | null; nickname: string }>('UserProfile', 'get', {
+      id: alice.sub,
+    });
+    expect(other.data?.phone ?? null).toBeNull();
+    expect(JSON.stringify(other)).not.toContain(alice.phone);
+  });
+
+  it('delivers a subscription over wss to its owner and not to others', async () => {
+    const alice = await user();
+    const bob = await user();
+    const aliceEvents = await alice.subscribe('AlertSubscription', 'onCreate');
+    const bobEvents = await bob.subscribe('AlertSubscription', 'onCreate');
+    await alice.model('AlertSubscription', 'create', {
+      userId: alice.sub,
+      kind: 'REAL_TRANSACTION',
+      target: 'complex-7',
+    });
+    await expect.poll(() => aliceEvents.length, { timeout: 10_000 }).toBe(1);
+    expect(aliceEvents[0]).toMatchObject({ target: 'complex-7', userId: alice.sub });
+    // Give a wrongly delivered event time to arrive before saying it did not.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(bobEvents).toEqual([]);
+  });
+});
+
+describe('the dev inbox API', () => {
+  it('runs a function on request and records the invocation', async () => {
+    const before = await inbox<{ functionName: string }[]>('/api/invocations');
+    const result = await inbox<{ ok: boolean; result: { response: { challengeName: string } } }>(
+      '/api/functions/auth-define-challenge/invoke',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          version: '1',
+          region: 'ap-northeast-2',
+          userPoolId: 'local',
+          userName: 'someone',
+          triggerSource: 'DefineAuthChallenge_Authentication',
+          callerContext: { awsSdkVersion: 'test', clientId: 'test' },
+          request: { userAttributes: {}, session: [] },
+          response: {},
+        }),
+      },
+    );
+    expect(result.ok).toBe(true);
+    expect(result.result.response.challengeName).toBe('CUSTOM_CHALLENGE');
+    const after = await inbox<{ functionName: string; ok: boolean }[]>('/api/invocations');
+    expect(after.length).toBe(before.length + 1);
+    expect(after[0]).toMatchObject({ functionName: 'auth-define-challenge', ok: true });
+  });
+
+  it('captures a function error in Sentry with the phone number scrubbed', async () => {
+    const phone = '+821055501234';
+    // The trigger echoes the pool id it was given into the error it throws.
+    const result = await inbox<{ ok: boolean }>('/api/functions/user-post-confirmation/invoke', {
+      method: 'POST',
+      body: JSON.stringify({
+        version: '1',
+        region: 'ap-northeast-2',
+        userPoolId: `pool-for-${phone}`,
+        userName: phone,
+        triggerSource: 'PostConfirmation_ConfirmSignUp',
+        callerContext: { awsSdkVersion: 'test', clientId: 'test' },
+        request: { userAttributes: { sub: '00000000-0000-4000-8000-000000000000', phone_number: phone } },
+        response: {},
+      }),
+    });
+    expect(result.ok).toBe(false);
+    await expect
+      .poll(async () => (await inbox<{ message: string }[]>('/api/errors')).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    const errors = await inbox<{ message: string; environment?: string }[]>('/api/errors');
+    expect(errors[0]!.message).toMatch(/does not exist/);
+    expect(JSON.stringify(errors)).not.toContain('55501234');
+    expect(errors[0]!.environment).toBe('sandbox');
+  });
+});
+
+describe('amplify_outputs.json', () => {
+  it('is valid against the Amplify outputs schema and names the local endpoints', () => {
+    const schema = JSON.parse(
+      readFileSync(
+        new URL('../../../shared/reference/amplify-outputs-schema-v1.5.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const outputs = JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const valid = ajv.validate(schema, outputs);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(Object.keys(outputs.custom.localSandbox)).toEqual(
+      expect.arrayContaining(['userPoolEndpoint', 'inboxUrl', 'legacyApiUrl', 'caCertPath']),
+    );
+    expect(outputs.data.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/graphql$/);
+  });
+});
