@@ -54,6 +54,8 @@ export interface FunctionSpec {
   memoryMB: number;
   /** Environment with every intrinsic resolved to a local value. */
   environment: Record<string, string>;
+  /** The execution role's ARN; the API sees calls from the function as this role. */
+  roleArn?: string;
 }
 
 export interface InvokeResult {

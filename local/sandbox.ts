@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { startLocalAppSync } from './appsync/local-appsync';
 import { loadCloudAssembly } from './assembly/cloud-assembly';
 import { type BackendInventory, readInventory } from './assembly/inventory';
-import { startLocalAppSync } from './appsync/local-appsync';
 import { createCaptureLog } from './aws/captures';
 import { startAwsGateway } from './aws/gateway';
 import { createCognitoService, startCognitoServer } from './cognito/server';
@@ -14,6 +14,7 @@ import { Scheduler } from './events/scheduler';
 import { StreamPoller, streamsClient } from './events/stream-poller';
 import { assertPortFree } from './free-port';
 import { FunctionRunner, type InvocationRecord } from './functions/function-runner';
+import { HotReloader } from './hot-reload';
 import { startInbox } from './inbox/server';
 import { startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
@@ -40,6 +41,8 @@ export interface SandboxOptions {
   progress?: (step: string, detail?: string) => void;
   /** Function console output; stdout by default. */
   onFunctionLog?: (functionName: string, line: string) => void;
+  /** Watch amplify/ and swap changes in (handler code in about a second, resources by a new synth). */
+  watch?: boolean;
 }
 
 export interface Sandbox {
@@ -48,6 +51,8 @@ export interface Sandbox {
   outputsPath: string;
   inventory: BackendInventory;
   runner: FunctionRunner;
+  /** Settles when every change seen so far is live (watch mode). */
+  reloaded(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,15 +83,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 
   try {
-    const ports = Object.fromEntries(PORT_NAMES.map((name, index) => [name, options.basePort + index])) as Record<
-      (typeof PORT_NAMES)[number],
-      number
-    >;
+    const ports = Object.fromEntries(
+      PORT_NAMES.map((name, index) => [name, options.basePort + index]),
+    ) as Record<(typeof PORT_NAMES)[number], number>;
     await Promise.all(PORT_NAMES.map((name) => assertPortFree(ports[name], name)));
 
     progress('synth', 'synthesizing the backend offline');
     const synth = await synthesize(options.root, join(sandboxDir, 'cdk.out'));
-    progress('synth', synth.reused ? 'reused the last synth (amplify/ unchanged)' : `done in ${synth.durationMs} ms`);
+    progress(
+      'synth',
+      synth.reused ? 'reused the last synth (amplify/ unchanged)' : `done in ${synth.durationMs} ms`,
+    );
 
     const dynamodbPromise = startDynamoDbLocal({
       port: ports.dynamodb,
@@ -184,7 +191,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return payload as Record<string, unknown>;
     };
     const verifyJwt = async (token: string) =>
-      (decodeJwt(token).token_use === 'id' ? verifyIdToken(token) : cognito.verifyAccessToken(token)) as Promise<
+      (decodeJwt(token).token_use === 'id'
+        ? verifyIdToken(token)
+        : cognito.verifyAccessToken(token)) as Promise<
         Record<string, unknown> & { sub: string; iss: string }
       >;
     progress('auth', `Cognito-compatible endpoint at ${endpoints.userPoolEndpoint}`);
@@ -200,10 +209,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       invoker: runner,
       verifyJwt,
       iamIdentity: (accessKeyId) => {
+        // A function calls as its execution role, as Gen 2 resolvers check (adminRoles).
         const spec = functionRoles.get(accessKeyId);
         if (!spec) return undefined;
-        const role = `${spec.environment.AWS_LAMBDA_FUNCTION_NAME}-role`;
-        return { userArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${role}/${spec.name}`, username: role };
+        const role = spec.roleArn?.split('/').pop() ?? `${spec.name}-role`;
+        return {
+          userArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${role}/${spec.environment.AWS_LAMBDA_FUNCTION_NAME}`,
+          username: `${role}:${spec.environment.AWS_LAMBDA_FUNCTION_NAME}`,
+        };
       },
     });
     stops.push(() => appSync.stop());
@@ -222,7 +235,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const legacy = await startLegacyApi({
       port: ports.legacy,
-      verification: { key: secrets.serviceTokenPublicKey, issuer: 'bootalk-amplify', audience: 'bootalk-legacy-api' },
+      verification: {
+        key: secrets.serviceTokenPublicKey,
+        issuer: 'bootalk-amplify',
+        audience: 'bootalk-legacy-api',
+      },
     });
     stops.push(() => legacy.stop());
 
@@ -258,7 +275,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const scheduler = new Scheduler(runner);
     scheduler.start(inventory.schedules);
     stops.push(() => scheduler.stop());
-    progress('events', `${inventory.eventSourceMappings.length} event sources, ${inventory.schedules.length} schedules`);
+    progress(
+      'events',
+      `${inventory.eventSourceMappings.length} event sources, ${inventory.schedules.length} schedules`,
+    );
 
     const inbox = await startInbox({
       port: ports.inbox,
@@ -311,7 +331,48 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
     progress('outputs', outputsPath);
 
-    return { endpoints, caCertPath: tls.caCertPath, outputsPath, inventory, runner, stop };
+    let current = functions;
+    const reloader = new HotReloader({
+      root: options.root,
+      functions: () => current,
+      replaceFunctions: async (specs) => {
+        current = current.map((spec) => specs.find((next) => next.name === spec.name) ?? spec);
+        await runner.load(specs);
+      },
+      resynthesize: async (changed) => {
+        progress('reload', `${changed.join(', ')} changed: synthesizing`);
+        const next = await synthesize(options.root, join(sandboxDir, 'cdk.out'));
+        const nextInventory = readInventory(loadCloudAssembly(next.outdir), endpoints, {
+          functionNames: functionNames(options.root),
+        });
+        current = nextInventory.functions.map((spec) =>
+          localFunction(spec, secretValues, endpoints, gateway.ssm.put.bind(gateway.ssm)),
+        );
+        const replaced = await runner.load(current);
+        await createTables(dynamodb.client, nextInventory.tables);
+        if (nextInventory.appSync) appSync.reload(nextInventory.appSync);
+        restApi.reload(nextInventory.restApi?.routes ?? []);
+        progress(
+          'reload',
+          `live: ${replaced.length} functions replaced, API and tables updated (restart for new queues, topics and event sources)`,
+        );
+      },
+      say: progress,
+    });
+    if (options.watch) {
+      reloader.start();
+      stops.push(() => reloader.stop());
+    }
+
+    return {
+      endpoints,
+      caCertPath: tls.caCertPath,
+      outputsPath,
+      inventory,
+      runner,
+      reloaded: () => reloader.idle(),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -326,7 +387,11 @@ function localFunction(
   spec: FunctionSpec,
   secrets: Record<string, string>,
   endpoints: LocalEndpoints,
-  putParameter: (name: string, value: string, options: { type: 'SecureString'; overwrite: boolean }) => unknown,
+  putParameter: (
+    name: string,
+    value: string,
+    options: { type: 'SecureString'; overwrite: boolean },
+  ) => unknown,
 ): FunctionSpec {
   const ssmConfig = JSON.parse(spec.environment.AMPLIFY_SSM_ENV_CONFIG ?? '{}') as Record<
     string,

@@ -24,13 +24,17 @@ export function loadOrCreateSecrets(file: string): LocalSecrets {
   };
   ensure('OTP_PEPPER', () => randomBytes(32).toString('base64url'));
   ensure('SERVICE_TOKEN_KEY', () =>
-    generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
   );
   ensure('SERVICE_TOKEN_KID', () => `local-${randomBytes(4).toString('hex')}`);
   if (changed) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
   }
-  const serviceTokenPublicKey = createPublicKey(values.SERVICE_TOKEN_KEY!).export({ type: 'spki', format: 'pem' }).toString();
+  const serviceTokenPublicKey = createPublicKey(values.SERVICE_TOKEN_KEY!)
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
   return { values, serviceTokenPublicKey };
 }

@@ -7,6 +7,7 @@
  *   npm start -- --port 9700      another port range
  *   npm start -- --outputs <file> write amplify_outputs.json elsewhere (tests)
  *   npm start -- --quiet          no function logs
+ *   npm start -- --no-watch       no hot reload of amplify/ changes
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -17,11 +18,13 @@ import { ensureLocalCertificates } from './tls/local-ca';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     persist: { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.BOOTALK_SANDBOX_PORT ?? '8700' },
     quiet: { type: 'boolean', default: false },
     outputs: { type: 'string' },
+    watch: { type: 'boolean', default: true },
   },
 });
 
@@ -47,6 +50,7 @@ async function run(): Promise<void> {
       root,
       basePort: Number(values.port),
       persist: values.persist === true,
+      watch: values.watch === true,
       ...(values.outputs ? { outputsPath: resolve(values.outputs) } : {}),
       progress: say,
       ...(values.quiet ? { onFunctionLog: () => undefined } : {}),

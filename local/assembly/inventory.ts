@@ -165,6 +165,7 @@ export function readInventory(
       name,
       bundleDir,
       handler: String(p.Handler ?? 'index.handler'),
+      ...(typeof p.Role === 'string' ? { roleArn: p.Role } : {}),
       timeoutSeconds: Number(p.Timeout ?? 3),
       memoryMB: Number(p.MemorySize ?? 128),
       environment: {

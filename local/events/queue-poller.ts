@@ -1,5 +1,5 @@
-import type { ReceivedMessage, SqsService } from '../aws/sqs/sqs-service';
 import { toSqsRecord } from '../aws/sqs/lambda-record';
+import type { ReceivedMessage, SqsService } from '../aws/sqs/sqs-service';
 import type { EventSourceMappingSpec, FunctionInvoker } from '../contracts';
 import { matchesAnyPattern } from './event-filter';
 
