@@ -8,16 +8,16 @@ import { createCaptureLog } from './aws/captures';
 import { startAwsGateway } from './aws/gateway';
 import { createCognitoService, startCognitoServer } from './cognito/server';
 import { type FunctionSpec, LOCAL_ACCOUNT, type LocalEndpoints } from './contracts';
-import { createTables, startDynamoDbLocal } from './dynamodb/dynamodb-local';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/dynamodb-local';
 import { QueuePoller } from './events/queue-poller';
 import { Scheduler } from './events/scheduler';
 import { StreamPoller, streamsClient } from './events/stream-poller';
-import { assertPortFree } from './free-port';
 import { FunctionRunner, type InvocationRecord } from './functions/function-runner';
 import { HotReloader } from './hot-reload';
 import { startInbox } from './inbox/server';
 import { startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
+import { assertSandboxPortsFree, dynamoDbOptions, sandboxPorts } from './ports';
 import { startRestApi } from './rest/server';
 import { loadOrCreateSecrets } from './secrets';
 import { SANDBOX_NAME, synthesize } from './synth-cache';
@@ -43,6 +43,8 @@ export interface SandboxOptions {
   onFunctionLog?: (functionName: string, line: string) => void;
   /** Watch amplify/ and swap changes in (handler code in about a second, resources by a new synth). */
   watch?: boolean;
+  /** DynamoDB Local already starting (start.ts starts it first: Java boots while Node loads). */
+  dynamodb?: Promise<DynamoDbLocal>;
 }
 
 export interface Sandbox {
@@ -55,8 +57,6 @@ export interface Sandbox {
   reloaded(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const PORT_NAMES = ['inbox', 'graphql', 'cognito', 'aws', 'legacy', 'rest', 'dynamodb'] as const;
 
 /** Function folders under amplify/functions: the functions the sandbox runs. */
 export function functionNames(root: string): Set<string> {
@@ -82,11 +82,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
   };
 
+  if (options.dynamodb) stops.push(async () => (await options.dynamodb!.catch(() => undefined))?.stop());
   try {
-    const ports = Object.fromEntries(
-      PORT_NAMES.map((name, index) => [name, options.basePort + index]),
-    ) as Record<(typeof PORT_NAMES)[number], number>;
-    await Promise.all(PORT_NAMES.map((name) => assertPortFree(ports[name], name)));
+    const ports = sandboxPorts(options.basePort);
+    if (!options.dynamodb) await assertSandboxPortsFree(options.basePort);
 
     progress('synth', 'synthesizing the backend offline');
     const synth = await synthesize(options.root, join(sandboxDir, 'cdk.out'));
@@ -95,10 +94,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       synth.reused ? 'reused the last synth (amplify/ unchanged)' : `done in ${synth.durationMs} ms`,
     );
 
-    const dynamodbPromise = startDynamoDbLocal({
-      port: ports.dynamodb,
-      ...(options.persist ? { dataDir: join(sandboxDir, 'data/dynamodb') } : {}),
-    });
+    const dynamodbPromise = options.dynamodb ?? startDynamoDbLocal(dynamoDbOptions(options));
+    if (!options.dynamodb) stops.push(async () => (await dynamodbPromise.catch(() => undefined))?.stop());
     const tls = await ensureLocalCertificates(join(sandboxDir, 'tls'));
     const secrets = loadOrCreateSecrets(join(sandboxDir, 'secrets.json'));
 
@@ -167,7 +164,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     progress('functions', `${functions.length} functions ready`);
 
     const dynamodb = await dynamodbPromise;
-    stops.push(() => dynamodb.stop());
     await createTables(dynamodb.client, inventory.tables);
     progress('DynamoDB', `${inventory.tables.length} tables at ${endpoints.dynamodbUrl}`);
 
@@ -327,6 +323,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         graphqlRealtimeUrl: endpoints.realtimeUrl,
         awsEndpointUrl: endpoints.awsUrl,
         restApiUrl: endpoints.restApiUrl,
+        dynamodbUrl: endpoints.dynamodbUrl,
       }),
     );
     progress('outputs', outputsPath);

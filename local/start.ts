@@ -8,12 +8,14 @@
  *   npm start -- --outputs <file> write amplify_outputs.json elsewhere (tests)
  *   npm start -- --quiet          no function logs
  *   npm start -- --no-watch       no hot reload of amplify/ changes
+ *   npm start -- --seed           load sample users, brokers and conversations
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalSandboxError } from './dynamodb/dynamodb-local';
-import { startSandbox } from './sandbox';
+import { LocalSandboxError, startDynamoDbLocal } from './dynamodb/dynamodb-local';
+import { assertSandboxPortsFree, dynamoDbOptions } from './ports';
 import { ensureLocalCertificates } from './tls/local-ca';
 
 const root = resolve(import.meta.dirname, '..');
@@ -25,12 +27,20 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     outputs: { type: 'string' },
     watch: { type: 'boolean', default: true },
+    seed: { type: 'boolean', default: false },
   },
 });
 
-// Functions call the local HTTPS API; Node trusts the local CA only if told at start-up.
-const caCertPath = (await ensureLocalCertificates(join(root, '.amplify/sandbox/tls'))).caCertPath;
-if (process.env.NODE_EXTRA_CA_CERTS !== caCertPath) {
+// Functions call the local HTTPS API; Node trusts the local CA only if told at start-up. The npm
+// script passes NODE_EXTRA_CA_CERTS; when the CA did not exist yet (first run), start again.
+const tlsDir = join(root, '.amplify/sandbox/tls');
+const caExisted = existsSync(join(tlsDir, 'ca.crt'));
+const caCertPath = (await ensureLocalCertificates(tlsDir)).caCertPath;
+const trusted =
+  caExisted &&
+  process.env.NODE_EXTRA_CA_CERTS !== undefined &&
+  resolve(process.env.NODE_EXTRA_CA_CERTS) === caCertPath;
+if (!trusted) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath },
@@ -43,13 +53,28 @@ if (process.env.NODE_EXTRA_CA_CERTS !== caCertPath) {
 
 async function run(): Promise<void> {
   const started = Date.now();
-  const say = (step: string, detail = '') => console.log(`▸ ${step.padEnd(10)} ${detail}`);
+  const say = (step: string, detail = '') =>
+    console.log(
+      `${`▸ ${step.padEnd(10)} ${detail}`.padEnd(72)} ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   let stopping = false;
   try {
+    const basePort = Number(values.port);
+    const persist = values.persist === true;
+    await assertSandboxPortsFree(basePort);
+    // Java boots DynamoDB Local on the other core while Node loads the rest of the sandbox.
+    const dynamodb = startDynamoDbLocal(dynamoDbOptions({ root, basePort, persist }));
+    dynamodb.catch(() => undefined);
+    const loaded = await Promise.all([import('./sandbox'), import('./seed')]).catch(async (error) => {
+      await (await dynamodb.catch(() => undefined))?.stop();
+      throw error;
+    });
+    const [{ startSandbox }, { seedSandbox }] = loaded;
     const sandbox = await startSandbox({
       root,
-      basePort: Number(values.port),
-      persist: values.persist === true,
+      basePort,
+      dynamodb,
+      persist,
       watch: values.watch === true,
       ...(values.outputs ? { outputsPath: resolve(values.outputs) } : {}),
       progress: say,
@@ -77,6 +102,19 @@ async function run(): Promise<void> {
   Local CA         ${sandbox.caCertPath}
   Outputs          ${sandbox.outputsPath}
 `);
+    if (values.seed) {
+      const seeded = await seedSandbox({
+        userPoolEndpoint: endpoints.userPoolEndpoint,
+        userPoolId: sandbox.inventory.userPool!.userPoolId,
+        clientId: sandbox.inventory.userPool!.clientId,
+        dynamodbUrl: endpoints.dynamodbUrl,
+        awsUrl: endpoints.awsUrl,
+      });
+      say(
+        'seed',
+        `${seeded.users.length} users, ${seeded.brokers} brokers, ${seeded.conversations} conversations`,
+      );
+    }
     console.log(`Local sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Ctrl-C to stop)`);
   } catch (error) {
     if (error instanceof LocalSandboxError || (error as Error).message?.startsWith('Port ')) {

@@ -34,7 +34,12 @@ export default async function setup(project: TestProject) {
   child = spawn(
     process.execPath,
     ['--import', 'tsx', 'local/start.ts', '--port', String(basePort), '--outputs', outputsPath, '--quiet'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: false },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // As `npm start` runs it (package.json): trusting the local CA from the start.
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: '.amplify/sandbox/tls/ca.crt' },
+    },
   );
   let output = '';
   await new Promise<void>((ready, fail) => {
