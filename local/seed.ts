@@ -45,7 +45,8 @@ export interface SeedResult {
   messages: number;
 }
 
-const credentials = { accessKeyId: 'local-seed', secretAccessKey: 'local' };
+// DynamoDB Local accepts only letters and digits in an access key id.
+const credentials = { accessKeyId: 'localseed', secretAccessKey: 'local' };
 
 /** Deterministic ids, so seeding twice writes the same rows. */
 function seedId(...parts: string[]): string {
