@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createTables, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local';
+import { freePort } from '../../../local/free-port';
+
+const table = {
+  logicalId: 'Things',
+  tableName: 'things',
+  keySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }],
+  attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }],
+  globalSecondaryIndexes: [],
+  ttlAttribute: 'expiresAt',
+};
+
+describe('DynamoDB Local', () => {
+  it('keeps data across a restart when given a folder (npm start -- --persist)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bootalk-ddb-'));
+    const first = await startDynamoDbLocal({ port: await freePort(), dataDir });
+    await createTables(first.client, [table]);
+    await first.client.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: '부톡' } } }));
+    await first.stop();
+
+    const second = await startDynamoDbLocal({ port: await freePort(), dataDir });
+    // Creating the tables again keeps what is there.
+    await createTables(second.client, [table]);
+    const item = await second.client.send(
+      new GetItemCommand({ TableName: 'things', Key: { id: { S: '부톡' } } }),
+    );
+    await second.stop();
+    expect(item.Item?.id?.S).toBe('부톡');
+  }, 60_000);
+
+  it('starts empty in memory by default', async () => {
+    const local = await startDynamoDbLocal({ port: await freePort() });
+    await createTables(local.client, [table]);
+    const item = await local.client.send(
+      new GetItemCommand({ TableName: 'things', Key: { id: { S: '부톡' } } }),
+    );
+    await local.stop();
+    expect(item.Item).toBeUndefined();
+  }, 60_000);
+
+  it('says clearly that Java is missing, instead of a stack trace', () => {
+    // A PATH with node but no java: the sandbox must name the requirement.
+    const script = `import('${resolve('local/dynamodb/dynamodb-local.ts')}').then(m => m.startDynamoDbLocal({ port: 1 })).catch(e => { console.log(e.message); })`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      env: { PATH: '/nonexistent', HOME: process.env.HOME ?? '/tmp' },
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toContain('Java was not found. DynamoDB Local needs Java 17 or newer');
+  });
+});
