@@ -1,0 +1,239 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  type DroppedEvent,
+  droppedEvent,
+  MalformedEnvelopeError,
+  parseEnvelope,
+  relayMessage,
+} from '../../../amplify/functions/legacy-event-relay/relay';
+import { processQueueBatch } from '../../../amplify/functions/shared/batch';
+import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
+import { createLegacyCircuit, createLegacyClient } from '../../../amplify/functions/shared/legacy-client';
+import {
+  createServiceTokenProvider,
+  verifyServiceToken,
+} from '../../../amplify/functions/shared/service-token';
+import { lambdaContext } from '../shared/lambda-context';
+
+const SECRET = 'relay-test-secret-of-at-least-32-bytes!';
+const TOKEN_CLAIMS = { issuer: 'bootalk-amplify', audience: 'bootalk-legacy-api' };
+
+const envelope = (id = 'message.sent:msg-1') => ({
+  type: 'message.sent',
+  id,
+  occurredAt: '2026-03-14T02:59:59.000Z',
+  version: 1,
+  payload: { messageId: id.split(':')[1], conversationId: 'conv-1' },
+});
+
+type Reply = { status: number; body?: unknown };
+
+/** The Legacy API as a script of answers; records every request it gets. */
+function legacyApi(...replies: Reply[]) {
+  const requests: { url: string; headers: Record<string, string>; body: unknown }[] = [];
+  const fetch = (async (url: string, init: RequestInit) => {
+    requests.push({
+      url,
+      headers: init.headers as Record<string, string>,
+      body: JSON.parse(String(init.body)),
+    });
+    const reply = replies[Math.min(requests.length - 1, replies.length - 1)]!;
+    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
+      status: reply.status,
+      headers: { 'content-type': 'application/json' },
+    });
+  }) as unknown as typeof globalThis.fetch;
+  return { fetch, requests };
+}
+
+function sqsRecord(index: number, body: string): SQSRecord {
+  return {
+    messageId: `sqs-${index}`,
+    receiptHandle: `handle-${index}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1773457199000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1773457199001',
+    },
+    messageAttributes: {},
+    md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:dev-legacy-relay',
+    awsRegion: 'ap-northeast-2',
+  };
+}
+
+/** One invocation of the relay over `bodies`, as its handler will run it. */
+async function relayBatch(bodies: string[], ...replies: Reply[]) {
+  const api = legacyApi(...replies);
+  const legacy = createLegacyClient({
+    baseUrl: 'https://legacy.test',
+    tokens: createServiceTokenProvider({
+      key: SECRET,
+      kid: 'test-1',
+      ...TOKEN_CLAIMS,
+      subject: 'legacy-event-relay',
+    }),
+    fetch: api.fetch,
+    sleep: async () => undefined,
+    circuit: createLegacyCircuit(),
+  });
+  const dropped: DroppedEvent[] = [];
+  const event: SQSEvent = { Records: bodies.map((body, index) => sqsRecord(index, body)) };
+  const response = await processQueueBatch(
+    event,
+    (record) => relayMessage(record.body, legacy),
+    lambdaContext(),
+    {
+      processInParallel: false,
+      onPermanentFailure: (record, error) => {
+        dropped.push(droppedEvent(record.body, error));
+      },
+    },
+  );
+  const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier);
+  return { failed, dropped, requests: api.requests };
+}
+
+const body = (value: unknown) => JSON.stringify(value);
+
+describe('legacy-event-relay', () => {
+  it('delivers an envelope to POST /v1/events with its id as the Idempotency-Key and a service token', async () => {
+    const { failed, dropped, requests } = await relayBatch([body(envelope())], {
+      status: 202,
+      body: { accepted: true },
+    });
+    expect(failed).toEqual([]);
+    expect(dropped).toEqual([]);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      url: 'https://legacy.test/v1/events',
+      headers: { 'idempotency-key': 'message.sent:msg-1', 'content-type': 'application/json' },
+      body: envelope(),
+    });
+    const token = requests[0]!.headers.authorization!.replace(/^Bearer /, '');
+    await expect(verifyServiceToken(token, { key: SECRET, ...TOKEN_CLAIMS })).resolves.toMatchObject({
+      subject: 'legacy-event-relay',
+    });
+  });
+
+  it('reports a delivered event and an already delivered one as done', async () => {
+    const api = legacyApi(
+      { status: 202, body: { accepted: true } },
+      { status: 200, body: { accepted: true, duplicate: true } },
+    );
+    const legacy = createLegacyClient({
+      baseUrl: 'https://legacy.test',
+      tokens: createServiceTokenProvider({ key: SECRET, kid: 'test-1', ...TOKEN_CLAIMS, subject: 'relay' }),
+      fetch: api.fetch,
+    });
+    await expect(relayMessage(body(envelope()), legacy)).resolves.toEqual({
+      id: 'message.sent:msg-1',
+      type: 'message.sent',
+      outcome: 'accepted',
+    });
+    await expect(relayMessage(body(envelope()), legacy)).resolves.toMatchObject({ outcome: 'duplicate' });
+  });
+
+  it('drops and records an event the Legacy API rejects with 400, without failing the batch', async () => {
+    const { failed, dropped, requests } = await relayBatch([body(envelope())], {
+      status: 400,
+      body: { error: 'bad_request', message: '"occurredAt" is not an instant' },
+    });
+    expect(failed).toEqual([]);
+    expect(requests).toHaveLength(1);
+    expect(dropped).toEqual([
+      {
+        id: 'message.sent:msg-1',
+        type: 'message.sent',
+        reason: 'rejected',
+        status: 400,
+        detail: expect.stringContaining('bad_request'),
+      },
+    ]);
+  });
+
+  it('retries a 401 once with a freshly minted token, then fails the item for the dead-letter queue', async () => {
+    const { failed, dropped, requests } = await relayBatch([body(envelope())], {
+      status: 401,
+      body: { error: 'unauthorized' },
+    });
+    expect(requests).toHaveLength(2);
+    const [first, second] = requests.map((request) => request.headers.authorization);
+    expect(second).not.toBe(first);
+    expect(failed).toEqual(['sqs-0']);
+    expect(dropped).toEqual([]);
+  });
+
+  it('delivers when the refreshed token is accepted after a 401', async () => {
+    const { failed, requests } = await relayBatch(
+      [body(envelope())],
+      { status: 401, body: { error: 'unauthorized' } },
+      { status: 202, body: { accepted: true } },
+    );
+    expect(requests).toHaveLength(2);
+    expect(failed).toEqual([]);
+  });
+
+  it('retries a 503, then fails the item so that the queue redelivers it', async () => {
+    const { failed, dropped, requests } = await relayBatch([body(envelope())], { status: 503 });
+    expect(requests).toHaveLength(3);
+    expect(new Set(requests.map((request) => request.headers['idempotency-key']))).toEqual(
+      new Set(['message.sent:msg-1']),
+    );
+    expect(failed).toEqual(['sqs-0']);
+    expect(dropped).toEqual([]);
+  });
+
+  it('stops calling a failing Legacy API for the rest of the batch and fails those items too', async () => {
+    const bodies = [1, 2, 3, 4].map((n) => body(envelope(`message.sent:msg-${n}`)));
+    const { failed, requests } = await relayBatch(bodies, { status: 503 });
+    // 3 attempts for the first event and 2 for the second open the circuit (5 failures).
+    expect(requests).toHaveLength(5);
+    expect(failed).toEqual(['sqs-0', 'sqs-1', 'sqs-2', 'sqs-3']);
+  });
+
+  it('drops and records a malformed body, and still delivers the rest of the batch', async () => {
+    const { id: _id, ...withoutId } = envelope();
+    const { type: _type, ...withoutType } = envelope();
+    const { version: _version, ...withoutVersion } = envelope();
+    const bodies = ['not json', body(withoutId), body(withoutType), body(withoutVersion), body(envelope())];
+    const { failed, dropped, requests } = await relayBatch(bodies, { status: 202, body: { accepted: true } });
+    expect(failed).toEqual([]);
+    expect(requests).toHaveLength(1);
+    expect(dropped.map((drop) => [drop.reason, drop.detail])).toEqual([
+      ['malformed', 'Not an event envelope: the body is not JSON'],
+      ['malformed', 'Not an event envelope: no "id"'],
+      ['malformed', 'Not an event envelope: no "type"'],
+      ['malformed', 'Not an event envelope: no "version" (a positive integer)'],
+    ]);
+  });
+});
+
+describe('parseEnvelope', () => {
+  it('reads an envelope', () => {
+    expect(parseEnvelope(body(envelope()))).toEqual(envelope());
+  });
+
+  it('is a permanent failure for a body that is not an envelope', () => {
+    for (const bad of [
+      '',
+      '[]',
+      'null',
+      body({ ...envelope(), payload: 'x' }),
+      body({ ...envelope(), occurredAt: 'now' }),
+    ]) {
+      const parsed = parseEnvelope(bad);
+      expect(parsed, bad).toBeInstanceOf(MalformedEnvelopeError);
+      expect(parsed).toBeInstanceOf(PermanentRecordError);
+    }
+  });
+
+  it('unwraps an envelope still in its SNS notification when raw delivery is off', () => {
+    const notification = { Type: 'Notification', MessageId: 'sns-1', Message: body(envelope()) };
+    expect(parseEnvelope(body(notification))).toEqual(envelope());
+  });
+});
