@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conversationIdFor, dedupeKey } from '../amplify/functions/conversation-link/conversation-plan';
 import { LOCAL_REGION } from './contracts';
 import { createSampleData } from './legacy/sample-data';
 
@@ -154,8 +155,16 @@ export async function seedSandbox(targets: SeedTargets, now = new Date()): Promi
   const messages: Record<string, unknown>[] = [];
   buyers.forEach((buyer, index) => {
     const broker = brokerUsers[index % brokerUsers.length]!;
+    // Conversations name the legacy broker id; the broker's sub is a member.
+    const brokerProfile = brokers[index % brokerUsers.length]!;
     const listing = sample.listings[index]!;
-    const id = seedId('conversation', buyer.sub, broker.sub, listing.id);
+    const key = dedupeKey({
+      kind: 'LISTING_INQUIRY',
+      buyerId: buyer.sub,
+      brokerId: brokerProfile.id,
+      listingId: listing.id,
+    });
+    const id = conversationIdFor(key);
     const memberIds = [buyer.sub, broker.sub];
     const lines = [
       [buyer.sub, `안녕하세요, ${listing.complexName} ${listing.exclusiveAreaM2}㎡ 매물 아직 있나요?`],
@@ -181,9 +190,9 @@ export async function seedSandbox(targets: SeedTargets, now = new Date()): Promi
       kind: 'LISTING_INQUIRY',
       status: 'OPEN',
       memberIds,
-      dedupeKey: `${buyer.sub}#${broker.sub}#${listing.id}`,
+      dedupeKey: key,
       buyerId: buyer.sub,
-      brokerId: broker.sub,
+      brokerId: brokerProfile.id,
       listingId: listing.id,
       complexId: listing.complexId,
       lastMessageAt: last.createdAt,
