@@ -80,6 +80,23 @@ export const AMPLIFY_GENERATED_FINDINGS: AmplifyGeneratedFindings[] = [
     },
   },
   {
+    // The role AppSync assumes to call a custom operation's function (a.handler.function).
+    path: /^data\/amplifyData\/FunctionDirectiveStack\/Fn\w+LambdaDataSource\/ServiceRole\//,
+    rules: {
+      'AwsSolutions-IAM5':
+        'AppSync invokes the one function behind the operation, any of its versions and aliases (<function arn>:*).',
+    },
+  },
+  {
+    // allow.resource(fn) on the schema: the function may call the API's operations with IAM.
+    path: /^data\/GraphqlAccessPolicy\d*\//,
+    rules: {
+      'AwsSolutions-IAM5':
+        'A function that writes through AppSync (so subscribers see it) needs its Query/Mutation/Subscription ' +
+        'fields; AppSync has no narrower resource than the fields of a type, and the resolvers authorize each row.',
+    },
+  },
+  {
     // `data/amplifyData/<Model>/<Model>IAMRole/…`, one per model.
     path: /^data\/amplifyData\/(\w+)\/\1IAMRole\//,
     rules: {

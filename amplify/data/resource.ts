@@ -1,4 +1,5 @@
 import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
+import { conversationLink } from '../functions/conversation-link/resource';
 
 /**
  * The AppSync API and its DynamoDB tables (DESIGN §3).
@@ -15,220 +16,252 @@ import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
 
 const userId = () => a.id().required();
 
-const schema = a.schema({
-  UserRole: a.enum(['USER', 'BROKER', 'ADMIN']),
-  DevicePlatform: a.enum(['APNS', 'APNS_SANDBOX', 'GCM']),
-  ConversationKind: a.enum(['DIRECT', 'LISTING_INQUIRY', 'SUPPORT']),
-  ConversationStatus: a.enum(['OPEN', 'WAITING_FOR_BROKER', 'CLOSED']),
-  MemberRole: a.enum(['BUYER', 'BROKER', 'STAFF']),
-  MessageKind: a.enum(['TEXT', 'IMAGE', 'LISTING_CARD', 'SYSTEM']),
-  AlertKind: a.enum(['LOWEST_PRICE', 'PRESALE', 'REAL_TRANSACTION']),
-  NotificationType: a.enum([
-    'CHAT_REMINDER',
-    'LOWEST_PRICE',
-    'PRESALE',
-    'REAL_TRANSACTION',
-    'BROKER_ASSIGNED',
-    'NOTICE',
-    'MARKETING',
-  ]),
-
-  /** Consents under 정보통신망법 (Korea's network act): each with the time it was given. */
-  Consents: a.customType({
-    marketing: a.boolean(),
-    marketingAt: a.datetime(),
-    nightPush: a.boolean(),
-    nightPushAt: a.datetime(),
-  }),
-
-  /** What a LISTING_CARD message showed at send time; later price changes don't rewrite it. */
-  ListingSnapshot: a.customType({
-    listingId: a.string().required(),
-    complexId: a.string(),
-    title: a.string(),
-    priceWon: a.float(),
-    exclusiveAreaM2: a.float(),
-    address: a.string(),
-    thumbnailUrl: a.url(),
-  }),
-
-  ImageAttachment: a.customType({
-    key: a.string().required(),
-    width: a.integer(),
-    height: a.integer(),
-  }),
-
-  UserProfile: a
-    .model({
-      /** The Cognito sub. */
-      id: a
-        .id()
-        .required()
-        .authorization((allow) => [
-          allow.authenticated().to(['read']),
-          allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
-        ]),
-      nickname: a.string(),
-      role: a.ref('UserRole').authorization((allow) => [allow.authenticated().to(['read'])]),
-      phone: a
-        .phone()
-        .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
-      consents: a.ref('Consents'),
-      profileImageKey: a.string(),
-      deletedAt: a
-        .datetime()
-        .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
-    })
-    .authorization((allow) => [
-      // Chat partners see each other's nickname and role, never the phone.
-      allow.authenticated().to(['read']),
-      allow.ownerDefinedIn('id').identityClaim('sub').to(['read', 'update']),
-      allow.group('ADMINS').to(['read']),
+const schema = a
+  .schema({
+    UserRole: a.enum(['USER', 'BROKER', 'ADMIN']),
+    DevicePlatform: a.enum(['APNS', 'APNS_SANDBOX', 'GCM']),
+    ConversationKind: a.enum(['DIRECT', 'LISTING_INQUIRY', 'SUPPORT']),
+    ConversationStatus: a.enum(['OPEN', 'WAITING_FOR_BROKER', 'CLOSED']),
+    MemberRole: a.enum(['BUYER', 'BROKER', 'STAFF']),
+    MessageKind: a.enum(['TEXT', 'IMAGE', 'LISTING_CARD', 'SYSTEM']),
+    AlertKind: a.enum(['LOWEST_PRICE', 'PRESALE', 'REAL_TRANSACTION']),
+    NotificationType: a.enum([
+      'CHAT_REMINDER',
+      'LOWEST_PRICE',
+      'PRESALE',
+      'REAL_TRANSACTION',
+      'BROKER_ASSIGNED',
+      'NOTICE',
+      'MARKETING',
     ]),
 
-  Device: a
-    .model({
-      /** sha256 of the token: one row per token, so a token belongs to one user (the latest). */
-      id: a.id().required(),
-      userId: userId(),
-      platform: a.ref('DevicePlatform').required(),
-      token: a.string().required(),
-      appVersion: a.string(),
-      locale: a.string(),
-      lastSeenAt: a.datetime().required(),
-      invalidatedAt: a.datetime(),
-    })
-    .secondaryIndexes((index) => [index('userId').queryField('listDevicesByUser')])
-    .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub').to(['read', 'delete'])]),
+    /** Consents under 정보통신망법 (Korea's network act): each with the time it was given. */
+    Consents: a.customType({
+      marketing: a.boolean(),
+      marketingAt: a.datetime(),
+      nightPush: a.boolean(),
+      nightPushAt: a.datetime(),
+    }),
 
-  Conversation: a
-    .model({
-      kind: a.ref('ConversationKind').required(),
-      status: a.ref('ConversationStatus').required(),
-      memberIds: a.id().required().array().required(),
-      /** buyer + broker + listing: startConversation writes conditionally on it. */
-      dedupeKey: a.string().required(),
-      buyerId: a.id(),
-      brokerId: a.id(),
-      listingId: a.string(),
+    /** What a LISTING_CARD message showed at send time; later price changes don't rewrite it. */
+    ListingSnapshot: a.customType({
+      listingId: a.string().required(),
       complexId: a.string(),
-      lastMessageAt: a.datetime(),
-      lastMessagePreview: a.string(),
-      members: a.hasMany('ConversationMember', 'conversationId'),
-    })
-    .authorization((allow) => [
-      allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
-      allow.group('ADMINS').to(['read']),
-    ]),
+      title: a.string(),
+      priceWon: a.float(),
+      exclusiveAreaM2: a.float(),
+      address: a.string(),
+      thumbnailUrl: a.url(),
+    }),
 
-  ConversationMember: a
-    .model({
-      conversationId: a.id().required(),
-      userId: userId(),
-      /** The conversation's members, so that members see each other's read receipts. */
-      memberIds: a.id().required().array().required(),
-      role: a.ref('MemberRole').required(),
-      unreadCount: a.integer().required().default(0),
-      lastReadAt: a.datetime(),
-      lastReadMessageId: a.id(),
-      muted: a.boolean().default(false),
-      mutedUntil: a.datetime(),
-      /** Presence heartbeat: while in the future, the member is looking at the conversation. */
-      viewingUntil: a.datetime(),
-      /** Copied from the conversation so a user's list sorts by it without a join. */
-      lastMessageAt: a.datetime().required(),
-      lastMessagePreview: a.string(),
-      conversation: a.belongsTo('Conversation', 'conversationId'),
-    })
-    .identifier(['conversationId', 'userId'])
-    .secondaryIndexes((index) => [
-      index('userId').sortKeys(['lastMessageAt']).queryField('listMembershipsByUser'),
-    ])
-    .authorization((allow) => [
-      allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
-      allow.group('ADMINS').to(['read']),
-    ]),
+    ImageAttachment: a.customType({
+      key: a.string().required(),
+      width: a.integer(),
+      height: a.integer(),
+    }),
 
-  Message: a
-    .model({
-      /** Derived from sender + clientMessageId, so a retried send maps to the same row. */
-      id: a.id().required(),
-      conversationId: a.id().required(),
-      createdAt: a.datetime().required(),
-      senderId: a.id().required(),
-      /** Who may read it: the conversation's members when it was sent. */
-      memberIds: a.id().required().array().required(),
-      kind: a.ref('MessageKind').required(),
-      body: a.string(),
-      image: a.ref('ImageAttachment'),
-      listing: a.ref('ListingSnapshot'),
-      clientMessageId: a.string(),
-      editedAt: a.datetime(),
-      deletedAt: a.datetime(),
-    })
-    .secondaryIndexes((index) => [
-      index('conversationId').sortKeys(['createdAt']).queryField('listMessagesByConversation'),
-    ])
-    .authorization((allow) => [
-      allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
-      allow.group('ADMINS').to(['read']),
-    ]),
-
-  Notification: a
-    .model({
-      userId: userId(),
-      type: a.ref('NotificationType').required(),
-      title: a.string().required(),
-      body: a.string().required(),
-      deepLink: a.string(),
-      /** What the notification is about, for dedupe (listing, announcement, transaction id). */
-      subjectId: a.string(),
-      createdAt: a.datetime().required(),
-      readAt: a.datetime(),
-      /** TTL (epoch seconds): the inbox keeps notifications for a limited time. */
-      expiresAt: a.timestamp(),
-    })
-    .secondaryIndexes((index) => [
-      index('userId').sortKeys(['createdAt']).queryField('listNotificationsByUser'),
-    ])
-    .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub').to(['read', 'delete'])]),
-
-  AlertSubscription: a
-    .model({
-      // An owner can create and read their subscriptions but never hand one to someone else.
-      userId: userId().authorization((allow) => [
-        allow.ownerDefinedIn('userId').identityClaim('sub').to(['create', 'read', 'delete']),
+    UserProfile: a
+      .model({
+        /** The Cognito sub. */
+        id: a
+          .id()
+          .required()
+          .authorization((allow) => [
+            allow.authenticated().to(['read']),
+            allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
+          ]),
+        nickname: a.string(),
+        role: a.ref('UserRole').authorization((allow) => [allow.authenticated().to(['read'])]),
+        phone: a
+          .phone()
+          .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
+        consents: a.ref('Consents'),
+        profileImageKey: a.string(),
+        deletedAt: a
+          .datetime()
+          .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
+      })
+      .authorization((allow) => [
+        // Chat partners see each other's nickname and role, never the phone.
+        allow.authenticated().to(['read']),
+        allow.ownerDefinedIn('id').identityClaim('sub').to(['read', 'update']),
+        allow.group('ADMINS').to(['read']),
       ]),
-      kind: a.ref('AlertKind').required(),
-      /** complexId for LOWEST_PRICE and REAL_TRANSACTION, a region code (법정동) for PRESALE. */
-      target: a.string().required(),
-      /** LOWEST_PRICE: alert when a listing's price in won is at or under this. */
-      thresholdWon: a.float(),
-      label: a.string(),
-    })
-    .secondaryIndexes((index) => [
-      index('kind').sortKeys(['target']).queryField('listAlertSubscriptionsByKindAndTarget'),
-      index('userId').queryField('listAlertSubscriptionsByUser'),
-    ])
-    .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub')]),
 
-  /** A broker (중개사) synced from the Legacy API. */
-  BrokerProfile: a
-    .model({
-      /** The legacy broker id. */
-      id: a.id().required(),
-      /** The broker's Cognito sub once they use the app. */
-      userId: a.id(),
-      name: a.string().required(),
-      officeName: a.string(),
-      regionCodes: a.string().required().array().required(),
-      active: a.boolean().required(),
-      openConversations: a.integer().default(0),
-      lastAssignedAt: a.datetime(),
-      syncedAt: a.datetime(),
-    })
-    .authorization((allow) => [allow.authenticated().to(['read'])]),
-});
+    Device: a
+      .model({
+        /** sha256 of the token: one row per token, so a token belongs to one user (the latest). */
+        id: a.id().required(),
+        userId: userId(),
+        platform: a.ref('DevicePlatform').required(),
+        token: a.string().required(),
+        appVersion: a.string(),
+        locale: a.string(),
+        lastSeenAt: a.datetime().required(),
+        invalidatedAt: a.datetime(),
+      })
+      .secondaryIndexes((index) => [index('userId').queryField('listDevicesByUser')])
+      .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub').to(['read', 'delete'])]),
+
+    Conversation: a
+      .model({
+        kind: a.ref('ConversationKind').required(),
+        status: a.ref('ConversationStatus').required(),
+        memberIds: a.id().required().array().required(),
+        /** buyer + broker + listing: startConversation writes conditionally on it. */
+        dedupeKey: a.string().required(),
+        buyerId: a.id(),
+        brokerId: a.id(),
+        listingId: a.string(),
+        complexId: a.string(),
+        lastMessageAt: a.datetime(),
+        lastMessagePreview: a.string(),
+        members: a.hasMany('ConversationMember', 'conversationId'),
+      })
+      .authorization((allow) => [
+        allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
+        allow.group('ADMINS').to(['read']),
+      ]),
+
+    ConversationMember: a
+      .model({
+        conversationId: a.id().required(),
+        userId: userId(),
+        /** The conversation's members, so that members see each other's read receipts. */
+        memberIds: a.id().required().array().required(),
+        role: a.ref('MemberRole').required(),
+        unreadCount: a.integer().required().default(0),
+        lastReadAt: a.datetime(),
+        lastReadMessageId: a.id(),
+        muted: a.boolean().default(false),
+        mutedUntil: a.datetime(),
+        /** Presence heartbeat: while in the future, the member is looking at the conversation. */
+        viewingUntil: a.datetime(),
+        /** Copied from the conversation so a user's list sorts by it without a join. */
+        lastMessageAt: a.datetime().required(),
+        lastMessagePreview: a.string(),
+        conversation: a.belongsTo('Conversation', 'conversationId'),
+      })
+      .identifier(['conversationId', 'userId'])
+      .secondaryIndexes((index) => [
+        index('userId').sortKeys(['lastMessageAt']).queryField('listMembershipsByUser'),
+      ])
+      .authorization((allow) => [
+        allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
+        allow.group('ADMINS').to(['read']),
+      ]),
+
+    Message: a
+      .model({
+        /** Derived from sender + clientMessageId, so a retried send maps to the same row. */
+        id: a.id().required(),
+        conversationId: a.id().required(),
+        createdAt: a.datetime().required(),
+        senderId: a.id().required(),
+        /** Who may read it: the conversation's members when it was sent. */
+        memberIds: a.id().required().array().required(),
+        kind: a.ref('MessageKind').required(),
+        body: a.string(),
+        image: a.ref('ImageAttachment'),
+        listing: a.ref('ListingSnapshot'),
+        clientMessageId: a.string(),
+        editedAt: a.datetime(),
+        deletedAt: a.datetime(),
+      })
+      .secondaryIndexes((index) => [
+        index('conversationId').sortKeys(['createdAt']).queryField('listMessagesByConversation'),
+      ])
+      .authorization((allow) => [
+        allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
+        allow.group('ADMINS').to(['read']),
+      ]),
+
+    Notification: a
+      .model({
+        userId: userId(),
+        type: a.ref('NotificationType').required(),
+        title: a.string().required(),
+        body: a.string().required(),
+        deepLink: a.string(),
+        /** What the notification is about, for dedupe (listing, announcement, transaction id). */
+        subjectId: a.string(),
+        createdAt: a.datetime().required(),
+        readAt: a.datetime(),
+        /** TTL (epoch seconds): the inbox keeps notifications for a limited time. */
+        expiresAt: a.timestamp(),
+      })
+      .secondaryIndexes((index) => [
+        index('userId').sortKeys(['createdAt']).queryField('listNotificationsByUser'),
+      ])
+      .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub').to(['read', 'delete'])]),
+
+    AlertSubscription: a
+      .model({
+        // An owner can create and read their subscriptions but never hand one to someone else.
+        userId: userId().authorization((allow) => [
+          allow.ownerDefinedIn('userId').identityClaim('sub').to(['create', 'read', 'delete']),
+        ]),
+        kind: a.ref('AlertKind').required(),
+        /** complexId for LOWEST_PRICE and REAL_TRANSACTION, a region code (법정동) for PRESALE. */
+        target: a.string().required(),
+        /** LOWEST_PRICE: alert when a listing's price in won is at or under this. */
+        thresholdWon: a.float(),
+        label: a.string(),
+      })
+      .secondaryIndexes((index) => [
+        index('kind').sortKeys(['target']).queryField('listAlertSubscriptionsByKindAndTarget'),
+        index('userId').queryField('listAlertSubscriptionsByUser'),
+      ])
+      .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub')]),
+
+    /** A broker (중개사) synced from the Legacy API. */
+    BrokerProfile: a
+      .model({
+        /** The legacy broker id. */
+        id: a.id().required(),
+        /** The broker's Cognito sub once they use the app. */
+        userId: a.id(),
+        name: a.string().required(),
+        officeName: a.string(),
+        regionCodes: a.string().required().array().required(),
+        active: a.boolean().required(),
+        openConversations: a.integer().default(0),
+        lastAssignedAt: a.datetime(),
+        syncedAt: a.datetime(),
+      })
+      .authorization((allow) => [allow.authenticated().to(['read'])]),
+
+    /** A buyer opens (or finds again) the conversation with a broker about a listing or complex. */
+    startConversation: a
+      .mutation()
+      .arguments({
+        kind: a.ref('ConversationKind').required(),
+        /** The legacy broker id (BrokerProfile.id). */
+        brokerId: a.id(),
+        listingId: a.string(),
+        complexId: a.string(),
+      })
+      .returns(a.ref('Conversation'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** Posts into a conversation the caller is a member of; a retry with the same clientMessageId is the same message. */
+    sendMessage: a
+      .mutation()
+      .arguments({
+        conversationId: a.id().required(),
+        kind: a.ref('MessageKind').required(),
+        body: a.string(),
+        image: a.ref('ImageAttachment'),
+        listing: a.ref('ListingSnapshot'),
+        clientMessageId: a.string().required(),
+      })
+      .returns(a.ref('Message'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+  })
+  // Functions write through AppSync with IAM, so subscribers see what they write.
+  .authorization((allow) => [allow.resource(conversationLink)]);
 
 export type Schema = ClientSchema<typeof schema>;
 

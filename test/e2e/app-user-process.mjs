@@ -46,6 +46,11 @@ const operations = {
     };
   },
   signOut: () => signOut(),
+  // client.mutations.<name>(args): a custom operation.
+  mutation: async ({ name, args }) => {
+    const { data, errors } = await client.mutations[name](args);
+    return { data, errors: errors?.map((error) => ({ message: error.message, errorType: error.errorType })) };
+  },
   // client.models.<Model>.<operation>(input): what a frontend writes.
   model: async ({ model, operation, input }) => {
     const { data, errors } = await client.models[model][operation](input);

@@ -70,6 +70,13 @@ export class AppUser {
     });
   }
 
+  mutation<T = unknown>(name: string, args: unknown) {
+    return this.call<{ data: T; errors?: { message: string; errorType?: string }[] }>('mutation', {
+      name,
+      args,
+    });
+  }
+
   close(): void {
     this.child.kill('SIGTERM');
   }
