@@ -82,8 +82,9 @@ export class AppUser {
   }
 }
 
+/** A random valid Korean mobile number: 010, then a block starting with 2–4 (all assigned ranges). */
 export function randomPhone(): string {
-  return `+8210${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  return `+8210${2 + Math.floor(Math.random() * 3)}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 }
 
 export async function inbox<T>(path: string, init?: RequestInit): Promise<T> {
