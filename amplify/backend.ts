@@ -26,6 +26,7 @@ import { authCreateChallenge } from './functions/auth-create-challenge/resource'
 import { authDefineChallenge } from './functions/auth-define-challenge/resource';
 import { authPreSignUp } from './functions/auth-pre-sign-up/resource';
 import { authVerifyChallenge } from './functions/auth-verify-challenge/resource';
+import { conversationLink } from './functions/conversation-link/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
 
@@ -37,6 +38,7 @@ export const backend = defineBackend({
   authCreateChallenge,
   authVerifyChallenge,
   userPostConfirmation,
+  conversationLink,
 });
 
 const deployment = currentDeployment();
@@ -87,6 +89,10 @@ allowReadParameter(postConfirmation.resources.lambda, authStack, userProfileTabl
 allowModelTableItems(postConfirmation.resources.lambda, authStack, 'UserProfile', ['PutItem']);
 postConfirmation.addEnvironment('USER_EVENTS_TOPIC_ARN', messaging.userEventsTopic.topicArn);
 allowPublish(postConfirmation.resources.lambda, messaging.userEventsTopic, messaging.topicKey);
+
+// Chat: conversation-link keeps each user's send rate in the idempotency table.
+backend.conversationLink.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+allowItems(backend.conversationLink.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
 
 backend.addOutput({
   custom: {

@@ -92,6 +92,31 @@ describe('chat', () => {
     expect(read.data ?? []).toEqual([]);
   });
 
+  it('lets no one send more than 20 messages in 10 seconds', async () => {
+    const fast = await signedInUser();
+    users.push(fast);
+    const own = await fast.mutation<Conversation>('startConversation', {
+      kind: 'LISTING_INQUIRY',
+      brokerId,
+      listingId: 'LST-E2E-RATE',
+    });
+    const sends = await Promise.all(
+      Array.from({ length: 21 }, (_, i) =>
+        fast.mutation<Message>('sendMessage', {
+          conversationId: own.data.id,
+          kind: 'TEXT',
+          body: `메시지 ${i}`,
+          clientMessageId: `rate-${i}`,
+        }),
+      ),
+    );
+    const accepted = sends.filter((send) => send.data?.id);
+    const limited = sends.filter((send) => /RATE_LIMITED/.test(send.errors?.[0]?.message ?? ''));
+    expect(accepted.length).toBeLessThanOrEqual(20);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    expect(accepted.length + limited.length).toBe(21);
+  });
+
   it('refuses an empty or oversized message with a clear error', async () => {
     const empty = await buyer.mutation('sendMessage', {
       conversationId: conversation.id,

@@ -10,6 +10,7 @@ import {
   planMessage,
   validateSendMessage,
 } from './send-message';
+import { countSend } from './send-rate-store';
 
 type Arguments = Record<string, unknown>;
 
@@ -74,11 +75,14 @@ async function sendMessage(event: AppSyncResolverEvent<Arguments>) {
     memberIds: conversation.memberIds,
     now: new Date(),
   });
+  // The same clientMessageId again: that message, nothing new, and not counted against the limit.
+  const earlier = await store.message(messageIdFor(caller.userId, input.clientMessageId));
+  if (earlier) return accepted(matchRetriedSend(earlier, planned));
+  await countSend(caller.userId);
   const created = await store.createMessage(planned);
   if (created) return created;
-  // The same clientMessageId again: that message, nothing new.
-  const existing = await store.message(messageIdFor(caller.userId, input.clientMessageId));
-  return accepted(matchRetriedSend(existing!, planned));
+  // A concurrent retry created it first.
+  return accepted(matchRetriedSend((await store.message(planned.id))!, planned));
 }
 
 const operations: Record<string, (event: AppSyncResolverEvent<Arguments>) => Promise<unknown>> = {
