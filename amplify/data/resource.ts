@@ -259,6 +259,46 @@ const schema = a
       .returns(a.ref('Message'))
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(conversationLink)),
+
+    /** The sender rewrites a message; members see the change live (onUpdateMessage). */
+    editMessage: a
+      .mutation()
+      .arguments({ id: a.id().required(), body: a.string().required() })
+      .returns(a.ref('Message'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** The sender deletes a message: the row stays for the thread, its content is cleared. */
+    deleteOwnMessage: a
+      .mutation()
+      .arguments({ id: a.id().required() })
+      .returns(a.ref('Message'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** Marks the conversation read up to a message or a time; never moves backwards. */
+    markRead: a
+      .mutation()
+      .arguments({ conversationId: a.id().required(), messageId: a.id(), at: a.datetime() })
+      .returns(a.ref('ConversationMember'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** Presence: "I am looking at this conversation" for the next 30 seconds (no pushes meanwhile). */
+    setViewing: a
+      .mutation()
+      .arguments({ conversationId: a.id().required() })
+      .returns(a.ref('ConversationMember'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** Mutes (optionally until a time) or unmutes a conversation's pushes for the caller. */
+    muteConversation: a
+      .mutation()
+      .arguments({ conversationId: a.id().required(), muted: a.boolean().required(), until: a.datetime() })
+      .returns(a.ref('ConversationMember'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
   })
   // Functions write through AppSync with IAM, so subscribers see what they write.
   .authorization((allow) => [allow.resource(conversationLink)]);

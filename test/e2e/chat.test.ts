@@ -26,7 +26,22 @@ afterAll(() => {
 });
 
 type Conversation = { id: string; memberIds: string[]; status: string };
-type Message = { id: string; body: string; senderId: string; conversationId: string };
+type Message = {
+  id: string;
+  body: string | null;
+  senderId: string;
+  conversationId: string;
+  createdAt: string;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+};
+type Member = {
+  userId: string;
+  lastReadAt: string | null;
+  muted: boolean | null;
+  mutedUntil: string | null;
+  viewingUntil: string | null;
+};
 
 describe('chat', () => {
   let conversation: Conversation;
@@ -90,6 +105,81 @@ describe('chat', () => {
       conversationId: conversation.id,
     });
     expect(read.data ?? []).toEqual([]);
+  });
+
+  it('lets the sender edit a message, members see the edit live, and no one else may edit it', async () => {
+    const brokerUpdates = await broker.subscribe('Message', 'onUpdate');
+    const sent = await buyer.mutation<Message>('sendMessage', {
+      conversationId: conversation.id,
+      kind: 'TEXT',
+      body: '10시에 갈게요',
+      clientMessageId: 'e2e-edit',
+    });
+    const edited = await buyer.mutation<Message>('editMessage', { id: sent.data.id, body: '11시에 갈게요' });
+    expect(edited.errors).toBeUndefined();
+    expect(edited.data).toMatchObject({ body: '11시에 갈게요' });
+    expect(edited.data.editedAt).toBeTruthy();
+    await expect.poll(() => brokerUpdates.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(brokerUpdates.at(-1)).toMatchObject({ id: sent.data.id, body: '11시에 갈게요' });
+    const hijack = await broker.mutation<Message>('editMessage', { id: sent.data.id, body: '제가 바꿨어요' });
+    expect(hijack.errors?.[0]?.message).toMatch(/NOT_YOUR_MESSAGE/);
+  });
+
+  it("deletes the sender's own message softly: the row stays, its text is gone", async () => {
+    const sent = await buyer.mutation<Message>('sendMessage', {
+      conversationId: conversation.id,
+      kind: 'TEXT',
+      body: '전화번호 010-1234-5678 입니다',
+      clientMessageId: 'e2e-delete',
+    });
+    const deleted = await buyer.mutation<Message>('deleteOwnMessage', { id: sent.data.id });
+    expect(deleted.data).toMatchObject({ id: sent.data.id, body: null });
+    expect(deleted.data.deletedAt).toBeTruthy();
+    const again = await buyer.mutation<Message>('deleteOwnMessage', { id: sent.data.id });
+    expect(again.data.deletedAt).toBe(deleted.data.deletedAt);
+    const list = await broker.model<Message[]>('Message', 'listMessagesByConversation', {
+      conversationId: conversation.id,
+    });
+    const row = list.data.find((message) => message.id === sent.data.id)!;
+    expect(row.body).toBeNull();
+    expect(JSON.stringify(list.data)).not.toContain('1234-5678');
+  });
+
+  it('marks a conversation read up to a message and never backwards', async () => {
+    const messages = await broker.model<Message[]>('Message', 'listMessagesByConversation', {
+      conversationId: conversation.id,
+    });
+    const sorted = [...messages.data].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const latest = sorted.at(-1)!;
+    const read = await broker.mutation<Member>('markRead', {
+      conversationId: conversation.id,
+      messageId: latest.id,
+    });
+    expect(read.errors).toBeUndefined();
+    expect(read.data.lastReadAt).toBe(latest.createdAt);
+    const backwards = await broker.mutation<Member>('markRead', {
+      conversationId: conversation.id,
+      messageId: sorted[0]!.id,
+    });
+    expect(backwards.data.lastReadAt).toBe(latest.createdAt);
+    const outsiders = await outsider.mutation<Member>('markRead', { conversationId: conversation.id });
+    expect(outsiders.errors?.[0]?.message).toMatch(/CONVERSATION_NOT_FOUND/);
+  });
+
+  it('mutes a conversation, refuses a mute that ends in the past, and records presence', async () => {
+    const past = await buyer.mutation<Member>('muteConversation', {
+      conversationId: conversation.id,
+      muted: true,
+      until: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(past.errors?.[0]?.message).toBeTruthy();
+    const muted = await buyer.mutation<Member>('muteConversation', {
+      conversationId: conversation.id,
+      muted: true,
+    });
+    expect(muted.data).toMatchObject({ muted: true, mutedUntil: null });
+    const viewing = await buyer.mutation<Member>('setViewing', { conversationId: conversation.id });
+    expect(Date.parse(viewing.data.viewingUntil!)).toBeGreaterThan(Date.now());
   });
 
   it('lets no one send more than 20 messages in 10 seconds', async () => {

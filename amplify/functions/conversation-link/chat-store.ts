@@ -1,11 +1,12 @@
 import { appSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import type { MessageRow } from '../shared/chat-message';
+import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
 import type {
   BrokerProfileRow,
   ConversationItem,
   ConversationMemberItem,
   ConversationRow,
 } from './conversation-plan';
+import type { MemberUpdate, MessageUpdate } from './message-edits';
 import type { MessageItem } from './send-message';
 
 /**
@@ -83,6 +84,32 @@ export function chatStore() {
         { id },
       );
       return data.getMessage ?? undefined;
+    },
+
+    async updateMessage(update: MessageUpdate): Promise<MessageRow> {
+      const data = await graphql<{ updateMessage: MessageRow }>(
+        `mutation UpdateMessage($input: UpdateMessageInput!) { updateMessage(input: $input) { ${MESSAGE_FIELDS} } }`,
+        { input: update },
+      );
+      return data.updateMessage;
+    },
+
+    async member(conversationId: string, userId: string): Promise<ConversationMemberRow | undefined> {
+      const data = await graphql<{ getConversationMember: ConversationMemberRow | null }>(
+        `query GetMember($conversationId: ID!, $userId: ID!) {
+          getConversationMember(conversationId: $conversationId, userId: $userId) { ${MEMBER_FIELDS} } }`,
+        { conversationId, userId },
+      );
+      return data.getConversationMember ?? undefined;
+    },
+
+    async updateMember(update: MemberUpdate): Promise<ConversationMemberRow> {
+      const data = await graphql<{ updateConversationMember: ConversationMemberRow }>(
+        `mutation UpdateMember($input: UpdateConversationMemberInput!) {
+          updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`,
+        { input: update },
+      );
+      return data.updateConversationMember;
     },
 
     createMessage(item: MessageItem): Promise<MessageRow | undefined> {

@@ -1,8 +1,17 @@
 import type { AppSyncIdentityCognito, AppSyncResolverEvent } from 'aws-lambda';
+import type { ConversationMemberRow } from '../shared/chat-message';
 import { withSentry } from '../shared/sentry';
 import { chatStore } from './chat-store';
 import { planStartConversation } from './conversation-plan';
-import type { Decision } from './decision';
+import { type Decision, refuse } from './decision';
+import {
+  type MemberChange,
+  planEdit,
+  planHeartbeat,
+  planMarkRead,
+  planMute,
+  planSoftDelete,
+} from './message-edits';
 import {
   checkCanPost,
   matchRetriedSend,
@@ -85,9 +94,60 @@ async function sendMessage(event: AppSyncResolverEvent<Arguments>) {
   return accepted(matchRetriedSend((await store.message(planned.id))!, planned));
 }
 
+async function changeOwnMessage(event: AppSyncResolverEvent<Arguments>, edit: boolean) {
+  const caller = callerOf(event);
+  const store = chatStore();
+  const message = await store.message(String(event.arguments.id));
+  const now = new Date();
+  const change = accepted(
+    edit
+      ? planEdit(message, { callerId: caller.userId, body: event.arguments.body, now })
+      : planSoftDelete(message, { callerId: caller.userId, now }),
+  );
+  // Nothing changed (the same text, or deleted already): no write, no event.
+  return change.update ? store.updateMessage(change.update) : change.message;
+}
+
+/** A change to the caller's own membership row; the plan refuses a conversation they are not in. */
+async function changeOwnMembership(
+  event: AppSyncResolverEvent<Arguments>,
+  plan: (
+    member: ConversationMemberRow | undefined,
+    now: Date,
+  ) => Promise<Decision<MemberChange>> | Decision<MemberChange>,
+) {
+  const caller = callerOf(event);
+  const store = chatStore();
+  const member = await store.member(String(event.arguments.conversationId), caller.userId);
+  const change = accepted(await plan(member, new Date()));
+  return change.update ? store.updateMember(change.update) : change.member;
+}
+
 const operations: Record<string, (event: AppSyncResolverEvent<Arguments>) => Promise<unknown>> = {
   startConversation,
   sendMessage,
+  editMessage: (event) => changeOwnMessage(event, true),
+  deleteOwnMessage: (event) => changeOwnMessage(event, false),
+  markRead: (event) =>
+    changeOwnMembership(event, async (member, now) => {
+      const messageId = event.arguments.messageId as string | null | undefined;
+      // Read up to a message means up to the time it was sent.
+      const message = messageId ? await chatStore().message(messageId) : undefined;
+      if (messageId && message?.conversationId !== event.arguments.conversationId) {
+        return refuse('MESSAGE_NOT_FOUND', '메시지를 찾을 수 없습니다.', 'Message not found.');
+      }
+      const at = message?.createdAt ?? (event.arguments.at as string | null | undefined) ?? null;
+      return planMarkRead(member, { upTo: { messageId: messageId ?? null, at }, now });
+    }),
+  setViewing: (event) => changeOwnMembership(event, (member, now) => planHeartbeat(member, now)),
+  muteConversation: (event) =>
+    changeOwnMembership(event, (member, now) =>
+      planMute(member, {
+        muted: event.arguments.muted === true,
+        until: (event.arguments.until as string | null | undefined) ?? null,
+        now,
+      }),
+    ),
 };
 
 // Amplify's resolver sends { typeName, fieldName, arguments, identity, … } (no `info`).
