@@ -27,6 +27,8 @@ export default defineConfig({
           env,
           // One local sandbox for the whole suite, started and stopped here.
           globalSetup: ['test/e2e/global-setup.ts'],
+          // One sandbox: files take turns, so a fault injected by one never hits another.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 300_000,
         },

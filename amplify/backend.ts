@@ -15,6 +15,7 @@ import { Push } from './custom/push/resource';
 import { RestApi } from './custom/rest-api/resource';
 import { Tables } from './custom/tables/resource';
 import { data } from './data/resource';
+import { bindStream } from './data/stream-binding';
 import {
   currentBackendIdentifier,
   currentCdkContext,
@@ -26,6 +27,7 @@ import { authCreateChallenge } from './functions/auth-create-challenge/resource'
 import { authDefineChallenge } from './functions/auth-define-challenge/resource';
 import { authPreSignUp } from './functions/auth-pre-sign-up/resource';
 import { authVerifyChallenge } from './functions/auth-verify-challenge/resource';
+import { conversationCreated } from './functions/conversation-created/resource';
 import { conversationLink } from './functions/conversation-link/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
@@ -39,6 +41,7 @@ export const backend = defineBackend({
   authVerifyChallenge,
   userPostConfirmation,
   conversationLink,
+  conversationCreated,
 });
 
 const deployment = currentDeployment();
@@ -93,6 +96,18 @@ allowPublish(postConfirmation.resources.lambda, messaging.userEventsTopic, messa
 // Chat: conversation-link keeps each user's send rate in the idempotency table.
 backend.conversationLink.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
 allowItems(backend.conversationLink.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
+
+// Event flows (DESIGN §4): model table streams → functions.
+const modelTableOf = (model: string) => backend.data.resources.tables[model]!;
+bindStream(
+  'ConversationCreatedStream',
+  backend.conversationCreated.resources.lambda,
+  modelTableOf('Conversation'),
+  {
+    eventNames: ['INSERT'],
+    onFailure: messaging.streamFailuresQueue,
+  },
+);
 
 backend.addOutput({
   custom: {

@@ -1,4 +1,5 @@
 import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
+import { conversationCreated } from '../functions/conversation-created/resource';
 import { conversationLink } from '../functions/conversation-link/resource';
 
 /**
@@ -301,7 +302,7 @@ const schema = a
       .handler(a.handler.function(conversationLink)),
   })
   // Functions write through AppSync with IAM, so subscribers see what they write.
-  .authorization((allow) => [allow.resource(conversationLink)]);
+  .authorization((allow) => [allow.resource(conversationLink), allow.resource(conversationCreated)]);
 
 export type Schema = ClientSchema<typeof schema>;
 

@@ -44,6 +44,8 @@ interface ShardState {
   /** Records read but not yet delivered (a retry re-delivers them). */
   pending: StreamRecord[];
   closed: boolean;
+  /** The last record read, to pick up after it when an iterator has to be renewed. */
+  lastSequenceNumber?: string;
 }
 
 function lambdaRecord(record: StreamRecord, streamArn: string): Record<string, unknown> {
@@ -71,6 +73,7 @@ export class StreamPoller {
   private streamArn?: string;
   private localStreamArn: string;
   private idle?: Promise<void>;
+  private startedAtMs = 0;
 
   constructor(private readonly options: StreamPollerOptions) {
     const table = this.tableName;
@@ -88,6 +91,8 @@ export class StreamPoller {
     const table = await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }));
     this.streamArn = table.Table?.LatestStreamArn;
     if (!this.streamArn) throw new Error(`Table ${this.tableName} has no stream`);
+    // Whole seconds: stream records carry their creation time in seconds.
+    this.startedAtMs = Math.floor(Date.now() / 1000) * 1000;
     await this.refreshShards('LATEST');
     this.running = true;
     this.schedule();
@@ -149,10 +154,10 @@ export class StreamPoller {
     let delivered = false;
     for (const shard of this.shards.values()) {
       if (shard.pending.length === 0 && shard.iterator && !shard.closed) {
-        const response = await this.options.streams.send(
-          new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
-        );
-        shard.pending.push(...(response.Records ?? []));
+        const response = await this.readShard(shard);
+        const records = response.Records ?? [];
+        shard.pending.push(...records);
+        if (records.length > 0) shard.lastSequenceNumber = records.at(-1)!.dynamodb?.SequenceNumber;
         shard.iterator = response.NextShardIterator;
         if (!shard.iterator) shard.closed = true;
       }
@@ -162,6 +167,45 @@ export class StreamPoller {
       }
     }
     return delivered;
+  }
+
+  /**
+   * DynamoDB Local sometimes refuses an idle LATEST iterator as trimmed; a new one picks up after
+   * the last record read (or from the oldest record newer than the poller's start).
+   */
+  private async readShard(shard: ShardState) {
+    try {
+      return await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
+      );
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+      const renewed = await this.options.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shard.shardId,
+          ...(shard.lastSequenceNumber
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequenceNumber }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      const response = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: renewed.ShardIterator, Limit: 1000 }),
+      );
+      if (shard.lastSequenceNumber) return response;
+      // From the oldest record: keep only what was written after the poller started (its LATEST).
+      const since = this.startedAtMs;
+      return {
+        ...response,
+        Records: (response.Records ?? []).filter((record) => this.createdMs(record) >= since),
+      };
+    }
+  }
+
+  private createdMs(record: StreamRecord): number {
+    const created = record.dynamodb?.ApproximateCreationDateTime;
+    return created instanceof Date ? created.getTime() : Number(created ?? 0) * 1000;
   }
 
   private async deliverNextBatch(shard: ShardState): Promise<void> {

@@ -107,8 +107,9 @@ describe('dependency graph', () => {
     const graph = nestedStackGraph(synths.sandbox.root);
     expect([...graph.keys()].sort()).toEqual(['auth', 'data', 'messaging', 'push', 'restapi', 'tables']);
     expect(graph.get('restapi')).toEqual(new Set(['auth']));
-    // The data stack's functions (conversation-link) use the idempotency table.
-    expect(graph.get('data')).toEqual(new Set(['auth', 'tables']));
+    // The data stack's functions use the idempotency table (conversation-link) and send given-up
+    // stream records to the stream-failures queue.
+    expect(graph.get('data')).toEqual(new Set(['auth', 'tables', 'messaging']));
     expect(graph.get('tables')).toEqual(new Set());
   });
 

@@ -1,0 +1,37 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Synth, synth } from './synth';
+
+let sandbox: Synth;
+
+beforeAll(async () => {
+  sandbox = await synth('sandbox');
+});
+
+describe('stream bindings', () => {
+  const mappings = () => sandbox.resourcesOfType('AWS::Lambda::EventSourceMapping');
+
+  it('never uses Lambda defaults: partial batches, bisect, at most 5 retries, an hour, a failure queue', () => {
+    expect(mappings().length).toBeGreaterThan(0);
+    for (const { resource } of mappings()) {
+      expect(resource.Properties).toMatchObject({
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        MaximumRecordAgeInSeconds: 3600,
+        StartingPosition: 'LATEST',
+      });
+      const onFailure = (resource.Properties!.DestinationConfig as { OnFailure: { Destination: unknown } })
+        .OnFailure;
+      expect(JSON.stringify(onFailure.Destination)).toMatch(/StreamFailures|streamfailures|stream-failures/i);
+    }
+  });
+
+  it('gives conversation-created only new conversations', () => {
+    const mapping = mappings().find(({ logicalId }) => logicalId.startsWith('ConversationCreatedStream'))!;
+    expect(mapping).toBeDefined();
+    expect(mapping.resource.Properties!.FilterCriteria).toEqual({
+      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }],
+    });
+    expect(JSON.stringify(mapping.resource.Properties!.EventSourceArn)).toContain('Conversation');
+  });
+});
