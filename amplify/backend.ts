@@ -1,5 +1,6 @@
 import { defineBackend } from '@aws-amplify/backend';
 import { Stack } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { configureAppClient } from './auth/app-client';
 import { auth } from './auth/resource';
@@ -29,6 +30,8 @@ import { authPreSignUp } from './functions/auth-pre-sign-up/resource';
 import { authVerifyChallenge } from './functions/auth-verify-challenge/resource';
 import { conversationCreated } from './functions/conversation-created/resource';
 import { conversationLink } from './functions/conversation-link/resource';
+import { legacyEventRelay } from './functions/legacy-event-relay/resource';
+import { messageLegacySync } from './functions/message-legacy-sync/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
 
@@ -42,6 +45,8 @@ export const backend = defineBackend({
   userPostConfirmation,
   conversationLink,
   conversationCreated,
+  messageLegacySync,
+  legacyEventRelay,
 });
 
 const deployment = currentDeployment();
@@ -107,6 +112,16 @@ bindStream(
     eventNames: ['INSERT'],
     onFailure: messaging.streamFailuresQueue,
   },
+);
+
+bindStream('MessageLegacySyncStream', backend.messageLegacySync.resources.lambda, modelTableOf('Message'), {
+  eventNames: ['INSERT', 'MODIFY'],
+  onFailure: messaging.streamFailuresQueue,
+});
+backend.messageLegacySync.addEnvironment('CHAT_EVENTS_TOPIC_ARN', messaging.chatEventsTopic.topicArn);
+allowPublish(backend.messageLegacySync.resources.lambda, messaging.chatEventsTopic, messaging.topicKey);
+backend.legacyEventRelay.resources.lambda.addEventSource(
+  new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),
 );
 
 backend.addOutput({

@@ -14,7 +14,7 @@ type LegacyCall = {
   path: string;
   status: number;
   authorized: boolean;
-  body?: { conversationId?: string };
+  body?: { conversationId?: string; id?: string; type?: string };
 };
 type DeadLetter = { source: string; reason: string; body: unknown };
 
@@ -32,6 +32,36 @@ afterEach(async () => {
 });
 
 afterAll(() => buyer?.close());
+
+describe('a sent message', () => {
+  it('reaches the Legacy API as a message.sent event: stream → SNS → SQS → relay', async () => {
+    const started = await buyer.mutation<Conversation>('startConversation', {
+      kind: 'LISTING_INQUIRY',
+      brokerId,
+      listingId: 'LST-E2E-RELAY',
+    });
+    const sent = await buyer.mutation<{ id: string }>('sendMessage', {
+      conversationId: started.data.id,
+      kind: 'TEXT',
+      body: '주차 가능한가요?',
+      clientMessageId: 'relay-1',
+    });
+    await expect
+      .poll(
+        async () =>
+          (await inbox<LegacyCall[]>('/api/legacy-calls')).find(
+            (call) => call.path === '/v1/events' && call.body?.id === `message.sent:${sent.data.id}`,
+          ),
+        { timeout: 30_000 },
+      )
+      .toMatchObject({
+        method: 'POST',
+        status: 202,
+        authorized: true,
+        body: { type: 'message.sent', version: 1 },
+      });
+  });
+});
 
 describe('a new conversation', () => {
   it('gets a welcome message and is told to the broker CRM with a service token', async () => {

@@ -105,7 +105,15 @@ describe('dependency graph', () => {
 
   it('orders the REST API stack after the auth stack whose user pool it uses', () => {
     const graph = nestedStackGraph(synths.sandbox.root);
-    expect([...graph.keys()].sort()).toEqual(['auth', 'data', 'messaging', 'push', 'restapi', 'tables']);
+    expect([...graph.keys()].sort()).toEqual([
+      'auth',
+      'data',
+      'function',
+      'messaging',
+      'push',
+      'restapi',
+      'tables',
+    ]);
     expect(graph.get('restapi')).toEqual(new Set(['auth']));
     // The data stack's functions use the idempotency table (conversation-link) and send given-up
     // stream records to the stream-failures queue.

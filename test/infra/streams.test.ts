@@ -8,7 +8,10 @@ beforeAll(async () => {
 });
 
 describe('stream bindings', () => {
-  const mappings = () => sandbox.resourcesOfType('AWS::Lambda::EventSourceMapping');
+  const allMappings = () => sandbox.resourcesOfType('AWS::Lambda::EventSourceMapping');
+  // Stream sources have a starting position; queue sources do not.
+  const mappings = () =>
+    allMappings().filter(({ resource }) => resource.Properties!.StartingPosition !== undefined);
 
   it('never uses Lambda defaults: partial batches, bisect, at most 5 retries, an hour, a failure queue', () => {
     expect(mappings().length).toBeGreaterThan(0);
@@ -24,6 +27,24 @@ describe('stream bindings', () => {
         .OnFailure;
       expect(JSON.stringify(onFailure.Destination)).toMatch(/StreamFailures|streamfailures|stream-failures/i);
     }
+  });
+
+  it('gives message-legacy-sync new and changed messages', () => {
+    const mapping = mappings().find(({ logicalId }) => logicalId.startsWith('MessageLegacySyncStream'))!;
+    expect(mapping.resource.Properties!.FilterCriteria).toEqual({
+      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }],
+    });
+  });
+
+  it('lets the legacy relay report partial batch failures on its queue', () => {
+    const queueMappings = allMappings().filter(
+      ({ resource }) => resource.Properties!.StartingPosition === undefined,
+    );
+    expect(queueMappings).toHaveLength(1);
+    expect(queueMappings[0]!.resource.Properties).toMatchObject({
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 
   it('gives conversation-created only new conversations', () => {

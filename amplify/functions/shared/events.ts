@@ -23,7 +23,11 @@ export function eventEnvelope<T extends string, P>(
 
 const sns = new SNSClient({});
 
-export async function publishEvent(topicArn: string, event: EventEnvelope, client: SNSClient = sns) {
+export async function publishEvent(
+  topicArn: string,
+  event: EventEnvelope<string, unknown>,
+  client: SNSClient = sns,
+) {
   await client.send(
     new PublishCommand({
       TopicArn: topicArn,
