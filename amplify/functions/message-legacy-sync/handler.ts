@@ -1,15 +1,10 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import type { MessageRow } from '../shared/chat-message';
+import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
 import { withSentry } from '../shared/sentry';
 import { chatEventsFor } from './chat-events';
-
-function topicArn(): string {
-  const arn = process.env.CHAT_EVENTS_TOPIC_ARN;
-  if (!arn) throw new Error('CHAT_EVENTS_TOPIC_ARN is not set; backend.ts wires it to the chat-events topic');
-  return arn;
-}
 
 // Message INSERT/MODIFY → chat events on SNS chat-events (docs/events.md). Event ids are stable
 // per fact, so a retried record publishes duplicates the consumer drops.
@@ -22,7 +17,7 @@ export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Co
         oldImage: unmarshallStreamImage<MessageRow>(record, 'OldImage'),
         newImage: unmarshallStreamImage<MessageRow>(record, 'NewImage'),
       });
-      for (const chatEvent of events) await publishEvent(topicArn(), chatEvent);
+      for (const chatEvent of events) await publishEvent(config.chatEventsTopicArn(), chatEvent);
     },
     context,
   ),

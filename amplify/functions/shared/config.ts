@@ -67,6 +67,9 @@ export const config = {
   serviceTokenIssuer: (): string => optional('SERVICE_TOKEN_ISSUER') ?? 'bootalk-amplify',
   legacyApiAudience: (): string => optional('LEGACY_API_AUDIENCE') ?? 'bootalk-legacy-api',
   idempotencyTableName: (): string => required('IDEMPOTENCY_TABLE_NAME'),
+  userEventsTopicArn: (): string => required('USER_EVENTS_TOPIC_ARN'),
+  chatEventsTopicArn: (): string => required('CHAT_EVENTS_TOPIC_ARN'),
+  userProfileTableParameter: (): string => required('USER_PROFILE_TABLE_PARAMETER'),
   pushApplicationId: (): string => required('PUSH_APPLICATION_ID'),
   smsSenderId: (): string | undefined => optional('SMS_SENDER_ID'),
 };

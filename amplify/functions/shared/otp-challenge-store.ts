@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalPut } from './dynamo';
 import { emptyPhoneOtpState, type PhoneOtpState } from './otp-policy';
 
 /**
@@ -79,28 +80,23 @@ export function createOtpChallengeStore(options: {
 
     async savePhoneState(phoneKey, state, version) {
       const keepUntil = Math.max(now() + 2 * DAY_SECONDS * 1000, state.lockedUntil ?? 0);
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              pk: phoneKeyOf(phoneKey),
-              sk: 'LIMITS',
-              sentAt: state.sentAt,
-              failedAt: state.failedAt,
-              ...(state.lockedUntil ? { lockedUntil: state.lockedUntil } : {}),
-              version: version + 1,
-              expiresAt: ttl(keepUntil),
-            },
-            ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :version',
-            ...(version === 0 ? {} : { ExpressionAttributeValues: { ':version': version } }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return conditionalPut(
+        {
+          TableName: tableName,
+          Item: {
+            pk: phoneKeyOf(phoneKey),
+            sk: 'LIMITS',
+            sentAt: state.sentAt,
+            failedAt: state.failedAt,
+            ...(state.lockedUntil ? { lockedUntil: state.lockedUntil } : {}),
+            version: version + 1,
+            expiresAt: ttl(keepUntil),
+          },
+          ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :version',
+          ...(version === 0 ? {} : { ExpressionAttributeValues: { ':version': version } }),
+        },
+        { client },
+      );
     },
 
     async findLiveChallenge(phoneKey, issuedWithinMs) {

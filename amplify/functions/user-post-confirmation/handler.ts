@@ -4,6 +4,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { config } from '../shared/config';
 import { conditionalPut } from '../shared/dynamo';
 import { publishEvent } from '../shared/events';
 import { logger } from '../shared/logger';
@@ -11,12 +12,6 @@ import { withSentry } from '../shared/sentry';
 import { newUserProfile, userCreatedEvent } from './user-profile';
 
 const cognito = new CognitoIdentityProviderClient({});
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; backend.ts wires it`);
-  return value;
-}
 
 // Cognito may run this trigger up to three times: every step below is safe to repeat.
 export const handler = withSentry(async (event: PostConfirmationTriggerEvent) => {
@@ -26,7 +21,7 @@ export const handler = withSentry(async (event: PostConfirmationTriggerEvent) =>
 
   // The table name comes through SSM: a stack reference from a trigger to the data stack
   // would close a cycle (the data stack already refers to the user pool).
-  const tableName = await getParameter(requiredEnv('USER_PROFILE_TABLE_PARAMETER'), { maxAge: 3600 });
+  const tableName = await getParameter(config.userProfileTableParameter(), { maxAge: 3600 });
   const created = await conditionalPut({
     TableName: tableName!,
     Item: newUserProfile(userId, event.request.userAttributes.phone_number ?? '', now),
@@ -40,7 +35,7 @@ export const handler = withSentry(async (event: PostConfirmationTriggerEvent) =>
     }),
   );
   // Published on every run with the same id; the consumer drops duplicates.
-  await publishEvent(requiredEnv('USER_EVENTS_TOPIC_ARN'), userCreatedEvent(userId, now));
+  await publishEvent(config.userEventsTopicArn(), userCreatedEvent(userId, now));
   logger.info('user confirmed', { userId, profileCreated: created });
   return event;
 });
