@@ -1,16 +1,10 @@
 import { defineBackend } from '@aws-amplify/backend';
 import { Stack } from 'aws-cdk-lib';
+import { FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { configureAppClient } from './auth/app-client';
 import { auth } from './auth/resource';
-import {
-  allowItems,
-  allowModelTableItems,
-  allowPublish,
-  allowReadParameter,
-  allowSmsOnly,
-} from './auth/trigger-permissions';
 import { Messaging } from './custom/messaging/resource';
 import { Push } from './custom/push/resource';
 import { RestApi } from './custom/rest-api/resource';
@@ -32,8 +26,18 @@ import { conversationCreated } from './functions/conversation-created/resource';
 import { conversationLink } from './functions/conversation-link/resource';
 import { legacyEventRelay } from './functions/legacy-event-relay/resource';
 import { messageLegacySync } from './functions/message-legacy-sync/resource';
+import { messagePush } from './functions/message-push/resource';
+import { messageReadReceipt } from './functions/message-read-receipt/resource';
+import { messageUnreadCounter } from './functions/message-unread-counter/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
+import {
+  allowItems,
+  allowModelTableItems,
+  allowPublish,
+  allowReadParameter,
+  allowSmsOnly,
+} from './iam-grants';
 
 export const backend = defineBackend({
   auth,
@@ -46,6 +50,9 @@ export const backend = defineBackend({
   conversationLink,
   conversationCreated,
   messageLegacySync,
+  messageUnreadCounter,
+  messagePush,
+  messageReadReceipt,
   legacyEventRelay,
 });
 
@@ -120,6 +127,46 @@ bindStream('MessageLegacySyncStream', backend.messageLegacySync.resources.lambda
 });
 backend.messageLegacySync.addEnvironment('CHAT_EVENTS_TOPIC_ARN', messaging.chatEventsTopic.topicArn);
 allowPublish(backend.messageLegacySync.resources.lambda, messaging.chatEventsTopic, messaging.topicKey);
+
+// Unread counts: the exactly-once marker and the increments in one DynamoDB transaction; what
+// subscribers must see is then written through AppSync (allow.resource in the schema).
+const unreadCounter = backend.messageUnreadCounter;
+bindStream('MessageUnreadCounterStream', unreadCounter.resources.lambda, modelTableOf('Message'), {
+  eventNames: ['INSERT'],
+  onFailure: messaging.streamFailuresQueue,
+});
+unreadCounter.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+unreadCounter.addEnvironment('CONVERSATION_MEMBER_TABLE_NAME', modelTableOf('ConversationMember').tableName);
+allowItems(unreadCounter.resources.lambda, tables.idempotency.tableArn, ['PutItem']);
+allowItems(unreadCounter.resources.lambda, modelTableOf('ConversationMember').tableArn, ['UpdateItem']);
+
+// Pushes for a new message: one request per recipient on the push queue (push-sender sends them).
+const pushPlanner = backend.messagePush;
+bindStream('MessagePushStream', pushPlanner.resources.lambda, modelTableOf('Message'), {
+  eventNames: ['INSERT'],
+  onFailure: messaging.streamFailuresQueue,
+});
+pushPlanner.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
+pushPlanner.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+messaging.pushQueue.grantSendMessages(pushPlanner.resources.lambda);
+// Whether the unread counter has counted the message yet, for the badge.
+allowItems(pushPlanner.resources.lambda, tables.idempotency.tableArn, ['GetItem']);
+
+// Read receipts: only member rows that carry a lastReadAt can be a read.
+const readReceipt = backend.messageReadReceipt;
+bindStream('MessageReadReceiptStream', readReceipt.resources.lambda, modelTableOf('ConversationMember'), {
+  eventNames: ['MODIFY'],
+  onFailure: messaging.streamFailuresQueue,
+  dynamodb: { NewImage: { lastReadAt: { S: FilterRule.exists() } } },
+});
+readReceipt.addEnvironment('CHAT_EVENTS_TOPIC_ARN', messaging.chatEventsTopic.topicArn);
+readReceipt.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
+readReceipt.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+// Which messages the unread counter has counted (its markers), for the exact recount.
+allowItems(readReceipt.resources.lambda, tables.idempotency.tableArn, ['BatchGetItem', 'GetItem']);
+allowPublish(readReceipt.resources.lambda, messaging.chatEventsTopic, messaging.topicKey);
+messaging.pushQueue.grantSendMessages(readReceipt.resources.lambda);
+
 backend.legacyEventRelay.resources.lambda.addEventSource(
   new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),
 );

@@ -1,6 +1,9 @@
 import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
 import { conversationCreated } from '../functions/conversation-created/resource';
 import { conversationLink } from '../functions/conversation-link/resource';
+import { messagePush } from '../functions/message-push/resource';
+import { messageReadReceipt } from '../functions/message-read-receipt/resource';
+import { messageUnreadCounter } from '../functions/message-unread-counter/resource';
 
 /**
  * The AppSync API and its DynamoDB tables (DESIGN §3).
@@ -166,6 +169,8 @@ const schema = a
         image: a.ref('ImageAttachment'),
         listing: a.ref('ListingSnapshot'),
         clientMessageId: a.string(),
+        /** A SYSTEM message that counts as unread and pushes like a member's (e.g. a broker joined). */
+        notify: a.boolean(),
         editedAt: a.datetime(),
         deletedAt: a.datetime(),
       })
@@ -302,7 +307,14 @@ const schema = a
       .handler(a.handler.function(conversationLink)),
   })
   // Functions write through AppSync with IAM, so subscribers see what they write.
-  .authorization((allow) => [allow.resource(conversationLink), allow.resource(conversationCreated)]);
+  .authorization((allow) => [
+    allow.resource(conversationLink),
+    allow.resource(conversationCreated),
+    allow.resource(messageUnreadCounter).to(['query', 'mutate']),
+    // Reads memberships, profiles and the badge; writes nothing.
+    allow.resource(messagePush).to(['query']),
+    allow.resource(messageReadReceipt).to(['query', 'mutate']),
+  ]);
 
 export type Schema = ClientSchema<typeof schema>;
 

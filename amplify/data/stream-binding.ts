@@ -15,6 +15,12 @@ export interface StreamBindingOptions {
   eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[];
   onFailure: IQueue;
   batchSize?: number;
+  /**
+   * Further conditions on the record's `dynamodb` part, as Lambda event filter patterns, e.g.
+   * `{ NewImage: { lastReadAt: { S: FilterRule.exists() } } }`: records that cannot matter never
+   * invoke the function.
+   */
+  dynamodb?: Record<string, unknown>;
 }
 
 export const STREAM_BINDING_DEFAULTS = {
@@ -50,6 +56,11 @@ export function bindStream(
     maxRecordAge: STREAM_BINDING_DEFAULTS.maxRecordAge,
     reportBatchItemFailures: true,
     onFailure: new SqsDlq(options.onFailure),
-    filters: [FilterCriteria.filter({ eventName: FilterRule.or(...options.eventNames) })],
+    filters: [
+      FilterCriteria.filter({
+        eventName: FilterRule.or(...options.eventNames),
+        ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
+      }),
+    ],
   });
 }

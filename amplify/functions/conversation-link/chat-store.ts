@@ -1,4 +1,5 @@
 import { appSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { CONVERSATION_FIELDS, MEMBER_FIELDS, MESSAGE_FIELDS } from '../shared/chat-fields';
 import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
 import type {
   BrokerProfileRow,
@@ -13,14 +14,6 @@ import type { MessageItem } from './send-message';
  * Conversations, members and messages, read and written through AppSync with the function's
  * IAM role: a write made here reaches the GraphQL subscribers, a direct DynamoDB write would not.
  */
-
-const CONVERSATION_FIELDS = `id kind status memberIds dedupeKey buyerId brokerId listingId complexId
-  lastMessageAt lastMessagePreview createdAt updatedAt`;
-const MESSAGE_FIELDS = `id conversationId createdAt updatedAt senderId memberIds kind body clientMessageId editedAt
-  deletedAt image { key width height }
-  listing { listingId complexId title priceWon exclusiveAreaM2 address thumbnailUrl }`;
-const MEMBER_FIELDS = `conversationId userId memberIds role unreadCount lastReadAt lastReadMessageId muted mutedUntil
-  viewingUntil lastMessageAt lastMessagePreview createdAt updatedAt`;
 
 /** What a model's create input accepts: no typename, and timestamps only where the model declares them. */
 function createInput(item: object, keepCreatedAt: boolean): Record<string, unknown> {

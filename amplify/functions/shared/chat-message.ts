@@ -37,10 +37,7 @@ export interface MessageRow {
   clientMessageId?: string | null;
   editedAt?: string | null;
   deletedAt?: string | null;
-  /**
-   * Marks a SYSTEM message that should notify (push, unread) like a member's message.
-   * Not in the Message model yet: whoever writes such messages adds `notify: a.boolean()`.
-   */
+  /** Marks a SYSTEM message that should notify (push, unread) like a member's message. */
   notify?: boolean | null;
 }
 

@@ -71,5 +71,10 @@ export const config = {
   chatEventsTopicArn: (): string => required('CHAT_EVENTS_TOPIC_ARN'),
   userProfileTableParameter: (): string => required('USER_PROFILE_TABLE_PARAMETER'),
   pushApplicationId: (): string => required('PUSH_APPLICATION_ID'),
+  pushQueueUrl: (): string => required('PUSH_QUEUE_URL'),
+  /** The ConversationMember model table, for the unread counter's atomic increments. */
+  conversationMemberTableName: (): string => required('CONVERSATION_MEMBER_TABLE_NAME'),
+  /** HMAC key of share links (at least 32 bytes). */
+  shareLinkSecret: (): string => required('SHARE_LINK_SECRET'),
   smsSenderId: (): string | undefined => optional('SMS_SENDER_ID'),
 };

@@ -6,9 +6,10 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
 
 /**
- * What each auth trigger may do, as identity policies on its own role. Resources in the data
- * stack are named by ARN patterns, not references: the user pool refers to the triggers and the
- * data stack to the user pool, so a reference back would close a cycle between stacks.
+ * Least-privilege grants as identity policies on the grantee's own role (never resource policies
+ * on the target, which would make the target's stack refer to the grantee's). Auth triggers name
+ * resources in the data stack by ARN patterns, not references: the user pool refers to the
+ * triggers and the data stack to the user pool, so a reference back would close a cycle.
  */
 
 export function allowItems(grantee: IGrantable, tableArn: string, actions: string[]): void {

@@ -1,0 +1,68 @@
+import { type AppSyncClient, appSyncClient } from './appsync-client';
+
+/**
+ * The app icon's badge: unread chat messages (the user's memberships' unreadCount) plus unread
+ * notifications (no readAt). Read through AppSync with the function's role, so it sees exactly
+ * what the user's own queries see.
+ */
+
+const MEMBERSHIPS = `query BadgeMemberships($userId: ID!, $nextToken: String) {
+  listMembershipsByUser(userId: $userId, limit: 1000, nextToken: $nextToken) {
+    items { conversationId unreadCount } nextToken } }`;
+
+const UNREAD_NOTIFICATIONS = `query BadgeNotifications($userId: ID!, $nextToken: String) {
+  listNotificationsByUser(userId: $userId, limit: 1000, nextToken: $nextToken,
+    filter: { readAt: { attributeExists: false } }) { items { id } nextToken } }`;
+
+interface Page<T> {
+  items: (T | null)[];
+  nextToken?: string | null;
+}
+
+async function everyPage<T>(
+  client: AppSyncClient,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | null | undefined;
+  do {
+    const data = await client.graphql<Record<string, Page<T>>>(query, { ...variables, nextToken });
+    const page = Object.values(data)[0]!;
+    for (const item of page.items) if (item) items.push(item);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return items;
+}
+
+export interface BadgeCount {
+  unreadChats: number;
+  unreadNotifications: number;
+  /** Unread messages per conversation, as read. */
+  byConversation: Map<string, number>;
+  total: number;
+}
+
+export async function badgeCount(
+  userId: string,
+  client: AppSyncClient = appSyncClient(),
+): Promise<BadgeCount> {
+  const [memberships, notifications] = await Promise.all([
+    everyPage<{ conversationId: string; unreadCount: number | null }>(client, MEMBERSHIPS, { userId }),
+    everyPage<{ id: string }>(client, UNREAD_NOTIFICATIONS, { userId }),
+  ]);
+  const byConversation = new Map<string, number>();
+  let unreadChats = 0;
+  for (const membership of memberships) {
+    // A negative or missing count (a row mid-repair) never lowers the others'.
+    const unread = Math.max(0, membership.unreadCount ?? 0);
+    byConversation.set(membership.conversationId, unread);
+    unreadChats += unread;
+  }
+  return {
+    unreadChats,
+    unreadNotifications: notifications.length,
+    byConversation,
+    total: unreadChats + notifications.length,
+  };
+}
