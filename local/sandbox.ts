@@ -295,6 +295,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           clearFaults: () => legacy.clearFaults(),
           faults: () => legacy.faults(),
         },
+        queues: {
+          names: () => gateway.sqs.queueNames(),
+          messages: (name) => gateway.sqs.listMessages(name),
+        },
         users: () =>
           cognito.users.list().map((user) => ({
             username: user.username,

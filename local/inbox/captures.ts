@@ -117,6 +117,22 @@ export interface InboxInfo {
   version: string;
 }
 
+/** A message waiting on a local SQS queue, as `GET /api/queues/<name>` lists it (nothing is received). */
+export interface QueueMessageView {
+  messageId: string;
+  body: string;
+  state: 'visible' | 'in-flight' | 'delayed';
+  receiveCount: number;
+  sentAt: string;
+}
+
+/** The local SQS queues, for looking at what waits on a queue no function consumes yet. */
+export interface InboxQueues {
+  names(): string[];
+  /** Throws for an unknown queue. */
+  messages(name: string): QueueMessageView[];
+}
+
 /** Everything the inbox reads from and acts on; injected so that the inbox can be tested with fakes. */
 export interface InboxSources {
   sms: CaptureLog<SmsCapture>;
@@ -128,5 +144,6 @@ export interface InboxSources {
   functions: InboxFunctions;
   legacy: LegacyFaultControl;
   users?: () => InboxUser[];
+  queues?: InboxQueues;
   info: () => InboxInfo;
 }

@@ -93,6 +93,37 @@ function routes(sources: InboxSources): Route[] {
         return { status: 204 };
       },
     },
+    {
+      method: 'GET',
+      path: /^\/api\/queues$/,
+      handle: () => ({
+        status: 200,
+        body: (sources.queues?.names() ?? []).sort().map((name) => {
+          const messages = sources.queues!.messages(name);
+          const count = (state: string) => messages.filter((message) => message.state === state).length;
+          return { name, visible: count('visible'), inFlight: count('in-flight'), delayed: count('delayed') };
+        }),
+      }),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/queues\/([^/]+)$/,
+      handle: ({ params }) => {
+        const name = decodeURIComponent(params[0] ?? '');
+        if (!sources.queues?.names().includes(name)) {
+          throw new InboxRequestError(404, 'QueueNotFound', `No queue named "${name}"`);
+        }
+        // Oldest first, each body parsed when it is JSON (the queues carry JSON envelopes).
+        const messages = sources.queues.messages(name).map(({ body, ...message }) => {
+          try {
+            return { ...message, body: JSON.parse(body) as unknown };
+          } catch {
+            return { ...message, body };
+          }
+        });
+        return { status: 200, body: messages };
+      },
+    },
     { method: 'GET', path: /^\/api\/users$/, handle: () => ({ status: 200, body: sources.users?.() ?? [] }) },
     {
       method: 'GET',

@@ -55,4 +55,35 @@ describe('stream bindings', () => {
     });
     expect(JSON.stringify(mapping.resource.Properties!.EventSourceArn)).toContain('Conversation');
   });
+
+  const mappingOf = (prefix: string) => {
+    const mapping = mappings().find(({ logicalId }) => logicalId.startsWith(prefix));
+    expect(mapping, prefix).toBeDefined();
+    return mapping!.resource.Properties!;
+  };
+  it('gives the unread counter and the push planner only new messages', () => {
+    for (const prefix of ['MessageUnreadCounterStream', 'MessagePushStream']) {
+      const properties = mappingOf(prefix);
+      expect(properties.FilterCriteria).toEqual({
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }],
+      });
+      expect(JSON.stringify(properties.EventSourceArn)).toMatch(/Message(?!Member)/);
+      expect(JSON.stringify(properties.EventSourceArn)).not.toContain('ConversationMember');
+    }
+  });
+
+  it('gives message-read-receipt only member changes that carry a read position', () => {
+    const properties = mappingOf('MessageReadReceiptStream');
+    expect(properties.FilterCriteria).toEqual({
+      Filters: [
+        {
+          Pattern: JSON.stringify({
+            eventName: ['MODIFY'],
+            dynamodb: { NewImage: { lastReadAt: { S: [{ exists: true }] } } },
+          }),
+        },
+      ],
+    });
+    expect(JSON.stringify(properties.EventSourceArn)).toContain('ConversationMember');
+  });
 });

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqsService } from '../../../local/aws/sqs/sqs-service';
 import type { CaptureLog } from '../../../local/contracts';
 import { type Inbox, startInbox } from '../../../local/inbox/server';
 import { extractCode } from '../../../local/inbox/sms-code';
@@ -366,6 +367,36 @@ describe('the rest of the API', () => {
 
     const { call: callWithout } = await start(fakeSources());
     expect((await callWithout('GET', '/api/users')).body).toEqual([]);
+  });
+
+  it('shows what waits on a local queue without receiving it', async () => {
+    const sqs = new SqsService();
+    sqs.createQueue('push');
+    sqs.createQueue('notice');
+    sqs.send('push', JSON.stringify({ pushId: 'chat:m1:u2' }));
+    sqs.send('push', 'not json');
+    const received = await sqs.receive('push', { maxMessages: 1 });
+    const sources = fakeSources();
+    sources.queues = { names: () => sqs.queueNames(), messages: (name) => sqs.listMessages(name) };
+    const { call } = await start(sources);
+
+    expect((await call('GET', '/api/queues')).body).toEqual([
+      { name: 'notice', visible: 0, inFlight: 0, delayed: 0 },
+      { name: 'push', visible: 1, inFlight: 1, delayed: 0 },
+    ]);
+    const listed = await call('GET', '/api/queues/push');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([
+      expect.objectContaining({ body: { pushId: 'chat:m1:u2' }, state: 'in-flight', receiveCount: 1 }),
+      expect.objectContaining({ body: 'not json', state: 'visible', receiveCount: 0 }),
+    ]);
+    expect(received).toHaveLength(1);
+    // Looking changed nothing: the visible message is still there for a consumer.
+    expect(await sqs.receive('push', { maxMessages: 10 })).toHaveLength(1);
+    expect(await call('GET', '/api/queues/nothing')).toEqual({
+      status: 404,
+      body: { error: 'QueueNotFound', message: 'No queue named "nothing"' },
+    });
   });
 
   it('answers unknown paths with a 404 and unsupported methods with a 405, as JSON errors', async () => {
