@@ -30,6 +30,8 @@ export interface Deployment {
   logLevel: LogLevel;
   /** Origins the REST API answers CORS for. */
   webOrigins: string[];
+  /** Where a share link opens: the deployment's own web host, the token appended. */
+  shareLinkBaseUrl: string;
 }
 
 const LEGACY_API_URLS: Record<Stage, string> = {
@@ -44,6 +46,13 @@ const WEB_ORIGINS: Record<Stage, string[]> = {
   staging: ['https://staging.bootalk.co.kr'],
   dev: ['https://dev.bootalk.co.kr', 'http://localhost:3000'],
   sandbox: ['http://localhost:3000', 'http://localhost:5173'],
+};
+
+const SHARE_LINK_BASE_URLS: Record<Stage, string> = {
+  prod: 'https://bootalk.co.kr/s/',
+  staging: 'https://staging.bootalk.co.kr/s/',
+  dev: 'https://dev.bootalk.co.kr/s/',
+  sandbox: 'http://localhost:3000/s/',
 };
 
 const LOG_LEVELS: Record<Stage, LogLevel> = {
@@ -89,6 +98,7 @@ export function deploymentSettings(identifier: BackendIdentifier): Deployment {
     sentryEnvironment: isFixedBranch || stage === 'sandbox' ? stage : `${stage}-${slug(identifier.name, 20)}`,
     logLevel: LOG_LEVELS[stage],
     webOrigins: WEB_ORIGINS[stage],
+    shareLinkBaseUrl: SHARE_LINK_BASE_URLS[stage],
   };
 }
 

@@ -1,6 +1,7 @@
 import { appSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
 import { CONVERSATION_FIELDS, MEMBER_FIELDS, MESSAGE_FIELDS } from '../shared/chat-fields';
 import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
+import type { ConversationUpdate } from './conversation-links';
 import type {
   BrokerProfileRow,
   ConversationItem,
@@ -62,6 +63,16 @@ export function chatStore() {
         `mutation CreateConversation($input: CreateConversationInput!) { createConversation(input: $input) { ${CONVERSATION_FIELDS} } }`,
         createInput(item, false),
       );
+    },
+
+    /** Selects every field, so members subscribed to the conversation see the whole row. */
+    async updateConversation(update: ConversationUpdate): Promise<ConversationRow> {
+      const data = await graphql<{ updateConversation: ConversationRow }>(
+        `mutation UpdateConversation($input: UpdateConversationInput!) {
+          updateConversation(input: $input) { ${CONVERSATION_FIELDS} } }`,
+        { input: update },
+      );
+      return data.updateConversation;
     },
 
     createMember(item: ConversationMemberItem): Promise<unknown> {

@@ -107,8 +107,13 @@ export interface StartConversationPlan {
 /** Legacy listing/complex/broker ids (`LST-20001`, `CPX-1001`, `BRK-301`) and Cognito subs. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
-function invalidId(field: string): Refusal {
-  return refuse('INVALID_ID', `${field} 값의 형식이 올바르지 않습니다.`, `${field} is not a valid id.`);
+/** An optional id argument: undefined or null is no id; anything else must be a well-formed id. */
+export function optionalLegacyId(field: string, value: unknown): Decision<string | undefined> {
+  if (value === undefined || value === null) return accept(undefined);
+  if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
+    return refuse('INVALID_ID', `${field} 값의 형식이 올바르지 않습니다.`, `${field} is not a valid id.`);
+  }
+  return accept(value);
 }
 
 function isConversationKind(kind: string): kind is ConversationKind {
@@ -131,10 +136,9 @@ export function planStartConversation(request: StartConversationRequest): Decisi
     complexId: undefined,
   };
   for (const field of ['brokerId', 'listingId', 'complexId'] as const) {
-    const value = request[field];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string' || !ID_PATTERN.test(value)) return invalidId(field);
-    ids[field] = value;
+    const id = optionalLegacyId(field, request[field]);
+    if (!id.ok) return id;
+    ids[field] = id.value;
   }
   const { brokerId, listingId, complexId } = ids;
 

@@ -1,7 +1,9 @@
-import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { defineFunction, secret } from '@aws-amplify/backend';
+import { baseFunctionEnvironment, currentDeployment } from '../../environment';
 
-/** startConversation and sendMessage (chat's GraphQL entry points); writes go through AppSync. */
+const deployment = currentDeployment();
+
+/** Chat's GraphQL entry points: conversations, messages, memberships, listing links and share links. */
 export const conversationLink = defineFunction({
   name: 'conversation-link',
   entry: './handler.ts',
@@ -10,6 +12,8 @@ export const conversationLink = defineFunction({
   runtime: 22,
   resourceGroupName: 'data',
   environment: {
-    ...baseFunctionEnvironment(),
+    ...baseFunctionEnvironment(deployment),
+    SHARE_LINK_BASE_URL: deployment.shareLinkBaseUrl,
+    SHARE_LINK_SECRET: secret('SHARE_LINK_SECRET'),
   },
 });

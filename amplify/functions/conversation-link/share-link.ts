@@ -42,6 +42,12 @@ function requireSecret(secret: string): void {
   }
 }
 
+/** When a link made now expires, epoch seconds: the `exp` createShareToken signs. */
+export function shareLinkExpiry(now: Date, ttlMs: number = DEFAULT_SHARE_LINK_TTL_MS): number {
+  if (!Number.isFinite(ttlMs) || ttlMs < 1000) throw new RangeError('A share link lives at least 1 s.');
+  return Math.floor((now.getTime() + ttlMs) / 1000);
+}
+
 export function createShareToken(
   subject: ShareLinkSubject,
   secret: string,
@@ -49,11 +55,10 @@ export function createShareToken(
   ttlMs: number = DEFAULT_SHARE_LINK_TTL_MS,
 ): string {
   requireSecret(secret);
-  if (!Number.isFinite(ttlMs) || ttlMs < 1000) throw new RangeError('A share link lives at least 1 s.');
   const payload: ShareLinkPayload = {
     conversationId: subject.conversationId,
     listingId: subject.listingId,
-    exp: Math.floor((now.getTime() + ttlMs) / 1000),
+    exp: shareLinkExpiry(now, ttlMs),
   };
   const payloadPart = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
   return `${payloadPart}.${signature(payloadPart, secret).toString('base64url')}`;

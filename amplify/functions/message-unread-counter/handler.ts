@@ -1,3 +1,11 @@
-export const handler = async () => {
-  throw new Error('not built yet');
-};
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { processStreamBatch } from '../shared/batch';
+import { withSentry } from '../shared/sentry';
+import { createUnreadCounter } from './unread-counter';
+
+// Message INSERT → +1 unread for the other members, exactly once per message, and the last-message
+// preview through AppSync. A retried record counts nothing twice and publishes again.
+export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Context) => {
+  const unreadCounter = createUnreadCounter();
+  return processStreamBatch(event, (record) => unreadCounter.countRecord(record), context);
+});

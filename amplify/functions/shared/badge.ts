@@ -10,9 +10,11 @@ const MEMBERSHIPS = `query BadgeMemberships($userId: ID!, $nextToken: String) {
   listMembershipsByUser(userId: $userId, limit: 1000, nextToken: $nextToken) {
     items { conversationId unreadCount } nextToken } }`;
 
-const UNREAD_NOTIFICATIONS = `query BadgeNotifications($userId: ID!, $nextToken: String) {
-  listNotificationsByUser(userId: $userId, limit: 1000, nextToken: $nextToken,
-    filter: { readAt: { attributeExists: false } }) { items { id } nextToken } }`;
+// Filtered here rather than with `attributeExists: false`: a row written with `readAt: null`
+// stores a NULL attribute, which exists, and would never count.
+const NOTIFICATIONS = `query BadgeNotifications($userId: ID!, $nextToken: String) {
+  listNotificationsByUser(userId: $userId, limit: 1000, nextToken: $nextToken) {
+    items { id readAt } nextToken } }`;
 
 interface Page<T> {
   items: (T | null)[];
@@ -27,10 +29,10 @@ async function everyPage<T>(
   const items: T[] = [];
   let nextToken: string | null | undefined;
   do {
-    const data = await client.graphql<Record<string, Page<T>>>(query, { ...variables, nextToken });
-    const page = Object.values(data)[0]!;
-    for (const item of page.items) if (item) items.push(item);
-    nextToken = page.nextToken;
+    const data = await client.graphql<Record<string, Page<T> | null>>(query, { ...variables, nextToken });
+    const page = Object.values(data ?? {})[0];
+    for (const item of page?.items ?? []) if (item) items.push(item);
+    nextToken = page?.nextToken;
   } while (nextToken);
   return items;
 }
@@ -49,8 +51,9 @@ export async function badgeCount(
 ): Promise<BadgeCount> {
   const [memberships, notifications] = await Promise.all([
     everyPage<{ conversationId: string; unreadCount: number | null }>(client, MEMBERSHIPS, { userId }),
-    everyPage<{ id: string }>(client, UNREAD_NOTIFICATIONS, { userId }),
+    everyPage<{ id: string; readAt?: string | null }>(client, NOTIFICATIONS, { userId }),
   ]);
+  const unreadNotifications = notifications.filter((notification) => !notification.readAt).length;
   const byConversation = new Map<string, number>();
   let unreadChats = 0;
   for (const membership of memberships) {
@@ -61,8 +64,8 @@ export async function badgeCount(
   }
   return {
     unreadChats,
-    unreadNotifications: notifications.length,
+    unreadNotifications,
     byConversation,
-    total: unreadChats + notifications.length,
+    total: unreadChats + unreadNotifications,
   };
 }

@@ -76,5 +76,22 @@ export const config = {
   conversationMemberTableName: (): string => required('CONVERSATION_MEMBER_TABLE_NAME'),
   /** HMAC key of share links (at least 32 bytes). */
   shareLinkSecret: (): string => required('SHARE_LINK_SECRET'),
+  /** Where share links open (the deployment's own web host), always ending in `/` so a token appends. */
+  shareLinkBaseUrl(): string {
+    const value = required('SHARE_LINK_BASE_URL').trim();
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidConfigError('SHARE_LINK_BASE_URL', 'an http(s) URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new InvalidConfigError('SHARE_LINK_BASE_URL', 'an http(s) URL');
+    }
+    if (url.search || url.hash) {
+      throw new InvalidConfigError('SHARE_LINK_BASE_URL', 'a URL without a query or fragment');
+    }
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
+  },
   smsSenderId: (): string | undefined => optional('SMS_SENDER_ID'),
 };

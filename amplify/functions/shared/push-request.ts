@@ -67,6 +67,7 @@ export function parsePushRequest(body: string): PushRequest {
   if (
     typeof data !== 'object' ||
     data === null ||
+    Array.isArray(data) ||
     Object.values(data as Record<string, unknown>).some((entry) => typeof entry !== 'string')
   ) {
     problems.push('data must map strings to strings');

@@ -1,0 +1,181 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat-fields';
+import { config } from '../shared/config';
+import { documentClient } from '../shared/dynamo';
+import type { UnreadPlan } from './unread-plan';
+
+/**
+ * What the unread counter reads and writes: members through AppSync, the counting transaction
+ * straight on DynamoDB (AppSync has no atomic multi-row write), and then the previews and touches
+ * through AppSync so that subscribers receive the rows.
+ */
+
+const LIST_MEMBERS = `query ListConversationMembers($conversationId: ID!, $nextToken: String) {
+  listConversationMembers(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
+    items { userId } nextToken } }`;
+
+// Every mutation selects all fields: AppSync sends subscribers only what the mutation selected.
+export const UPDATE_CONVERSATION_PREVIEW = `mutation UpdateConversationPreview(
+  $input: UpdateConversationInput!, $condition: ModelConversationConditionInput) {
+  updateConversation(input: $input, condition: $condition) { ${CONVERSATION_FIELDS} } }`;
+
+export const UPDATE_MEMBER_PREVIEW = `mutation UpdateMemberPreview(
+  $input: UpdateConversationMemberInput!, $condition: ModelConversationMemberConditionInput) {
+  updateConversationMember(input: $input, condition: $condition) { ${MEMBER_FIELDS} } }`;
+
+export const TOUCH_MEMBER = `mutation TouchMember($input: UpdateConversationMemberInput!) {
+  updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
+
+interface MemberPage {
+  listConversationMembers: { items: ({ userId: string } | null)[]; nextToken?: string | null } | null;
+}
+
+export type CountingOutcome =
+  /** The marker and every increment were written. */
+  | 'counted'
+  /** The marker exists: an earlier attempt counted this message. */
+  | 'already-counted'
+  /** A member row is gone: nothing was written. */
+  | 'member-left'
+  /** Another transaction held one of the rows: nothing was written. */
+  | 'conflict';
+
+export interface ShownMessage {
+  lastMessageAt: string;
+  lastMessagePreview: string;
+}
+
+export interface MemberKey {
+  conversationId: string;
+  userId: string;
+}
+
+export interface UnreadStore {
+  /** The userIds of the conversation's member rows, every page. */
+  memberIds(conversationId: string): Promise<string[]>;
+  /** The marker and the increments in one transaction. */
+  count(counting: NonNullable<UnreadPlan['counting']>): Promise<CountingOutcome>;
+  /** False when a newer message is shown already or the row is gone. */
+  showOnConversation(conversationId: string, shown: ShownMessage): Promise<boolean>;
+  /** False when a newer message is shown already or the row is gone. */
+  showOnMember(key: MemberKey, shown: ShownMessage): Promise<boolean>;
+  /** Rewrites nothing but updatedAt, so subscribers get the row; false when the row is gone. */
+  touchMember(key: MemberKey): Promise<boolean>;
+}
+
+/** The plan's condition, `lastMessageAt` absent or older, as an Amplify model condition. */
+const olderThan = (createdAt: string) => ({
+  or: [{ lastMessageAt: { attributeExists: false } }, { lastMessageAt: { lt: createdAt } }],
+});
+
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  const cancelled =
+    error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException';
+  if (!cancelled) return undefined;
+  return ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
+}
+
+/** Runs an AppSync mutation; false when its condition failed. */
+async function appliedUnlessConditionFails(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}
+
+export function unreadStore(options: {
+  appSync: () => AppSyncClient;
+  dynamo?: DynamoDBDocumentClient;
+}): UnreadStore {
+  const dynamo = options.dynamo ?? documentClient;
+  const graphql = (query: string, variables: Record<string, unknown>) =>
+    options.appSync().graphql<unknown>(query, variables);
+
+  return {
+    async memberIds(conversationId) {
+      const userIds: string[] = [];
+      let nextToken: string | null | undefined;
+      do {
+        const data = await options
+          .appSync()
+          .graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
+        for (const item of data.listConversationMembers?.items ?? []) if (item) userIds.push(item.userId);
+        nextToken = data.listConversationMembers?.nextToken;
+      } while (nextToken);
+      return userIds;
+    },
+
+    async count({ marker, increments }) {
+      const membersTable = config.conversationMemberTableName();
+      try {
+        await dynamo.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              // First, so that CancellationReasons[0] tells whether the message was counted before.
+              {
+                Put: {
+                  TableName: config.idempotencyTableName(),
+                  Item: marker,
+                  ConditionExpression: 'attribute_not_exists(#id)',
+                  ExpressionAttributeNames: { '#id': 'id' },
+                },
+              },
+              ...increments.map((update) => {
+                if (update.model !== 'ConversationMember') {
+                  throw new Error(`The unread counter increments ConversationMember rows only, not ${update.model}`);
+                }
+                return {
+                  Update: {
+                    TableName: membersTable,
+                    Key: update.key,
+                    UpdateExpression: update.updateExpression,
+                    ConditionExpression: update.conditionExpression,
+                    ExpressionAttributeNames: update.expressionAttributeNames,
+                    ExpressionAttributeValues: update.expressionAttributeValues,
+                  },
+                };
+              }),
+            ],
+          }),
+        );
+        return 'counted';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === 'ConditionalCheckFailed') return 'already-counted';
+        if (codes.slice(1).includes('ConditionalCheckFailed')) return 'member-left';
+        if (codes.includes('TransactionConflict')) return 'conflict';
+        throw error;
+      }
+    },
+
+    showOnConversation(conversationId, shown) {
+      return appliedUnlessConditionFails(() =>
+        graphql(UPDATE_CONVERSATION_PREVIEW, {
+          input: { id: conversationId, ...shown },
+          condition: olderThan(shown.lastMessageAt),
+        }),
+      );
+    },
+
+    showOnMember(key, shown) {
+      return appliedUnlessConditionFails(() =>
+        graphql(UPDATE_MEMBER_PREVIEW, {
+          input: { ...key, ...shown },
+          condition: olderThan(shown.lastMessageAt),
+        }),
+      );
+    },
+
+    touchMember(key) {
+      // Amplify's update resolver requires the row to exist and sets updatedAt.
+      return appliedUnlessConditionFails(() => graphql(TOUCH_MEMBER, { input: { conversationId: key.conversationId, userId: key.userId } }),
+      );
+    },
+  };
+}

@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSampleData } from '../../local/legacy/sample-data';
+import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
+import { type AppUser, inbox, signedInUser } from './app-user';
+
+// What follows a sent message on the local sandbox, with the real client and three users (two
+// members, one outsider): message-unread-counter's exact counts and previews, markRead and
+// message-read-receipt's receipts, message-push's requests on the push queue, and an outsider who
+// gets nothing at all.
+
+type Conversation = { id: string; lastMessageAt: string | null; lastMessagePreview: string | null };
+type Message = { id: string; createdAt: string; senderId: string; body: string | null };
+type Member = {
+  conversationId: string;
+  userId: string;
+  unreadCount: number;
+  lastReadAt: string | null;
+  lastReadMessageId: string | null;
+  lastMessagePreview: string | null;
+};
+type QueuedPush = {
+  body: {
+    pushId: string;
+    recipientId: string;
+    kind: 'alert' | 'badge';
+    title?: string;
+    body?: string;
+    badge?: number;
+    collapseKey?: string;
+    deepLink?: string;
+    data: Record<string, string>;
+  };
+};
+type LegacyCall = { path: string; authorized: boolean; body?: { id?: string; type?: string } };
+
+const users: AppUser[] = [];
+let buyer: AppUser & { sub: string };
+let broker: AppUser & { sub: string };
+let outsider: AppUser & { sub: string };
+let conversation: Conversation;
+const sent: Message[] = [];
+let outsiderMessages: unknown[];
+let outsiderMembers: unknown[];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function pushQueue(): Promise<QueuedPush[]> {
+  const queues = await inbox<{ name: string }[]>('/api/queues');
+  const push = queues.find((queue) => /(^|-)push$/.test(queue.name));
+  if (!push) throw new Error(`no push queue in ${JSON.stringify(queues)}`);
+  return inbox<QueuedPush[]>(`/api/queues/${push.name}`);
+}
+
+const pushesFor = async (conversationId: string) =>
+  (await pushQueue()).filter((push) => push.body.data.conversationId === conversationId);
+
+async function member(user: AppUser, conversationId: string, userId: string): Promise<Member> {
+  const result = await user.model<Member>('ConversationMember', 'get', { conversationId, userId });
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data;
+}
+
+const unreadOf = async (user: AppUser & { sub: string }) =>
+  (await member(user, conversation.id, user.sub)).unreadCount;
+
+async function send(from: AppUser, body: string, clientMessageId: string): Promise<Message> {
+  const result = await from.mutation<Message>('sendMessage', {
+    conversationId: conversation.id,
+    kind: 'TEXT',
+    body,
+    clientMessageId,
+  });
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data;
+}
+
+beforeAll(async () => {
+  await seedSandbox(seedTargetsFrom(inject('outputsPath')));
+  const brokerId = createSampleData(Date.now()).brokers.filter((b) => !b.deleted)[0]!.id;
+  buyer = await signedInUser();
+  broker = await signedInUser(SEED_USERS[3].phone);
+  outsider = await signedInUser();
+  users.push(buyer, broker, outsider);
+  const started = await buyer.mutation<Conversation>('startConversation', {
+    kind: 'LISTING_INQUIRY',
+    brokerId,
+    listingId: `LST-E2E-COUNT-${Date.now()}`,
+  });
+  expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+  conversation = started.data;
+  // The outsider listens from the start; it must hear nothing until the end.
+  outsiderMessages = await outsider.subscribe('Message', 'onCreate');
+  outsiderMembers = await outsider.subscribe('ConversationMember', 'onUpdate');
+});
+
+afterAll(() => {
+  for (const user of users) user.close();
+});
+
+describe('unread counts, read receipts and pushes', () => {
+  it('refuses the outsider: get, list, send and markRead', async () => {
+    const get = await outsider.model<Conversation | null>('Conversation', 'get', { id: conversation.id });
+    expect(get.data ?? null).toBeNull();
+    const messages = await outsider.model<Message[]>('Message', 'listMessagesByConversation', {
+      conversationId: conversation.id,
+    });
+    expect(messages.data ?? []).toEqual([]);
+    const membership = await outsider.model<Member | null>('ConversationMember', 'get', {
+      conversationId: conversation.id,
+      userId: buyer.sub,
+    });
+    expect(membership.data ?? null).toBeNull();
+    const post = await outsider.mutation<Message>('sendMessage', {
+      conversationId: conversation.id,
+      kind: 'TEXT',
+      body: '저도 볼래요',
+      clientMessageId: 'outsider-1',
+    });
+    expect(post.data).toBeNull();
+    expect(post.errors?.[0]?.message).toMatch(/CONVERSATION_NOT_FOUND/);
+    const read = await outsider.mutation<Member>('markRead', { conversationId: conversation.id });
+    expect(read.data).toBeNull();
+    expect(read.errors?.length).toBeGreaterThan(0);
+  });
+
+  it('counts unread exactly after 50 messages in both directions, and members see it live', async () => {
+    const buyerRowUpdates = await buyer.subscribe('ConversationMember', 'onUpdate');
+    // 25 each way, interleaved; paced under the 20-messages-in-10-seconds limit.
+    for (let round = 0; round < 25; round += 1) {
+      const [fromBuyer, fromBroker] = await Promise.all([
+        send(buyer, `구매자 메시지 ${round}`, `count-buyer-${round}`),
+        send(broker, `중개사 메시지 ${round}`, `count-broker-${round}`),
+      ]);
+      sent.push(fromBuyer, fromBroker);
+      await sleep(550);
+    }
+    expect(sent).toHaveLength(50);
+
+    await expect.poll(() => unreadOf(buyer), { timeout: 60_000, interval: 500 }).toBe(25);
+    await expect.poll(() => unreadOf(broker), { timeout: 60_000, interval: 500 }).toBe(25);
+    // Stays exact: nothing is counted twice by late or retried records.
+    await sleep(3000);
+    expect(await unreadOf(buyer)).toBe(25);
+    expect(await unreadOf(broker)).toBe(25);
+
+    // Subscribers saw the buyer's own row climb to 25, through AppSync.
+    await expect
+      .poll(
+        () =>
+          Math.max(
+            0,
+            ...(buyerRowUpdates as Member[])
+              .filter((row) => row.userId === buyer.sub && row.conversationId === conversation.id)
+              .map((row) => row.unreadCount),
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(25);
+
+    // The conversation list: the newest message's preview, and the unread count, per membership.
+    const newest = [...sent].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1)!;
+    await expect
+      .poll(
+        async () => (await buyer.model<Conversation>('Conversation', 'get', { id: conversation.id })).data,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toMatchObject({ lastMessageAt: newest.createdAt, lastMessagePreview: newest.body });
+    const memberships = await buyer.model<Member[]>('ConversationMember', 'listMembershipsByUser', {
+      userId: buyer.sub,
+    });
+    expect(memberships.data.find((row) => row.conversationId === conversation.id)).toMatchObject({
+      unreadCount: 25,
+      lastMessagePreview: newest.body,
+    });
+  });
+
+  it('queues one push per message for the other member, none for the sender', async () => {
+    await expect
+      .poll(
+        async () => (await pushesFor(conversation.id)).filter((push) => push.body.kind === 'alert').length,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(50);
+    const alerts = (await pushesFor(conversation.id)).filter((push) => push.body.kind === 'alert');
+    for (const message of sent) {
+      const forMessage = alerts.filter((push) => push.body.data.messageId === message.id);
+      const recipient = message.senderId === buyer.sub ? broker.sub : buyer.sub;
+      expect(forMessage.map((push) => push.body.recipientId)).toEqual([recipient]);
+      expect(forMessage[0]!.body).toMatchObject({
+        pushId: `chat:${message.id}:${recipient}`,
+        body: message.body,
+        collapseKey: `chat-${conversation.id}`,
+        deepLink: `bootalk://chat/${conversation.id}`,
+      });
+      expect(forMessage[0]!.body.badge).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('resets the unread count on markRead; the other member sees the receipt live; the Legacy API hears of it', async () => {
+    const brokerRowUpdates = await broker.subscribe('ConversationMember', 'onUpdate');
+    const fromBroker = sent.filter((message) => message.senderId === broker.sub);
+    const tenth = fromBroker[9]!;
+    const read = await buyer.mutation<Member>('markRead', {
+      conversationId: conversation.id,
+      messageId: tenth.id,
+    });
+    expect(read.errors, JSON.stringify(read.errors)).toBeUndefined();
+    // Read up to the broker's 10th message: the 15 after it are still unread.
+    await expect.poll(() => unreadOf(buyer), { timeout: 30_000, interval: 500 }).toBe(15);
+    await expect
+      .poll(
+        () =>
+          (brokerRowUpdates as Member[]).some(
+            (row) => row.userId === buyer.sub && row.lastReadMessageId === tenth.id,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+
+    const last = fromBroker.at(-1)!;
+    await buyer.mutation<Member>('markRead', { conversationId: conversation.id, messageId: last.id });
+    await expect.poll(() => unreadOf(buyer), { timeout: 30_000, interval: 500 }).toBe(0);
+    expect(await unreadOf(broker)).toBe(25);
+
+    const receipt = await member(buyer, conversation.id, buyer.sub);
+    await expect
+      .poll(
+        async () =>
+          (await inbox<LegacyCall[]>('/api/legacy-calls')).find(
+            (call) =>
+              call.path === '/v1/events' &&
+              call.body?.id === `conversation.read:${conversation.id}:${buyer.sub}:${receipt.lastReadAt}`,
+          ),
+        { timeout: 30_000 },
+      )
+      .toMatchObject({ authorized: true, body: { type: 'conversation.read' } });
+    // The buyer's other devices get the new badge silently.
+    await expect
+      .poll(
+        async () =>
+          (await pushesFor(conversation.id)).find(
+            (push) => push.body.kind === 'badge' && push.body.recipientId === buyer.sub,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBeDefined();
+  });
+
+  it('pushes nothing to a member who muted the conversation', async () => {
+    const muted = await broker.mutation<Member>('muteConversation', {
+      conversationId: conversation.id,
+      muted: true,
+    });
+    expect(muted.errors, JSON.stringify(muted.errors)).toBeUndefined();
+    const quiet = await send(buyer, '조용히 보낸 메시지', 'muted-1');
+    // Counted as unread like any message (the counter and the push planner read the same records;
+    // give the planner the same time before looking), but pushed to no one.
+    await expect.poll(() => unreadOf(broker), { timeout: 30_000 }).toBe(26);
+    await sleep(2000);
+    expect(
+      (await pushesFor(conversation.id)).filter((push) => push.body.data.messageId === quiet.id),
+    ).toEqual([]);
+
+    await broker.mutation<Member>('muteConversation', { conversationId: conversation.id, muted: false });
+    const loud = await send(buyer, '알림 가는 메시지', 'unmuted-1');
+    await expect
+      .poll(
+        async () => (await pushesFor(conversation.id)).filter((push) => push.body.data.messageId === loud.id),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toHaveLength(1);
+    expect(await unreadOf(broker)).toBe(27);
+  });
+
+  it('told the outsider nothing, however much happened', async () => {
+    await sleep(1000);
+    expect(outsiderMessages).toEqual([]);
+    expect(outsiderMembers).toEqual([]);
+  });
+});
