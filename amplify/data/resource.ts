@@ -305,6 +305,43 @@ const schema = a
       .returns(a.ref('ConversationMember'))
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(conversationLink)),
+
+    /** A member links the conversation to a legacy listing and/or complex; members see it via onUpdate. */
+    linkConversation: a
+      .mutation()
+      .arguments({ conversationId: a.id().required(), listingId: a.string(), complexId: a.string() })
+      .returns(a.ref('Conversation'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** A signed link to the listing a conversation is about; it grants no access to the conversation. */
+    ShareLink: a.customType({
+      token: a.string().required(),
+      url: a.url().required(),
+      listingId: a.string().required(),
+      expiresAt: a.datetime().required(),
+    }),
+
+    ResolvedShareLink: a.customType({
+      listingId: a.string().required(),
+      complexId: a.string(),
+      expiresAt: a.datetime().required(),
+    }),
+
+    createShareLink: a
+      .mutation()
+      .arguments({ conversationId: a.id().required() })
+      .returns(a.ref('ShareLink'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
+
+    /** Any signed-in user opens a share link: the listing to show, then startConversation if they ask. */
+    resolveShareLink: a
+      .query()
+      .arguments({ token: a.string().required() })
+      .returns(a.ref('ResolvedShareLink'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(conversationLink)),
   })
   // Functions write through AppSync with IAM, so subscribers see what they write.
   .authorization((allow) => [

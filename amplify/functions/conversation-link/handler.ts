@@ -1,7 +1,10 @@
 import type { AppSyncIdentityCognito, AppSyncResolverEvent } from 'aws-lambda';
 import type { ConversationMemberRow } from '../shared/chat-message';
+import { config } from '../shared/config';
+import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
 import { chatStore } from './chat-store';
+import { planLinkConversation, planShareLink, resolvedShareLink } from './conversation-links';
 import { planStartConversation } from './conversation-plan';
 import { type Decision, refuse } from './decision';
 import {
@@ -20,6 +23,7 @@ import {
   validateSendMessage,
 } from './send-message';
 import { countSend } from './send-rate-store';
+import { verifyShareToken } from './share-link';
 
 type Arguments = Record<string, unknown>;
 
@@ -123,6 +127,46 @@ async function changeOwnMembership(
   return change.update ? store.updateMember(change.update) : change.member;
 }
 
+async function linkConversation(event: AppSyncResolverEvent<Arguments>) {
+  const caller = callerOf(event);
+  const store = chatStore();
+  const change = accepted(
+    planLinkConversation(await store.conversation(String(event.arguments.conversationId)), {
+      callerId: caller.userId,
+      listingId: event.arguments.listingId,
+      complexId: event.arguments.complexId,
+    }),
+  );
+  // The same ids again: no write, so subscribers see no change that isn't one.
+  return change.update ? store.updateConversation(change.update) : change.conversation;
+}
+
+async function createShareLink(event: AppSyncResolverEvent<Arguments>) {
+  const caller = callerOf(event);
+  const conversation = await chatStore().conversation(String(event.arguments.conversationId));
+  return accepted(
+    planShareLink(conversation, {
+      callerId: caller.userId,
+      secret: config.shareLinkSecret(),
+      baseUrl: config.shareLinkBaseUrl(),
+      now: new Date(),
+    }),
+  );
+}
+
+async function resolveShareLink(event: AppSyncResolverEvent<Arguments>) {
+  callerOf(event);
+  const verified = verifyShareToken(event.arguments.token, config.shareLinkSecret(), new Date());
+  if (!verified.ok) {
+    // Malformed and tampered read the same to the user; the log tells them apart.
+    logger.info('Share link refused', { reason: verified.reason });
+    throw verified.error;
+  }
+  // Read only for the listing's complex: the caller may be no member, and gets nothing else of it.
+  const conversation = await chatStore().conversation(verified.value.conversationId);
+  return resolvedShareLink(verified.value, conversation);
+}
+
 const operations: Record<string, (event: AppSyncResolverEvent<Arguments>) => Promise<unknown>> = {
   startConversation,
   sendMessage,
@@ -148,6 +192,9 @@ const operations: Record<string, (event: AppSyncResolverEvent<Arguments>) => Pro
         now,
       }),
     ),
+  linkConversation,
+  createShareLink,
+  resolveShareLink,
 };
 
 // Amplify's resolver sends { typeName, fieldName, arguments, identity, … } (no `info`).

@@ -85,7 +85,7 @@ describe('badgeCount', () => {
     await expect(badgeCount('user-1', client)).resolves.toMatchObject({ total: 0 });
   });
 
-  it('reads nothing but the user\u2019s own rows', async () => {
+  it("reads only the given user's memberships and notifications", async () => {
     const { client, calls } = pagedAppSync({ memberships: [[]], notifications: [[]] });
     await badgeCount('user-42', client);
     expect(calls.map((call) => call.variables.userId)).toEqual(['user-42', 'user-42']);
