@@ -23,6 +23,7 @@ export function loadOrCreateSecrets(file: string): LocalSecrets {
     changed = true;
   };
   ensure('OTP_PEPPER', () => randomBytes(32).toString('base64url'));
+  ensure('SHARE_LINK_SECRET', () => randomBytes(32).toString('base64url'));
   ensure('SERVICE_TOKEN_KEY', () =>
     generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { functionNamed, policyActionsOf, policyStatementsOf } from './function-policies';
 import { type Synth, synth } from './synth';
 
 let sandbox: Synth;
@@ -7,41 +8,9 @@ beforeAll(async () => {
   sandbox = await synth('sandbox');
 });
 
-type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; NotResource?: unknown };
-
-/** The auth stack's Lambda functions by their Amplify name. */
-function triggerFunction(name: string) {
-  const match = sandbox
-    .resourcesOfType('AWS::Lambda::Function')
-    .find(({ resource }) =>
-      (resource.Properties!.Tags as { Key: string; Value: string }[] | undefined)?.some(
-        (tag) => tag.Key === 'amplify:friendly-name' && tag.Value === name,
-      ),
-    );
-  expect(match, name).toBeDefined();
-  return match!;
-}
-
-/** Every statement of every policy attached to a function's role, flattened. */
-function statementsOf(name: string): Statement[] {
-  const fn = triggerFunction(name);
-  const roleLogicalId = (fn.resource.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return sandbox
-    .resourcesOfType('AWS::IAM::Policy')
-    .filter(
-      ({ stack, resource }) =>
-        stack === fn.stack &&
-        (resource.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleLogicalId),
-    )
-    .flatMap(({ resource }) => (resource.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
-}
-
-function actionsOf(name: string): string[] {
-  return statementsOf(name)
-    .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
-    .filter((action) => !action.startsWith('ssm:GetParameters')) // Amplify's own secret resolution
-    .sort();
-}
+const triggerFunction = (name: string) => functionNamed(sandbox, name);
+const statementsOf = (name: string) => policyStatementsOf(sandbox, name);
+const actionsOf = (name: string) => policyActionsOf(sandbox, name);
 
 describe('the user pool', () => {
   const pool = () => Object.values(sandbox.template('auth').findResources('AWS::Cognito::UserPool'))[0]!;

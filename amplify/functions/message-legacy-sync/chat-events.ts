@@ -51,11 +51,22 @@ export interface ConversationCreatedPayload {
   createdAt: string;
 }
 
+/** A member read the conversation up to a point (published by message-read-receipt). */
+export interface ConversationReadPayload {
+  conversationId: string;
+  readerId: string;
+  /** How far the member has read: every message created at or before it. */
+  lastReadAt: string;
+  /** The message the member read up to, when the app named one. */
+  lastReadMessageId: string | null;
+}
+
 export type ChatEvent =
   | EventEnvelope<'message.sent', MessageSentPayload>
   | EventEnvelope<'message.edited', MessageEditedPayload>
   | EventEnvelope<'message.deleted', MessageDeletedPayload>
-  | EventEnvelope<'conversation.created', ConversationCreatedPayload>;
+  | EventEnvelope<'conversation.created', ConversationCreatedPayload>
+  | EventEnvelope<'conversation.read', ConversationReadPayload>;
 
 export type ChatEventType = ChatEvent['type'];
 
@@ -159,6 +170,27 @@ export function conversationCreatedEvent(conversation: {
       createdAt: conversation.createdAt,
     } satisfies ConversationCreatedPayload,
     instant(conversation.createdAt, `createdAt of conversation ${conversation.id}`),
+  );
+}
+
+/** For the message-read-receipt function (ConversationMember MODIFY that advanced lastReadAt). */
+export function conversationReadEvent(receipt: {
+  conversationId: string;
+  readerId: string;
+  lastReadAt: string;
+  lastReadMessageId?: string | null;
+}) {
+  return eventEnvelope(
+    'conversation.read',
+    // One read position is one fact: reading further is a new event.
+    `conversation.read:${receipt.conversationId}:${receipt.readerId}:${receipt.lastReadAt}`,
+    {
+      conversationId: receipt.conversationId,
+      readerId: receipt.readerId,
+      lastReadAt: receipt.lastReadAt,
+      lastReadMessageId: receipt.lastReadMessageId ?? null,
+    } satisfies ConversationReadPayload,
+    instant(receipt.lastReadAt, `lastReadAt of a member of conversation ${receipt.conversationId}`),
   );
 }
 

@@ -72,8 +72,7 @@ async function recipientBadges(
   await Promise.all(
     recipients.map(async (member) => {
       const total = await storedBadge(store, member.userId);
-      if (total !== undefined)
-        badges.set(member.userId, recipientBadge({ total, counted, member, message }));
+      if (total !== undefined) badges.set(member.userId, recipientBadge({ total, counted, member, message }));
     }),
   );
   return badges;

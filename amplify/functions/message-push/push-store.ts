@@ -43,9 +43,7 @@ export function pushStore(options: {
       const members: ConversationMemberRow[] = [];
       let nextToken: string | null | undefined;
       do {
-        const data = await options
-          .appSync()
-          .graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
+        const data = await options.appSync().graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
         for (const item of data.listConversationMembers?.items ?? []) if (item) members.push(item);
         nextToken = data.listConversationMembers?.nextToken;
       } while (nextToken);

@@ -1,3 +1,39 @@
-export const handler = async () => {
-  throw new Error('not built yet');
-};
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { appSyncClient } from '../shared/appsync-client';
+import { badgeCount } from '../shared/badge';
+import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
+import type { ConversationMemberRow } from '../shared/chat-message';
+import { config } from '../shared/config';
+import { publishEvent } from '../shared/events';
+import { queuePushes } from '../shared/push-request';
+import { withSentry } from '../shared/sentry';
+import { applyReadReceipt, type ReadReceiptDeps } from './apply-read-receipt';
+import { readReceiptFor } from './read-receipt';
+import { receiptStore } from './receipt-store';
+
+/** ConversationMember MODIFY → when lastReadAt advanced: exact unread, the read receipt event, the badge. */
+export function createHandler(deps: ReadReceiptDeps) {
+  return (event: DynamoDBStreamEvent, context: Context) =>
+    processStreamBatch(
+      event,
+      async (record) => {
+        const receipt = readReceiptFor(
+          unmarshallStreamImage<ConversationMemberRow>(record, 'OldImage'),
+          unmarshallStreamImage<ConversationMemberRow>(record, 'NewImage'),
+        );
+        // Not a read: the reset this function writes, an increment, a mute, a heartbeat.
+        if (receipt) await applyReadReceipt(receipt, deps);
+      },
+      context,
+    );
+}
+
+export const handler = withSentry(
+  createHandler({
+    store: receiptStore({ appSync: appSyncClient, idempotencyTableName: config.idempotencyTableName }),
+    publish: (event) => publishEvent(config.chatEventsTopicArn(), event),
+    badge: (userId) => badgeCount(userId),
+    queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
+    now: () => new Date(),
+  }),
+);

@@ -28,7 +28,8 @@ export function insertedMessage(record: DynamoDBRecord): MessageRow {
   } catch (error) {
     throw new PermanentRecordError('The Message NewImage cannot be unmarshalled', { cause: error });
   }
-  if (!message) throw new PermanentRecordError('The record has no NewImage: the stream must carry new images');
+  if (!message)
+    throw new PermanentRecordError('The record has no NewImage: the stream must carry new images');
   const { id, conversationId, senderId, createdAt, memberIds } = message;
   const usable =
     [id, conversationId, senderId].every((value) => typeof value === 'string' && value !== '') &&

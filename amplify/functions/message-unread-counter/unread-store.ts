@@ -72,7 +72,8 @@ const olderThan = (createdAt: string) => ({
 
 function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   const cancelled =
-    error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException';
+    error instanceof TransactionCanceledException ||
+    (error as Error)?.name === 'TransactionCanceledException';
   if (!cancelled) return undefined;
   return ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
 }
@@ -101,9 +102,7 @@ export function unreadStore(options: {
       const userIds: string[] = [];
       let nextToken: string | null | undefined;
       do {
-        const data = await options
-          .appSync()
-          .graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
+        const data = await options.appSync().graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
         for (const item of data.listConversationMembers?.items ?? []) if (item) userIds.push(item.userId);
         nextToken = data.listConversationMembers?.nextToken;
       } while (nextToken);
@@ -127,7 +126,9 @@ export function unreadStore(options: {
               },
               ...increments.map((update) => {
                 if (update.model !== 'ConversationMember') {
-                  throw new Error(`The unread counter increments ConversationMember rows only, not ${update.model}`);
+                  throw new Error(
+                    `The unread counter increments ConversationMember rows only, not ${update.model}`,
+                  );
                 }
                 return {
                   Update: {
@@ -174,7 +175,8 @@ export function unreadStore(options: {
 
     touchMember(key) {
       // Amplify's update resolver requires the row to exist and sets updatedAt.
-      return appliedUnlessConditionFails(() => graphql(TOUCH_MEMBER, { input: { conversationId: key.conversationId, userId: key.userId } }),
+      return appliedUnlessConditionFails(() =>
+        graphql(TOUCH_MEMBER, { input: { conversationId: key.conversationId, userId: key.userId } }),
       );
     },
   };

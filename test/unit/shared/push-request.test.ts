@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
 import {
-  type PushRequest,
   PushQueueError,
+  type PushRequest,
   parsePushRequest,
   queuePushes,
 } from '../../../amplify/functions/shared/push-request';
@@ -124,7 +124,9 @@ describe('queuePushes', () => {
       alert({ pushId: `chat:msg-1:user-${i}`, recipientId: `user-${i}` }),
     );
   const sentBatches = () =>
-    sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input as SendMessageBatchCommandInput);
+    sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input as SendMessageBatchCommandInput);
 
   it.each([
     [0, []],
