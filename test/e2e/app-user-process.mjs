@@ -52,9 +52,15 @@ const operations = {
     return { data, errors: errors?.map((error) => ({ message: error.message, errorType: error.errorType })) };
   },
   // client.models.<Model>.<operation>(input): what a frontend writes.
-  model: async ({ model, operation, input }) => {
-    const { data, errors } = await client.models[model][operation](input);
-    return { data, errors: errors?.map((error) => ({ message: error.message, errorType: error.errorType })) };
+  model: async ({ model, operation, input, options }) => {
+    const { data, errors, nextToken } = await (options
+      ? client.models[model][operation](input, options)
+      : client.models[model][operation](input));
+    return {
+      data,
+      nextToken,
+      errors: errors?.map((error) => ({ message: error.message, errorType: error.errorType })),
+    };
   },
 };
 

@@ -62,12 +62,13 @@ export class AppUser {
     return received;
   }
 
-  model<T = unknown>(model: string, operation: string, input: unknown) {
-    return this.call<{ data: T; errors?: { message: string; errorType?: string }[] }>('model', {
-      model,
-      operation,
-      input,
-    });
+  /** `client.models[model][operation](input, options)`; list operations also return `nextToken`. */
+  model<T = unknown>(model: string, operation: string, input: unknown, options?: Record<string, unknown>) {
+    return this.call<{
+      data: T;
+      nextToken?: string | null;
+      errors?: { message: string; errorType?: string }[];
+    }>('model', { model, operation, input, options });
   }
 
   mutation<T = unknown>(name: string, args: unknown) {

@@ -176,7 +176,55 @@ describe('unread counts, read receipts and pushes', () => {
     });
   });
 
+  it('pages through the history newest first, and lists conversations by their last message', async () => {
+    const pages: Message[][] = [];
+    let nextToken: string | null | undefined;
+    do {
+      const page = await broker.model<Message[]>(
+        'Message',
+        'listMessagesByConversation',
+        { conversationId: conversation.id },
+        { sortDirection: 'DESC', limit: 20, ...(nextToken ? { nextToken } : {}) },
+      );
+      expect(page.errors, JSON.stringify(page.errors)).toBeUndefined();
+      pages.push(page.data);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const history = pages.flat();
+    expect(pages[0]).toHaveLength(20);
+    // The 50 messages and the welcome, newest first, each once.
+    expect(history).toHaveLength(51);
+    expect(new Set(history.map((message) => message.id)).size).toBe(51);
+    const times = history.map((message) => message.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    for (const message of sent) expect(history.map((m) => m.id)).toContain(message.id);
+
+    // A second, quieter conversation of the buyer's sorts after this one.
+    const other = await buyer.mutation<Conversation>('startConversation', {
+      kind: 'LISTING_INQUIRY',
+      brokerId: createSampleData(Date.now()).brokers.filter((b) => !b.deleted)[0]!.id,
+      listingId: `LST-E2E-QUIET-${Date.now()}`,
+    });
+    expect(other.errors, JSON.stringify(other.errors)).toBeUndefined();
+    sent.push(await send(buyer, '마지막 메시지', 'count-last'));
+    await expect
+      .poll(
+        async () => {
+          const list = await buyer.model<Member[]>(
+            'ConversationMember',
+            'listMembershipsByUser',
+            { userId: buyer.sub },
+            { sortDirection: 'DESC' },
+          );
+          return list.data.map((row) => row.conversationId).slice(0, 2);
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([conversation.id, other.data.id]);
+  });
+
   it('queues one push per message for the other member, none for the sender', async () => {
+    // The 50 messages and the buyer's last one.
     await expect
       .poll(
         async () => (await pushesFor(conversation.id)).filter((push) => push.body.kind === 'alert').length,
@@ -184,7 +232,7 @@ describe('unread counts, read receipts and pushes', () => {
           timeout: 30_000,
         },
       )
-      .toBe(50);
+      .toBe(51);
     const alerts = (await pushesFor(conversation.id)).filter((push) => push.body.kind === 'alert');
     for (const message of sent) {
       const forMessage = alerts.filter((push) => push.body.data.messageId === message.id);
@@ -224,7 +272,7 @@ describe('unread counts, read receipts and pushes', () => {
     const last = fromBroker.at(-1)!;
     await buyer.mutation<Member>('markRead', { conversationId: conversation.id, messageId: last.id });
     await expect.poll(() => unreadOf(buyer), { timeout: 30_000, interval: 500 }).toBe(0);
-    expect(await unreadOf(broker)).toBe(25);
+    expect(await unreadOf(broker)).toBe(26);
 
     const receipt = await member(buyer, conversation.id, buyer.sub);
     await expect
@@ -259,7 +307,7 @@ describe('unread counts, read receipts and pushes', () => {
     const quiet = await send(buyer, '조용히 보낸 메시지', 'muted-1');
     // Counted as unread like any message (the counter and the push planner read the same records;
     // give the planner the same time before looking), but pushed to no one.
-    await expect.poll(() => unreadOf(broker), { timeout: 30_000 }).toBe(26);
+    await expect.poll(() => unreadOf(broker), { timeout: 30_000 }).toBe(27);
     await sleep(2000);
     expect(
       (await pushesFor(conversation.id)).filter((push) => push.body.data.messageId === quiet.id),
@@ -275,7 +323,7 @@ describe('unread counts, read receipts and pushes', () => {
         },
       )
       .toHaveLength(1);
-    expect(await unreadOf(broker)).toBe(27);
+    expect(await unreadOf(broker)).toBe(28);
   });
 
   it('told the outsider nothing, however much happened', async () => {

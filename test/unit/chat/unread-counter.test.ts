@@ -78,7 +78,7 @@ function fakeAppSync(tables: FakeChatTables, options: { pageSize?: number; listE
 
   function update(model: PlannedUpdate['model'], operation: string, variables: Record<string, unknown>) {
     const { input, condition } = variables as { input: Record<string, string>; condition?: Condition };
-    const key =
+    const key: Record<string, string> =
       model === 'Conversation'
         ? { id: input.id! }
         : { conversationId: input.conversationId!, userId: input.userId! };
