@@ -55,7 +55,11 @@ export async function applyReadReceipt(receipt: ReadReceipt, deps: ReadReceiptDe
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   // Ids only: no message text, no account data.
-  logger.debug('unread reset', { conversationId: receipt.conversationId, unread, memberLeft: unread === undefined });
+  logger.debug('unread reset', {
+    conversationId: receipt.conversationId,
+    unread,
+    memberLeft: unread === undefined,
+  });
   await deps.publish(conversationReadEvent(receipt));
   const badge = badgeAfterReset(await deps.badge(receipt.readerId), receipt.conversationId, unread);
   await deps.queue([badgePushRequest(receipt, badge)]);

@@ -1,8 +1,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countedMarkerId } from '../message-unread-counter/unread-plan';
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
 import { MEMBER_FIELDS } from '../shared/chat-fields';
 import { documentClient } from '../shared/dynamo';
-import { countedMarkerId } from '../message-unread-counter/unread-plan';
 import type { MemberKey, MemberSnapshot, RecountedMessage, UnreadResetStore } from './unread-reset';
 
 /**
@@ -86,10 +86,12 @@ export function receiptStore(options: ReceiptStoreOptions): UnreadResetStore {
 
   return {
     async member({ conversationId, userId }) {
-      const data = await options.appSync().graphql<{ getConversationMember: MemberSnapshot | null }>(
-        GET_MEMBER_UNREAD,
-        { conversationId, userId },
-      );
+      const data = await options
+        .appSync()
+        .graphql<{ getConversationMember: MemberSnapshot | null }>(GET_MEMBER_UNREAD, {
+          conversationId,
+          userId,
+        });
       return data.getConversationMember ?? undefined;
     },
 

@@ -1,5 +1,5 @@
-import { instantMs, type MessageRow, notifiesMembers } from '../shared/chat-message';
 import { COUNTED_MARKER_SECONDS } from '../message-unread-counter/unread-plan';
+import { instantMs, type MessageRow, notifiesMembers } from '../shared/chat-message';
 
 /**
  * After a read, a member's unreadCount becomes the number of messages after their lastReadAt that

@@ -60,8 +60,13 @@ export function createUnreadCounter(options: UnreadCounterOptions = {}) {
   async function count(message: MessageRow): Promise<UnreadPlan> {
     const ids = { messageId: message.id, conversationId: message.conversationId };
     for (let attempt = 1; ; attempt++) {
-      const memberIds = await store.memberIds(message.conversationId);
-      const plan = planUnreadUpdates({ message, memberIds, now: now() });
+      const members = await store.members(message.conversationId);
+      const plan = planUnreadUpdates({
+        message,
+        memberIds: members.map((member) => member.userId),
+        readUpTo: new Map(members.map((member) => [member.userId, member.lastReadAt])),
+        now: now(),
+      });
       if (!plan.counting) return plan;
       const outcome = await store.count(plan.counting);
       if (outcome === 'counted' || outcome === 'already-counted') {

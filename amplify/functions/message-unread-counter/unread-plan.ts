@@ -1,4 +1,4 @@
-import { type MessageRow, messagePreview, notifiesMembers } from '../shared/chat-message';
+import { instantMs, type MessageRow, messagePreview, notifiesMembers } from '../shared/chat-message';
 
 /**
  * One DynamoDB update, written as the handler sends it (UpdateItem, or an Update inside
@@ -53,28 +53,47 @@ export function planUnreadUpdates(input: {
   message: MessageRow;
   /** The userIds of the conversation's current member rows. */
   memberIds: readonly string[];
+  /** Each member's lastReadAt, where they have one. */
+  readUpTo?: ReadonlyMap<string, string | null | undefined>;
   now: Date;
 }): UnreadPlan {
   const { message, now } = input;
+  const sentAt = instantMs(message.createdAt);
+  // A member who already read past this message (markRead landed before this record) is not behind.
+  const hasRead = (userId: string) => {
+    const readAt = instantMs(input.readUpTo?.get(userId));
+    return readAt !== undefined && sentAt !== undefined && readAt >= sentAt;
+  };
   // Members who left since have no row to update; members who joined since cannot read it.
   const addressees = new Set(message.memberIds);
   const members = [...new Set(input.memberIds)].filter((userId) => addressees.has(userId));
   const updatedAt = now.toISOString();
 
-  const recipients = notifiesMembers(message) ? members.filter((userId) => userId !== message.senderId) : [];
+  const recipients = notifiesMembers(message)
+    ? members.filter((userId) => userId !== message.senderId && !hasRead(userId))
+    : [];
   const increments = recipients.map(
     (userId): PlannedUpdate => ({
       model: 'ConversationMember',
       key: memberKey(message.conversationId, userId),
       updateExpression: 'ADD #unreadCount :one SET #updatedAt = :updatedAt',
-      // Without it, an update for a member who just left would create a half row.
-      conditionExpression: 'attribute_exists(#userId)',
+      // Without the first part, an update for a member who just left would create a half row. The
+      // second cancels the count when markRead moved past the message since the members were read
+      // (message-read-receipt recounts only messages after lastReadAt, so none may count before it).
+      conditionExpression:
+        'attribute_exists(#userId) AND (attribute_not_exists(#lastReadAt) OR attribute_type(#lastReadAt, :null) OR #lastReadAt < :createdAt)',
       expressionAttributeNames: {
         '#unreadCount': 'unreadCount',
         '#updatedAt': 'updatedAt',
         '#userId': 'userId',
+        '#lastReadAt': 'lastReadAt',
       },
-      expressionAttributeValues: { ':one': 1, ':updatedAt': updatedAt },
+      expressionAttributeValues: {
+        ':one': 1,
+        ':updatedAt': updatedAt,
+        ':null': 'NULL',
+        ':createdAt': message.createdAt,
+      },
     }),
   );
 

@@ -14,7 +14,7 @@ import type { UnreadPlan } from './unread-plan';
 
 const LIST_MEMBERS = `query ListConversationMembers($conversationId: ID!, $nextToken: String) {
   listConversationMembers(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
-    items { userId } nextToken } }`;
+    items { userId lastReadAt } nextToken } }`;
 
 // Every mutation selects all fields: AppSync sends subscribers only what the mutation selected.
 export const UPDATE_CONVERSATION_PREVIEW = `mutation UpdateConversationPreview(
@@ -29,7 +29,7 @@ export const TOUCH_MEMBER = `mutation TouchMember($input: UpdateConversationMemb
   updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
 
 interface MemberPage {
-  listConversationMembers: { items: ({ userId: string } | null)[]; nextToken?: string | null } | null;
+  listConversationMembers: { items: (MemberReadPosition | null)[]; nextToken?: string | null } | null;
 }
 
 export type CountingOutcome =
@@ -52,9 +52,14 @@ export interface MemberKey {
   userId: string;
 }
 
+export interface MemberReadPosition {
+  userId: string;
+  lastReadAt?: string | null;
+}
+
 export interface UnreadStore {
-  /** The userIds of the conversation's member rows, every page. */
-  memberIds(conversationId: string): Promise<string[]>;
+  /** The conversation's member rows (who, and how far each has read), every page. */
+  members(conversationId: string): Promise<MemberReadPosition[]>;
   /** The marker and the increments in one transaction. */
   count(counting: NonNullable<UnreadPlan['counting']>): Promise<CountingOutcome>;
   /** False when a newer message is shown already or the row is gone. */
@@ -98,19 +103,34 @@ export function unreadStore(options: {
     options.appSync().graphql<unknown>(query, variables);
 
   return {
-    async memberIds(conversationId) {
-      const userIds: string[] = [];
+    async members(conversationId) {
+      const members: MemberReadPosition[] = [];
       let nextToken: string | null | undefined;
       do {
         const data = await options.appSync().graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
-        for (const item of data.listConversationMembers?.items ?? []) if (item) userIds.push(item.userId);
+        for (const item of data.listConversationMembers?.items ?? []) if (item) members.push(item);
         nextToken = data.listConversationMembers?.nextToken;
       } while (nextToken);
-      return userIds;
+      return members;
     },
 
     async count({ marker, increments }) {
       const membersTable = config.conversationMemberTableName();
+      const updates = increments.map((update) => {
+        if (update.model !== 'ConversationMember') {
+          throw new Error(`The unread counter increments ConversationMember rows only, not ${update.model}`);
+        }
+        return {
+          Update: {
+            TableName: membersTable,
+            Key: update.key,
+            UpdateExpression: update.updateExpression,
+            ConditionExpression: update.conditionExpression,
+            ExpressionAttributeNames: update.expressionAttributeNames,
+            ExpressionAttributeValues: update.expressionAttributeValues,
+          },
+        };
+      });
       try {
         await dynamo.send(
           new TransactWriteCommand({
@@ -124,23 +144,7 @@ export function unreadStore(options: {
                   ExpressionAttributeNames: { '#id': 'id' },
                 },
               },
-              ...increments.map((update) => {
-                if (update.model !== 'ConversationMember') {
-                  throw new Error(
-                    `The unread counter increments ConversationMember rows only, not ${update.model}`,
-                  );
-                }
-                return {
-                  Update: {
-                    TableName: membersTable,
-                    Key: update.key,
-                    UpdateExpression: update.updateExpression,
-                    ConditionExpression: update.conditionExpression,
-                    ExpressionAttributeNames: update.expressionAttributeNames,
-                    ExpressionAttributeValues: update.expressionAttributeValues,
-                  },
-                };
-              }),
+              ...updates,
             ],
           }),
         );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chatEventsFor,
   conversationCreatedEvent,
+  conversationReadEvent,
 } from '../../../amplify/functions/message-legacy-sync/chat-events';
 import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
 import { BROKER, BUYER, message } from './chat-fixtures';
@@ -173,5 +174,50 @@ describe('conversationCreatedEvent', () => {
         createdAt: '2026-03-14T02:00:00.000Z',
       },
     });
+  });
+});
+
+describe('conversationReadEvent', () => {
+  const READ_AT = '2026-03-14T03:00:00.000Z';
+
+  it('names the conversation, the reader and how far they read, and happened when they read', () => {
+    expect(
+      conversationReadEvent({
+        conversationId: 'conv-1',
+        readerId: BROKER,
+        lastReadAt: READ_AT,
+        lastReadMessageId: 'msg-9',
+      }),
+    ).toEqual({
+      type: 'conversation.read',
+      id: `conversation.read:conv-1:${BROKER}:${READ_AT}`,
+      occurredAt: READ_AT,
+      version: 1,
+      payload: {
+        conversationId: 'conv-1',
+        readerId: BROKER,
+        lastReadAt: READ_AT,
+        lastReadMessageId: 'msg-9',
+      },
+    });
+  });
+
+  it('carries a null message id when the read named only a time', () => {
+    const event = conversationReadEvent({ conversationId: 'conv-1', readerId: BROKER, lastReadAt: READ_AT });
+    expect(event.payload.lastReadMessageId).toBeNull();
+  });
+
+  it('gives each read position of a member its own id, and the same read the same id', () => {
+    const read = { conversationId: 'conv-1', readerId: BROKER, lastReadAt: READ_AT };
+    const further = { ...read, lastReadAt: '2026-03-14T03:05:00.000Z' };
+    expect(conversationReadEvent(structuredClone(read)).id).toBe(conversationReadEvent(read).id);
+    expect(conversationReadEvent(further).id).not.toBe(conversationReadEvent(read).id);
+    expect(conversationReadEvent({ ...read, readerId: BUYER }).id).not.toBe(conversationReadEvent(read).id);
+  });
+
+  it('refuses, as a permanent failure, a read without a readable time', () => {
+    expect(() =>
+      conversationReadEvent({ conversationId: 'conv-1', readerId: BROKER, lastReadAt: 'now' }),
+    ).toThrow(PermanentRecordError);
   });
 });

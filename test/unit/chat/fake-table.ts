@@ -6,7 +6,8 @@ import type {
 
 /**
  * Applies planned updates the way DynamoDB would, for the expression forms the unread plan
- * uses: `attribute_exists`, `attribute_not_exists`, `<`, AND, OR and parentheses in conditions;
+ * uses: `attribute_exists`, `attribute_not_exists`, `attribute_type(…, NULL)`, `<`, AND, OR and
+ * parentheses in conditions;
  * `SET a = :v, …` and `ADD a :n` in updates; a transaction that is all or nothing.
  */
 export class FakeChatTables {
@@ -52,7 +53,9 @@ export class FakeChatTables {
 
 function conditionHolds(update: PlannedUpdate, row: Record<string, unknown> | undefined): boolean {
   const tokens =
-    update.conditionExpression.match(/attribute_(?:not_)?exists|[()<]|AND|OR|[#:][A-Za-z0-9_]+/g) ?? [];
+    update.conditionExpression.match(
+      /attribute_(?:not_)?exists|attribute_type|[(),<]|AND|OR|[#:][A-Za-z0-9_]+/g,
+    ) ?? [];
   let at = 0;
   const name = (token: string) => update.expressionAttributeNames[token] ?? token;
   const value = (token: string) => update.expressionAttributeValues[token];
@@ -72,10 +75,20 @@ function conditionHolds(update: PlannedUpdate, row: Record<string, unknown> | un
       expect(')');
       return token === 'attribute_exists' ? exists : !exists;
     }
+    if (token === 'attribute_type') {
+      // Only the NULL type is asked about: a row attribute written as null.
+      expect('(');
+      const attribute = row?.[name(tokens[at++]!)];
+      expect(',');
+      const type = value(tokens[at++]!);
+      expect(')');
+      if (type !== 'NULL') throw new Error(`unsupported attribute type ${String(type)}`);
+      return attribute === null;
+    }
     expect('<');
     const left = row?.[name(token)];
     const right = value(tokens[at++]!);
-    return left !== undefined && String(left) < String(right);
+    return left !== undefined && left !== null && String(left) < String(right);
   }
   function and(): boolean {
     let result = factor();

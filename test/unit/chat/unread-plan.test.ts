@@ -61,6 +61,55 @@ describe('planUnreadUpdates', () => {
       }
     });
 
+    it('does not count a message for a member who has read past it', () => {
+      const sent = message({ memberIds: members, createdAt: '2026-03-14T02:59:59.000Z' });
+      const plan = planUnreadUpdates({
+        message: sent,
+        memberIds: members,
+        readUpTo: new Map([[BROKER, '2026-03-14T03:00:00.000Z']]),
+        now: NOW,
+      });
+      expect(plan.counting).toBeUndefined();
+      tables.apply(plan);
+      expect(unread(tables, BROKER)).toBe(0);
+    });
+
+    it('counts for a member whose read position is before the message, or null', () => {
+      const sent = message({ memberIds: members, createdAt: '2026-03-14T02:59:59.000Z' });
+      tables.put(
+        'ConversationMember',
+        { conversationId: 'conv-1', userId: BROKER },
+        { unreadCount: 0, lastReadAt: null, lastMessageAt: EARLIER },
+      );
+      const plan = planUnreadUpdates({
+        message: sent,
+        memberIds: members,
+        readUpTo: new Map([[BROKER, null]]),
+        now: NOW,
+      });
+      tables.apply(plan);
+      expect(unread(tables, BROKER)).toBe(1);
+    });
+
+    it('cancels the count when markRead moves past the message after the members were read', () => {
+      const sent = message({ memberIds: members, createdAt: '2026-03-14T02:59:59.000Z' });
+      const plan = planUnreadUpdates({
+        message: sent,
+        memberIds: members,
+        readUpTo: new Map([[BROKER, '2026-03-14T02:00:00.000Z']]),
+        now: NOW,
+      });
+      // The broker reads up to the message meanwhile.
+      tables.put(
+        'ConversationMember',
+        { conversationId: 'conv-1', userId: BROKER },
+        { unreadCount: 0, lastReadAt: '2026-03-14T02:59:59.000Z', lastMessageAt: EARLIER },
+      );
+      expect(tables.transact(plan.counting!.marker, plan.counting!.increments)).toBe(false);
+      expect(unread(tables, BROKER)).toBe(0);
+      expect(tables.markers.size).toBe(0);
+    });
+
     it('previews a photo as 사진', () => {
       tables.apply(
         planFor(message({ memberIds: members, kind: 'IMAGE', body: null, image: { key: 'chat/a.jpg' } })),
