@@ -2,6 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Synth, synthAll } from './synth';
 
 const PRODUCTION_API_URL = 'https://api.bootalk.co.kr';
+/** The production web hosts: CORS origins and where share links open. */
+const PRODUCTION_URLS = [PRODUCTION_API_URL, 'https://bootalk.co.kr', 'https://www.bootalk.co.kr'];
+const SHARE_LINK_BASE_URLS = {
+  sandbox: 'http://localhost:3000/s/',
+  dev: 'https://dev.bootalk.co.kr/s/',
+  staging: 'https://staging.bootalk.co.kr/s/',
+  prod: 'https://bootalk.co.kr/s/',
+};
 
 /** The names the custom stacks give their resources, before the deployment's prefix. */
 const OWN_NAMES = [
@@ -70,7 +78,7 @@ function productionLeaks(deployment: Synth, names: string[]): string[] {
   const leaks = new Set<string>();
   for (const { json } of deployment.templates) {
     for (const text of allStrings(json)) {
-      if (text.includes(PRODUCTION_API_URL)) leaks.add(text);
+      if (PRODUCTION_URLS.some((url) => text.includes(url))) leaks.add(text);
       for (const name of names) {
         if (text === name || text.endsWith(`:${name}`) || text.endsWith(`/${name}`)) leaks.add(text);
       }
@@ -105,5 +113,24 @@ describe('environments', () => {
     const leaks = productionLeaks(synths.prod, ownResourceNames(synths.prod, ALL_NAMED_RESOURCES));
     expect(leaks).toContain('chat-events');
     expect(leaks).toContain(PRODUCTION_API_URL);
+    expect(leaks).toContain(SHARE_LINK_BASE_URLS.prod);
   });
+
+  it.each(Object.entries(SHARE_LINK_BASE_URLS))(
+    'gives conversation-link the %s share-link base %s and the share-link secret by reference only',
+    (key, baseUrl) => {
+      const [fn] = synths[key as keyof typeof PREFIXES]
+        .resourcesOfType('AWS::Lambda::Function')
+        .filter(({ resource }) =>
+          (resource.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.some(
+            (tag) => tag.Key === 'amplify:friendly-name' && tag.Value === 'conversation-link',
+          ),
+        );
+      const variables = (fn!.resource.Properties!.Environment as { Variables: Record<string, string> })
+        .Variables;
+      expect(variables.SHARE_LINK_BASE_URL).toBe(baseUrl);
+      expect(Object.keys(JSON.parse(variables.AMPLIFY_SSM_ENV_CONFIG!))).toContain('SHARE_LINK_SECRET');
+      expect(variables.SHARE_LINK_SECRET).toBe('<value will be resolved during runtime>');
+    },
+  );
 });

@@ -155,7 +155,7 @@ async function createShareLink(event: AppSyncResolverEvent<Arguments>) {
 }
 
 async function resolveShareLink(event: AppSyncResolverEvent<Arguments>) {
-  callerOf(event);
+  callerOf(event); // any signed-in user, member or not
   const verified = verifyShareToken(event.arguments.token, config.shareLinkSecret(), new Date());
   if (!verified.ok) {
     // Malformed and tampered read the same to the user; the log tells them apart.

@@ -53,6 +53,22 @@ describe('config', () => {
     delete process.env.SENTRY_DSN;
   });
 
+  it("reads the deployment's share-link base URL, ending it with a slash so a token appends", () => {
+    process.env.SHARE_LINK_BASE_URL = 'https://dev.bootalk.co.kr/s';
+    expect(config.shareLinkBaseUrl()).toBe('https://dev.bootalk.co.kr/s/');
+    process.env.SHARE_LINK_BASE_URL = 'http://localhost:3000/s/';
+    expect(config.shareLinkBaseUrl()).toBe('http://localhost:3000/s/');
+  });
+
+  it('refuses a share-link base that is missing or not a plain http(s) URL', () => {
+    delete process.env.SHARE_LINK_BASE_URL;
+    expect(() => config.shareLinkBaseUrl()).toThrow(MissingConfigError);
+    for (const value of ['bootalk.co.kr/s/', 'javascript:alert(1)', 'https://bootalk.co.kr/s/?t=']) {
+      process.env.SHARE_LINK_BASE_URL = value;
+      expect(() => config.shareLinkBaseUrl(), value).toThrow(InvalidConfigError);
+    }
+  });
+
   it('takes the service name from POWERTOOLS_SERVICE_NAME, then the function name', () => {
     delete process.env.POWERTOOLS_SERVICE_NAME;
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'dev-message-push';

@@ -45,7 +45,9 @@ function refusal(decision: Decision<unknown>): string {
 
 describe('linking a conversation to a listing or complex', () => {
   it('lets the buyer link a DIRECT conversation to the listing it turned out to be about', () => {
-    const change = accepted(planLinkConversation(conversation(), { callerId: BUYER, listingId: 'LST-20001' }));
+    const change = accepted(
+      planLinkConversation(conversation(), { callerId: BUYER, listingId: 'LST-20001' }),
+    );
     expect(change.update).toEqual({ id: conversation().id, listingId: 'LST-20001' });
     expect(change.conversation).toMatchObject({ listingId: 'LST-20001', complexId: 'CPX-1001' });
   });
@@ -62,7 +64,9 @@ describe('linking a conversation to a listing or complex', () => {
   });
 
   it('refuses an outsider as if the conversation did not exist', () => {
-    const asOutsider = refusal(planLinkConversation(conversation(), { callerId: OUTSIDER, listingId: 'LST-1' }));
+    const asOutsider = refusal(
+      planLinkConversation(conversation(), { callerId: OUTSIDER, listingId: 'LST-1' }),
+    );
     const missing = refusal(planLinkConversation(undefined, { callerId: BUYER, listingId: 'LST-1' }));
     expect(asOutsider).toMatch(/^CONVERSATION_NOT_FOUND: 대화를 찾을 수 없습니다\. \(/);
     expect(asOutsider).toBe(missing);
@@ -147,12 +151,16 @@ describe('creating a share link', () => {
   });
 
   it('lets the broker share as well as the buyer', () => {
-    expect(planShareLink(conversation({ listingId: 'LST-20001' }), { ...request, callerId: BROKER }).ok).toBe(true);
+    expect(planShareLink(conversation({ listingId: 'LST-20001' }), { ...request, callerId: BROKER }).ok).toBe(
+      true,
+    );
   });
 
   it('refuses an outsider as if the conversation did not exist', () => {
     const linked = conversation({ listingId: 'LST-20001' });
-    expect(refusal(planShareLink(linked, { ...request, callerId: OUTSIDER }))).toMatch(/^CONVERSATION_NOT_FOUND: /);
+    expect(refusal(planShareLink(linked, { ...request, callerId: OUTSIDER }))).toMatch(
+      /^CONVERSATION_NOT_FOUND: /,
+    );
     expect(refusal(planShareLink(undefined, request))).toMatch(/^CONVERSATION_NOT_FOUND: /);
   });
 
