@@ -1,4 +1,5 @@
 import { VelocityTemplate } from '@aws-amplify/amplify-appsync-simulator';
+import { generateFilterExpression } from '@aws-amplify/amplify-appsync-simulator/lib/velocity/util/transform/dynamodb-filter.js';
 import { transformUtils } from '@aws-amplify/amplify-appsync-simulator/lib/velocity/util/transform/index.js';
 import { map } from '@aws-amplify/amplify-appsync-simulator/lib/velocity/value-mapper/mapper.js';
 import { toJSON } from '@aws-amplify/amplify-appsync-simulator/lib/velocity/value-mapper/to-json.js';
@@ -11,6 +12,9 @@ import type { LocalExecutionContext } from './execution-context';
  *   owner filter; the filter is kept on the request context and applied to every event;
  * - `$util.transform.toSubscriptionFilter(...)`, returning the model filter as is (the
  *   evaluator in subscription-filter.ts reads that spelling);
+ * - `$util.transform.toDynamoDBConditionExpression(...)` with its `expressionValues`: the
+ *   simulator leaves them out, so any mutation `condition` comparing with a value (`lt`, `eq`, …)
+ *   fails in DynamoDB with "An expression attribute value used in expression is not defined";
  * - the identity AppSync really gives: `groups` for user pools, `accountId` for IAM.
  * The simulator builds these in module-level code, so the patch is global and applied once.
  */
@@ -38,6 +42,22 @@ export function installVtlExtensions(): void {
   prototype[PATCHED] = true;
 
   (transformUtils as Record<string, unknown>).toSubscriptionFilter = (filter: unknown) => toJSON(filter);
+  (transformUtils as Record<string, unknown>).toDynamoDBConditionExpression = (condition: {
+    toJSON(): unknown;
+  }) => {
+    const result = generateFilterExpression(condition.toJSON());
+    const expression = result.expressions.join(' ').trim();
+    // Only the values the expression uses (the simulator also makes some for attributeExists, which
+    // it writes as a function), and none at all rather than an empty map: DynamoDB refuses both.
+    const used = Object.entries((result.expressionValues ?? {}) as Record<string, unknown>).filter(([name]) =>
+      new RegExp(`${name}(?![A-Za-z0-9_])`).test(expression),
+    );
+    return JSON.stringify({
+      expression,
+      expressionNames: result.expressionNames,
+      ...(used.length > 0 ? { expressionValues: Object.fromEntries(used) } : {}),
+    });
+  };
 
   const original = prototype.buildRenderContext as BuildRenderContext;
   prototype.buildRenderContext = function buildRenderContext(

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -41,6 +41,14 @@ export default async function setup(project: TestProject) {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: '.amplify/sandbox/tls/ca.crt' },
     },
   );
+  // E2E_SANDBOX_LOG=<file> keeps the sandbox's whole output (function logs included) for debugging.
+  const logFile = process.env.E2E_SANDBOX_LOG;
+  if (logFile) {
+    writeFileSync(logFile, '');
+    const keep = (chunk: Buffer) => appendFileSync(logFile, chunk);
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+  }
   let output = '';
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`the sandbox did not start in time:\n${output}`)), 280_000);

@@ -189,6 +189,33 @@ describe('POST /graphql authorization and protocol', () => {
     });
   });
 
+  it('applies a mutation condition that compares with values, as AppSync does', async () => {
+    const created = (await notificationFor(carol, 'to be read')).json() as {
+      data: { createNotification: { id: string } };
+    };
+    const id = created.data.createNotification.id;
+    const markRead = (readAt: string, condition: unknown) =>
+      asFunction(
+        /* GraphQL */ `mutation Read($input: UpdateNotificationInput!, $condition: ModelNotificationConditionInput) {
+          updateNotification(input: $input, condition: $condition) { id readAt } }`,
+        { input: { id, readAt }, condition },
+      );
+    const unread = {
+      or: [{ readAt: { attributeExists: false } }, { readAt: { lt: '2026-03-01T00:00:00.000Z' } }],
+    };
+
+    const first = await markRead('2026-03-01T00:00:00.000Z', unread);
+    expect(first.json()).toMatchObject({
+      data: { updateNotification: { id, readAt: '2026-03-01T00:00:00.000Z' } },
+    });
+    // Now readAt is not before the compared value: the condition fails as DynamoDB's would.
+    const second = await markRead('2026-03-02T00:00:00.000Z', unread);
+    expect(second.json()).toMatchObject({
+      data: { updateNotification: null },
+      errors: [{ errorType: 'DynamoDB:ConditionalCheckFailedException' }],
+    });
+  });
+
   it('refuses the same write from a signed-in user', async () => {
     const response = await graphqlRequest(
       appsync.url,
