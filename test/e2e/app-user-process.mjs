@@ -51,6 +51,10 @@ const operations = {
     const { data, errors } = await client.mutations[name](args);
     return { data, errors: errors?.map((error) => ({ message: error.message, errorType: error.errorType })) };
   },
+  query: async ({ name, args }) => {
+    const { data, errors } = await client.queries[name](args);
+    return { data, errors: errors?.map((error) => ({ message: error.message, errorType: error.errorType })) };
+  },
   // client.models.<Model>.<operation>(input): what a frontend writes.
   model: async ({ model, operation, input, options }) => {
     const { data, errors, nextToken } = await (options

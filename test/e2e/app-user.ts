@@ -78,6 +78,13 @@ export class AppUser {
     });
   }
 
+  query<T = unknown>(name: string, args: unknown) {
+    return this.call<{ data: T; errors?: { message: string; errorType?: string }[] }>('query', {
+      name,
+      args,
+    });
+  }
+
   close(): void {
     this.child.kill('SIGTERM');
   }
