@@ -1,3 +1,4 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
@@ -324,6 +325,53 @@ describe('unread counts, read receipts and pushes', () => {
       )
       .toHaveLength(1);
     expect(await unreadOf(broker)).toBe(28);
+  });
+
+  it('counts nothing twice and queues the same push id when a stream record is delivered again', async () => {
+    const message = sent.find((m) => m.senderId === buyer.sub)!;
+    const full = await broker.model<Record<string, unknown>>('Message', 'get', { id: message.id });
+    const { __typename: _typename, ...row } = full.data;
+    const newImage = marshall(Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)), {
+      removeUndefinedValues: true,
+    });
+    // What Lambda would redeliver after a failed batch: the same INSERT record.
+    const replay = {
+      Records: [
+        {
+          eventID: `replay-${message.id}`,
+          eventName: 'INSERT',
+          eventSource: 'aws:dynamodb',
+          dynamodb: {
+            Keys: { id: { S: message.id } },
+            NewImage: newImage,
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
+        },
+      ],
+    };
+    const before = await unreadOf(broker);
+    const pushesBefore = (await pushesFor(conversation.id)).filter(
+      (push) => push.body.data.messageId === message.id,
+    );
+    expect(pushesBefore).toHaveLength(1);
+
+    for (const name of ['message-unread-counter', 'message-push']) {
+      const invoked = await inbox<{ ok: boolean; result?: { batchItemFailures: unknown[] } }>(
+        `/api/functions/${name}/invoke`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(replay) },
+      );
+      expect(invoked, name).toMatchObject({ ok: true, result: { batchItemFailures: [] } });
+    }
+
+    expect(await unreadOf(broker)).toBe(before);
+    // Queued again with the same id, which push-sender sends once.
+    const pushesAfter = (await pushesFor(conversation.id)).filter(
+      (push) => push.body.data.messageId === message.id,
+    );
+    expect(pushesAfter.map((push) => push.body.pushId)).toEqual([
+      pushesBefore[0]!.body.pushId,
+      pushesBefore[0]!.body.pushId,
+    ]);
   });
 
   it('told the outsider nothing, however much happened', async () => {
