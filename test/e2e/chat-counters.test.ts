@@ -374,6 +374,19 @@ describe('unread counts, read receipts and pushes', () => {
     ]);
   });
 
+  it('pushes nothing to a member who is looking at the conversation', async () => {
+    // The app's presence heartbeat: the conversation is on the broker's screen.
+    const before = await unreadOf(broker);
+    const viewing = await broker.mutation<Member>('setViewing', { conversationId: conversation.id });
+    expect(viewing.errors, JSON.stringify(viewing.errors)).toBeUndefined();
+    const seen = await send(buyer, '보고 계시죠?', 'viewing-1');
+    await expect.poll(() => unreadOf(broker), { timeout: 30_000 }).toBe(before + 1);
+    await sleep(2000);
+    expect((await pushesFor(conversation.id)).filter((push) => push.body.data.messageId === seen.id)).toEqual(
+      [],
+    );
+  });
+
   it('told the outsider nothing, however much happened', async () => {
     await sleep(1000);
     expect(outsiderMessages).toEqual([]);
