@@ -29,6 +29,7 @@ import { messageLegacySync } from './functions/message-legacy-sync/resource';
 import { messagePush } from './functions/message-push/resource';
 import { messageReadReceipt } from './functions/message-read-receipt/resource';
 import { messageUnreadCounter } from './functions/message-unread-counter/resource';
+import { notificationFanout } from './functions/notification-fanout/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
 import {
@@ -54,6 +55,7 @@ export const backend = defineBackend({
   messagePush,
   messageReadReceipt,
   legacyEventRelay,
+  notificationFanout,
 });
 
 const deployment = currentDeployment();
@@ -166,6 +168,15 @@ readReceipt.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableNam
 allowItems(readReceipt.resources.lambda, tables.idempotency.tableArn, ['BatchGetItem', 'GetItem']);
 allowPublish(readReceipt.resources.lambda, messaging.chatEventsTopic, messaging.topicKey);
 messaging.pushQueue.grantSendMessages(readReceipt.resources.lambda);
+
+// Notifications: push or inbox only, by the user's consents and the night rule (docs/notifications.md).
+const fanout = backend.notificationFanout;
+bindStream('NotificationFanoutStream', fanout.resources.lambda, modelTableOf('Notification'), {
+  eventNames: ['INSERT'],
+  onFailure: messaging.streamFailuresQueue,
+});
+fanout.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
+messaging.pushQueue.grantSendMessages(fanout.resources.lambda);
 
 backend.legacyEventRelay.resources.lambda.addEventSource(
   new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -4,6 +4,7 @@ import { conversationLink } from '../functions/conversation-link/resource';
 import { messagePush } from '../functions/message-push/resource';
 import { messageReadReceipt } from '../functions/message-read-receipt/resource';
 import { messageUnreadCounter } from '../functions/message-unread-counter/resource';
+import { notificationFanout } from '../functions/notification-fanout/resource';
 
 /**
  * The AppSync API and its DynamoDB tables (DESIGN §3).
@@ -351,6 +352,8 @@ const schema = a
     // Reads memberships, profiles and the badge; writes nothing.
     allow.resource(messagePush).to(['query']),
     allow.resource(messageReadReceipt).to(['query', 'mutate']),
+    // Reads consents, notifications and memberships for the badge; writes nothing.
+    allow.resource(notificationFanout).to(['query']),
   ]);
 
 export type Schema = ClientSchema<typeof schema>;

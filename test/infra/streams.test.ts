@@ -86,4 +86,12 @@ describe('stream bindings', () => {
     });
     expect(JSON.stringify(properties.EventSourceArn)).toContain('ConversationMember');
   });
+
+  it('gives notification-fanout only new notifications', () => {
+    const properties = mappingOf('NotificationFanoutStream');
+    expect(properties.FilterCriteria).toEqual({
+      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }],
+    });
+    expect(JSON.stringify(properties.EventSourceArn)).toContain('Notification');
+  });
 });

@@ -72,8 +72,32 @@ export const config = {
   userProfileTableParameter: (): string => required('USER_PROFILE_TABLE_PARAMETER'),
   pushApplicationId: (): string => required('PUSH_APPLICATION_ID'),
   pushQueueUrl: (): string => required('PUSH_QUEUE_URL'),
+  /**
+   * Notification types that are advertising (광고성 정보) under 정보통신망법, comma-separated;
+   * notification-fanout validates the names. Unset: MARKETING only (docs/notifications.md).
+   */
+  advertisingNotificationTypes: (): string[] =>
+    (optional('ADVERTISING_NOTIFICATION_TYPES') ?? 'MARKETING')
+      .split(',')
+      .map((name) => name.trim().toUpperCase())
+      .filter((name) => name !== ''),
   /** The ConversationMember model table, for the unread counter's atomic increments. */
   conversationMemberTableName: (): string => required('CONVERSATION_MEMBER_TABLE_NAME'),
+  /** The UserProfile model table, which notice-broadcast scans for a notice's audience. */
+  userProfileTableName: (): string => required('USER_PROFILE_TABLE_NAME'),
+  /** The `notice` queue, where notice-broadcast queues the continuation of a long broadcast. */
+  noticeQueueUrl: (): string => required('NOTICE_QUEUE_URL'),
+  /** chat-reminder: how long a message stays unread before its reminder (hours, 1–720; default 24). */
+  chatReminderAfterHours(): number {
+    const value = optional('CHAT_REMINDER_AFTER_HOURS');
+    if (value === undefined) return 24;
+    const hours = Number(value);
+    if (!Number.isInteger(hours) || hours < 1 || hours > 720)
+      throw new InvalidConfigError('CHAT_REMINDER_AFTER_HOURS', 'a whole number of hours from 1 to 720');
+    return hours;
+  },
+  /** The Device model table, for functions that read or remove devices without AppSync. */
+  deviceTableName: (): string => required('DEVICE_TABLE_NAME'),
   /** HMAC key of share links (at least 32 bytes). */
   shareLinkSecret: (): string => required('SHARE_LINK_SECRET'),
   /** Where share links open (the deployment's own web host), always ending in `/` so a token appends. */

@@ -1,0 +1,31 @@
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { appSyncClient } from '../shared/appsync-client';
+import { processStreamBatch } from '../shared/batch';
+import { config } from '../shared/config';
+import { queuePushes } from '../shared/push-request';
+import { withSentry } from '../shared/sentry';
+import { type FanoutDeps, fanOutNotification, insertedNotification } from './fan-out';
+import { advertisingTypesFrom } from './fanout-decision';
+import { fanoutStore } from './fanout-store';
+
+/** Notification INSERT → a push request on the push queue, or nothing (inbox only), by the user's consents. */
+export function createHandler(deps: FanoutDeps) {
+  return (event: DynamoDBStreamEvent, context: Context) =>
+    processStreamBatch(
+      event,
+      async (record) => {
+        // The binding filters on INSERT; a read or a deletion is never a new push.
+        if (record.eventName === 'INSERT') await fanOutNotification(insertedNotification(record), deps);
+      },
+      context,
+    );
+}
+
+export const handler = withSentry(
+  createHandler({
+    store: fanoutStore({ appSync: appSyncClient }),
+    queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
+    now: () => new Date(),
+    advertisingTypes: () => advertisingTypesFrom(config.advertisingNotificationTypes()),
+  }),
+);
