@@ -18,18 +18,28 @@ import {
   pushSettings,
   ssmParameterName,
 } from './environment';
+import { alertLowestPrice } from './functions/alert-lowest-price/resource';
+import { alertPresale } from './functions/alert-presale/resource';
+import { alertRealTransaction } from './functions/alert-real-transaction/resource';
+import { alertSubscription } from './functions/alert-subscription/resource';
 import { authCreateChallenge } from './functions/auth-create-challenge/resource';
 import { authDefineChallenge } from './functions/auth-define-challenge/resource';
 import { authPreSignUp } from './functions/auth-pre-sign-up/resource';
 import { authVerifyChallenge } from './functions/auth-verify-challenge/resource';
+import { badgeSync } from './functions/badge-sync/resource';
+import { chatReminder } from './functions/chat-reminder/resource';
 import { conversationCreated } from './functions/conversation-created/resource';
 import { conversationLink } from './functions/conversation-link/resource';
+import { deviceCleanup } from './functions/device-cleanup/resource';
+import { deviceRegister } from './functions/device-register/resource';
 import { legacyEventRelay } from './functions/legacy-event-relay/resource';
 import { messageLegacySync } from './functions/message-legacy-sync/resource';
 import { messagePush } from './functions/message-push/resource';
 import { messageReadReceipt } from './functions/message-read-receipt/resource';
 import { messageUnreadCounter } from './functions/message-unread-counter/resource';
+import { noticeBroadcast } from './functions/notice-broadcast/resource';
 import { notificationFanout } from './functions/notification-fanout/resource';
+import { pushSender } from './functions/push-sender/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
 import {
@@ -56,6 +66,16 @@ export const backend = defineBackend({
   messageReadReceipt,
   legacyEventRelay,
   notificationFanout,
+  noticeBroadcast,
+  chatReminder,
+  deviceRegister,
+  deviceCleanup,
+  badgeSync,
+  pushSender,
+  alertLowestPrice,
+  alertPresale,
+  alertRealTransaction,
+  alertSubscription,
 });
 
 const deployment = currentDeployment();
@@ -177,6 +197,67 @@ bindStream('NotificationFanoutStream', fanout.resources.lambda, modelTableOf('No
 });
 fanout.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
 messaging.pushQueue.grantSendMessages(fanout.resources.lambda);
+
+// Notices: SQS notice → one NOTICE per targeted user, resumable (notice-broadcast/broadcast.ts).
+const broadcaster = backend.noticeBroadcast;
+broadcaster.resources.lambda.addEventSource(
+  // One notice per invocation, so each gets the whole timeout (it continues through a new message).
+  new SqsEventSource(messaging.noticeQueue, {
+    batchSize: 1,
+    reportBatchItemFailures: true,
+    maxConcurrency: 2,
+  }),
+);
+broadcaster.addEnvironment('USER_PROFILE_TABLE_NAME', modelTableOf('UserProfile').tableName);
+broadcaster.addEnvironment('NOTICE_QUEUE_URL', messaging.noticeQueue.queueUrl);
+broadcaster.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+allowItems(broadcaster.resources.lambda, modelTableOf('UserProfile').tableArn, ['Scan']);
+allowItems(broadcaster.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'UpdateItem']);
+messaging.noticeQueue.grantSendMessages(broadcaster.resources.lambda);
+
+// Chat reminders: the schedule (19:00–20:45 KST) is in its resource.ts.
+const reminder = backend.chatReminder;
+reminder.addEnvironment('CONVERSATION_MEMBER_TABLE_NAME', modelTableOf('ConversationMember').tableName);
+reminder.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+allowItems(reminder.resources.lambda, modelTableOf('ConversationMember').tableArn, ['Scan']);
+allowItems(reminder.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
+
+// Devices: the daily cleanup scans the Device table and deletes rows directly (no subscriber needs
+// to see it), keeping its resume cursor in the idempotency table.
+const cleanup = backend.deviceCleanup;
+cleanup.addEnvironment('DEVICE_TABLE_NAME', modelTableOf('Device').tableName);
+cleanup.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+allowItems(cleanup.resources.lambda, modelTableOf('Device').tableArn, ['Scan', 'DeleteItem']);
+allowItems(cleanup.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem', 'DeleteItem']);
+
+// Badge: after markNotificationsRead, a silent push updates the badge on the user's devices.
+backend.badgeSync.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
+messaging.pushQueue.grantSendMessages(backend.badgeSync.resources.lambda);
+
+// Push: the push queue → push-sender → End User Messaging (docs/push.md, "push-sender").
+const sender = backend.pushSender;
+sender.resources.lambda.addEventSource(
+  new SqsEventSource(messaging.pushQueue, { batchSize: 10, reportBatchItemFailures: true }),
+);
+sender.addEnvironment('PUSH_APPLICATION_ID', push.applicationId);
+sender.addEnvironment('DEVICE_TABLE_NAME', modelTableOf('Device').tableName);
+sender.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+push.grantSendMessages(sender.resources.lambda);
+// The user's devices (index, then a consistent re-read), dead tokens deleted, updated tokens moved.
+allowItems(sender.resources.lambda, `${modelTableOf('Device').tableArn}/index/devicesByUserId`, ['Query']);
+allowItems(sender.resources.lambda, modelTableOf('Device').tableArn, [
+  'BatchGetItem',
+  'PutItem',
+  'DeleteItem',
+]);
+// Delivery claims and records per (pushId, device).
+allowItems(sender.resources.lambda, tables.idempotency.tableArn, ['PutItem', 'GetItem', 'DeleteItem']);
+
+// Scheduled alerts: each kind's watermark and resume position live in the idempotency table.
+for (const alert of [backend.alertLowestPrice, backend.alertPresale, backend.alertRealTransaction]) {
+  alert.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+  allowItems(alert.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
+}
 
 backend.legacyEventRelay.resources.lambda.addEventSource(
   new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -26,6 +26,14 @@ const GENERATED_RUNTIME = 'Runtime pinned by the library that generates this Lam
 
 export const AMPLIFY_GENERATED_FINDINGS: AmplifyGeneratedFindings[] = [
   {
+    // defineFunction's `schedule`: the role EventBridge Scheduler assumes to invoke scheduled functions.
+    path: /^[\w-]+\/SchedulerRoleForTarget-\w+\/DefaultPolicy\/Resource$/,
+    rules: {
+      'AwsSolutions-IAM5':
+        'EventBridge Scheduler invokes the scheduled function, any of its versions and aliases (<function arn>:*).',
+    },
+  },
+  {
     // Every defineFunction: `<stack>/<name>-lambda/…`.
     path: /^[\w-]+\/[\w-]+-lambda\/(ServiceRole\/Resource|Resource)$/,
     rules: {

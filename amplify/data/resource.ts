@@ -1,9 +1,17 @@
 import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
+import { alertLowestPrice } from '../functions/alert-lowest-price/resource';
+import { alertPresale } from '../functions/alert-presale/resource';
+import { alertRealTransaction } from '../functions/alert-real-transaction/resource';
+import { alertSubscription } from '../functions/alert-subscription/resource';
+import { badgeSync } from '../functions/badge-sync/resource';
+import { chatReminder } from '../functions/chat-reminder/resource';
 import { conversationCreated } from '../functions/conversation-created/resource';
 import { conversationLink } from '../functions/conversation-link/resource';
+import { deviceRegister } from '../functions/device-register/resource';
 import { messagePush } from '../functions/message-push/resource';
 import { messageReadReceipt } from '../functions/message-read-receipt/resource';
 import { messageUnreadCounter } from '../functions/message-unread-counter/resource';
+import { noticeBroadcast } from '../functions/notice-broadcast/resource';
 import { notificationFanout } from '../functions/notification-fanout/resource';
 
 /**
@@ -82,6 +90,15 @@ const schema = a
           .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
         consents: a.ref('Consents'),
         profileImageKey: a.string(),
+        /** 법정동 codes of the regions the user follows (2, 5, 8 or 10 digits): notice segments use them. */
+        regionCodes: a
+          .string()
+          .required()
+          .array()
+          .authorization((allow) => [
+            allow.ownerDefinedIn('id').identityClaim('sub').to(['read', 'update']),
+            allow.group('ADMINS').to(['read']),
+          ]),
         deletedAt: a
           .datetime()
           .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
@@ -105,7 +122,7 @@ const schema = a
         lastSeenAt: a.datetime().required(),
         invalidatedAt: a.datetime(),
       })
-      .secondaryIndexes((index) => [index('userId').queryField('listDevicesByUser')])
+      .secondaryIndexes((index) => [index('userId').name('devicesByUserId').queryField('listDevicesByUser')])
       .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub').to(['read', 'delete'])]),
 
     Conversation: a
@@ -204,12 +221,10 @@ const schema = a
 
     AlertSubscription: a
       .model({
-        // An owner can create and read their subscriptions but never hand one to someone else.
-        userId: userId().authorization((allow) => [
-          allow.ownerDefinedIn('userId').identityClaim('sub').to(['create', 'read', 'delete']),
-        ]),
+        /** Its id is derived from userId, kind and target (alert-subscription): one per user, kind and target. */
+        userId: userId(),
         kind: a.ref('AlertKind').required(),
-        /** complexId for LOWEST_PRICE and REAL_TRANSACTION, a region code (법정동) for PRESALE. */
+        /** complexId for LOWEST_PRICE and REAL_TRANSACTION; a 시군구 (5-digit) or 법정동 (10-digit) code for PRESALE. */
         target: a.string().required(),
         /** LOWEST_PRICE: alert when a listing's price in won is at or under this. */
         thresholdWon: a.float(),
@@ -219,7 +234,8 @@ const schema = a
         index('kind').sortKeys(['target']).queryField('listAlertSubscriptionsByKindAndTarget'),
         index('userId').queryField('listAlertSubscriptionsByUser'),
       ])
-      .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub')]),
+      // Created and edited only through the validating mutations (alert-subscription, IAM).
+      .authorization((allow) => [allow.ownerDefinedIn('userId').identityClaim('sub').to(['read', 'delete'])]),
 
     /** A broker (중개사) synced from the Legacy API. */
     BrokerProfile: a
@@ -237,6 +253,73 @@ const schema = a
         syncedAt: a.datetime(),
       })
       .authorization((allow) => [allow.authenticated().to(['read'])]),
+
+    /** The app icon's badge: unread chat messages + unread notifications (what pushes carry). */
+    Badge: a.customType({
+      unreadChats: a.integer().required(),
+      unreadNotifications: a.integer().required(),
+      total: a.integer().required(),
+    }),
+
+    /**
+     * Registers the caller's push token, or refreshes it: the app calls it at every launch. A token
+     * belongs to the latest user to register it.
+     */
+    registerDevice: a
+      .mutation()
+      .arguments({
+        platform: a.ref('DevicePlatform').required(),
+        token: a.string().required(),
+        appVersion: a.string(),
+        locale: a.string(),
+      })
+      .returns(a.ref('Device'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(deviceRegister)),
+
+    /** Marks the caller's notifications read: some (ids, 1–100) or all (the newest 100 a call). */
+    markNotificationsRead: a
+      .mutation()
+      .arguments({ ids: a.id().required().array(), all: a.boolean() })
+      .returns(a.ref('Badge'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(badgeSync)),
+
+    /** The caller's badge now. */
+    badge: a
+      .query()
+      .returns(a.ref('Badge'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(badgeSync)),
+
+    /** Subscribes the caller to an alert; the same kind and target again returns the alert they have. */
+    addAlertSubscription: a
+      .mutation()
+      .arguments({
+        kind: a.ref('AlertKind').required(),
+        target: a.string().required(),
+        thresholdWon: a.float(),
+        label: a.string(),
+      })
+      .returns(a.ref('AlertSubscription'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(alertSubscription)),
+
+    /** Changes the threshold and/or label of one of the caller's alerts (an omitted argument is kept, null clears). */
+    editAlertSubscription: a
+      .mutation()
+      .arguments({ id: a.id().required(), thresholdWon: a.float(), label: a.string() })
+      .returns(a.ref('AlertSubscription'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(alertSubscription)),
+
+    /** Removes one of the caller's alerts. */
+    removeAlertSubscription: a
+      .mutation()
+      .arguments({ id: a.id().required() })
+      .returns(a.ref('AlertSubscription'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(alertSubscription)),
 
     /** A buyer opens (or finds again) the conversation with a broker about a listing or complex. */
     startConversation: a
@@ -354,6 +437,19 @@ const schema = a
     allow.resource(messageReadReceipt).to(['query', 'mutate']),
     // Reads consents, notifications and memberships for the badge; writes nothing.
     allow.resource(notificationFanout).to(['query']),
+    // Creates NOTICE rows; reads nothing through AppSync.
+    allow.resource(noticeBroadcast).to(['mutate']),
+    // Lists a conversation's messages; creates CHAT_REMINDER rows.
+    allow.resource(chatReminder).to(['query', 'mutate']),
+    // Writes Device rows (a registration, the per-user cap) and reads the caller's devices.
+    allow.resource(deviceRegister).to(['query', 'mutate']),
+    // Sets readAt on notifications and reads memberships and notifications for the badge.
+    allow.resource(badgeSync).to(['query', 'mutate']),
+    // Read subscriptions by kind and target, create Notification rows.
+    allow.resource(alertLowestPrice).to(['query', 'mutate']),
+    allow.resource(alertPresale).to(['query', 'mutate']),
+    allow.resource(alertRealTransaction).to(['query', 'mutate']),
+    allow.resource(alertSubscription).to(['query', 'mutate']),
   ]);
 
 export type Schema = ClientSchema<typeof schema>;

@@ -115,9 +115,10 @@ describe('dependency graph', () => {
       'tables',
     ]);
     expect(graph.get('restapi')).toEqual(new Set(['auth']));
-    // The data stack's functions use the idempotency table (conversation-link) and send given-up
-    // stream records to the stream-failures queue.
-    expect(graph.get('data')).toEqual(new Set(['auth', 'tables', 'messaging']));
+    // The data stack's functions use the idempotency table, send given-up stream records to the
+    // stream-failures queue and queue pushes; push-sender sends through the push application.
+    expect(graph.get('data')).toEqual(new Set(['auth', 'tables', 'messaging', 'push']));
+    expect(graph.get('push')).toEqual(new Set());
     expect(graph.get('tables')).toEqual(new Set());
   });
 

@@ -45,15 +45,26 @@ export interface BadgeCount {
   total: number;
 }
 
+export interface BadgeCountOptions {
+  /**
+   * Notifications the caller has just marked read: the user index may not show that write yet,
+   * so these count as read whatever it says.
+   */
+  readNotificationIds?: ReadonlySet<string>;
+}
+
 export async function badgeCount(
   userId: string,
   client: AppSyncClient = appSyncClient(),
+  options: BadgeCountOptions = {},
 ): Promise<BadgeCount> {
   const [memberships, notifications] = await Promise.all([
     everyPage<{ conversationId: string; unreadCount: number | null }>(client, MEMBERSHIPS, { userId }),
     everyPage<{ id: string; readAt?: string | null }>(client, NOTIFICATIONS, { userId }),
   ]);
-  const unreadNotifications = notifications.filter((notification) => !notification.readAt).length;
+  const unreadNotifications = notifications.filter(
+    (notification) => !notification.readAt && !options.readNotificationIds?.has(notification.id),
+  ).length;
   const byConversation = new Map<string, number>();
   let unreadChats = 0;
   for (const membership of memberships) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type APNSMessage,
   type GCMMessage,
@@ -18,20 +19,37 @@ export type PushPlatform = 'APNS' | 'APNS_SANDBOX' | 'GCM';
 /** SendMessages accepts at most 100 addresses per call. */
 export const MAX_ADDRESSES_PER_CALL = 100;
 
-export interface PushMessage {
-  token: string;
-  platform: PushPlatform;
-  title: string;
-  body: string;
+/** The Device row id of a push token (sha256, hex): one row per token, so a token has one user. */
+export function deviceIdForToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+interface PushContent {
   badge?: number;
-  sound?: string;
   /** Custom keys for the app; FCM only carries string values. */
   data?: Record<string, string>;
   /** Replaces an earlier notification with the same key (APNs collapse id, FCM collapse_key/tag). */
   collapseKey?: string;
+}
+
+/** A visible notification (the default kind). */
+export interface AlertPayload extends PushContent {
+  kind?: 'alert';
+  title: string;
+  body: string;
+  sound?: string;
   /** Groups notifications in the iOS notification centre, e.g. by conversation. */
   threadId?: string;
 }
+
+/** A silent update of the app icon's badge: nothing is shown or played. */
+export interface BadgePayload extends PushContent {
+  kind: 'badge';
+}
+
+export type PushPayload = AlertPayload | BadgePayload;
+
+export type PushMessage = PushPayload & { token: string; platform: PushPlatform };
 
 /**
  * - delivered: done
@@ -42,10 +60,14 @@ export interface PushMessage {
  */
 export type PushOutcome = 'delivered' | 'invalid-token' | 'token-updated' | 'retry' | 'keep-failed';
 
+/** What became of the send itself, whether or not the result also carries an updated token. */
+export type DeliveryOutcome = Exclude<PushOutcome, 'token-updated'>;
+
 export interface PushResult {
   token: string;
   platform: PushPlatform;
   outcome: PushOutcome;
+  delivery: DeliveryOutcome;
   deliveryStatus?: string;
   statusCode?: number;
   statusMessage?: string;
@@ -63,11 +85,20 @@ const INVALID_TOKEN_REASONS = [
 
 const RETRY_STATUSES = new Set(['THROTTLED', 'TEMPORARY_FAILURE', 'TIMEOUT', 'UNKNOWN_FAILURE']);
 
+type ResultFields = Pick<MessageResult, 'DeliveryStatus' | 'StatusMessage' | 'UpdatedToken'> & {
+  reason?: string;
+};
+
 /** What to do with a token after one SendMessages result for it. */
-export function classifyPushResult(
-  result: Pick<MessageResult, 'DeliveryStatus' | 'StatusMessage' | 'UpdatedToken'> & { reason?: string },
-): PushOutcome {
-  if (result.UpdatedToken) return 'token-updated';
+export function classifyPushResult(result: ResultFields): PushOutcome {
+  return result.UpdatedToken ? 'token-updated' : classifyDelivery(result);
+}
+
+/**
+ * The send's own outcome, from DeliveryStatus and its reason; an updated token does not change it
+ * (a SUCCESSFUL result with an UpdatedToken was delivered, a THROTTLED one still needs a retry).
+ */
+export function classifyDelivery(result: ResultFields): DeliveryOutcome {
   const status = result.DeliveryStatus;
   if (status === 'SUCCESSFUL') return 'delivered';
   if (status === 'PERMANENT_FAILURE') {
@@ -89,10 +120,25 @@ export function chunkAddresses<T>(tokens: readonly T[], size = MAX_ADDRESSES_PER
   return chunks;
 }
 
-type PushPayload = Omit<PushMessage, 'token' | 'platform'>;
-
-/** The APNs message: an `aps` alert with badge, sound and thread-id, custom data beside it. */
+/**
+ * The APNs message. An alert: `aps` alert with badge, sound and thread-id, custom data beside it.
+ * A badge update: an alert-type push whose `aps` holds only the badge, which iOS applies without
+ * showing anything. Not a background push (`content-available`, apns-push-type background): its
+ * `aps` may hold nothing but content-available, so it cannot set the badge, and iOS throttles such
+ * pushes (Apple: no more than two or three an hour) and drops them for an app the user force-quit.
+ */
 export function apnsMessage(payload: PushPayload): APNSMessage {
+  const collapse = payload.collapseKey ? { CollapseId: payload.collapseKey } : {};
+  if (payload.kind === 'badge') {
+    const aps = payload.badge === undefined ? {} : { badge: payload.badge };
+    return {
+      APNSPushType: 'alert',
+      // Nothing to show: delivered when convenient for the battery.
+      Priority: '5',
+      RawContent: JSON.stringify({ ...payload.data, aps }),
+      ...collapse,
+    };
+  }
   const aps: Record<string, unknown> = { alert: { title: payload.title, body: payload.body } };
   if (payload.badge !== undefined) aps.badge = payload.badge;
   if (payload.sound !== undefined) aps.sound = payload.sound;
@@ -101,26 +147,34 @@ export function apnsMessage(payload: PushPayload): APNSMessage {
     APNSPushType: 'alert',
     Priority: '10',
     RawContent: JSON.stringify({ ...payload.data, aps }),
-    ...(payload.collapseKey ? { CollapseId: payload.collapseKey } : {}),
+    ...collapse,
   };
 }
 
-/** The FCM HTTP v1 message: notification title/body, string data, android collapse_key and tag. */
+/**
+ * The FCM HTTP v1 message. An alert: notification title/body, string data, android collapse_key
+ * and tag. A badge update: a data message (no `notification`, so Android shows nothing; the app
+ * reads `data.badge`), at normal priority since nothing is shown.
+ */
 export function fcmMessage(payload: PushPayload): GCMMessage {
-  const android: Record<string, unknown> = { priority: 'high' };
-  const androidNotification: Record<string, unknown> = {};
-  if (payload.collapseKey) {
-    android.collapse_key = payload.collapseKey;
-    androidNotification.tag = payload.collapseKey;
+  const android: Record<string, unknown> = { priority: payload.kind === 'badge' ? 'normal' : 'high' };
+  if (payload.collapseKey) android.collapse_key = payload.collapseKey;
+  let message: Record<string, unknown>;
+  if (payload.kind === 'badge') {
+    const badge = payload.badge === undefined ? {} : { badge: String(payload.badge) };
+    message = { data: { ...payload.data, ...badge }, android };
+  } else {
+    const androidNotification: Record<string, unknown> = {};
+    if (payload.collapseKey) androidNotification.tag = payload.collapseKey;
+    if (payload.sound) androidNotification.sound = payload.sound;
+    if (payload.badge !== undefined) androidNotification.notification_count = payload.badge;
+    if (Object.keys(androidNotification).length > 0) android.notification = androidNotification;
+    message = {
+      notification: { title: payload.title, body: payload.body },
+      ...(payload.data ? { data: payload.data } : {}),
+      android,
+    };
   }
-  if (payload.sound) androidNotification.sound = payload.sound;
-  if (payload.badge !== undefined) androidNotification.notification_count = payload.badge;
-  if (Object.keys(androidNotification).length > 0) android.notification = androidNotification;
-  const message = {
-    notification: { title: payload.title, body: payload.body },
-    ...(payload.data ? { data: payload.data } : {}),
-    android,
-  };
   return {
     PreferredAuthenticationMethod: 'TOKEN',
     RawContent: JSON.stringify({ fcmV1Message: { message } }),
@@ -129,18 +183,18 @@ export function fcmMessage(payload: PushPayload): GCMMessage {
 
 function payloadOf(message: PushMessage): PushPayload {
   const { token: _token, platform: _platform, ...payload } = message;
-  return payload;
+  return payload as PushPayload;
 }
 
-/** Messages with the same platform and payload share SendMessages calls. */
-function groupBySamePayload(messages: readonly PushMessage[]): Map<string, PushMessage[]> {
-  const groups = new Map<string, PushMessage[]>();
-  for (const message of messages) {
+/** Indexes of the messages with the same platform and payload, which share SendMessages calls. */
+function groupBySamePayload(messages: readonly PushMessage[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  messages.forEach((message, index) => {
     const key = JSON.stringify([message.platform, payloadOf(message)]);
     const group = groups.get(key);
-    if (group) group.push(message);
-    else groups.set(key, [message]);
-  }
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  });
   return groups;
 }
 
@@ -159,21 +213,21 @@ export interface SendPushOptions {
 
 /**
  * Sends every message, ≤ 100 addresses per SendMessages call, and returns one classified result
- * per message. A failed call marks its tokens `retry` rather than throwing.
+ * per message, in the order of `messages`. A failed call marks its tokens `retry` rather than
+ * throwing.
  */
 export async function sendPush(options: SendPushOptions): Promise<PushResult[]> {
   if (options.messages.length === 0) return [];
   const client = options.client ?? pinpointClient();
   const applicationId = options.applicationId ?? config.pushApplicationId();
-  const results: PushResult[] = [];
+  const results: PushResult[] = new Array(options.messages.length);
   for (const group of groupBySamePayload(options.messages).values()) {
-    const first = group[0]!;
+    const first = options.messages[group[0]!]!;
     const platform = first.platform;
     const payload = payloadOf(first);
     for (const chunk of chunkAddresses(group)) {
-      const addresses = Object.fromEntries(
-        chunk.map((message) => [message.token, { ChannelType: platform }]),
-      );
+      const tokenOf = (index: number) => options.messages[index]!.token;
+      const addresses = Object.fromEntries(chunk.map((index) => [tokenOf(index), { ChannelType: platform }]));
       try {
         const response = await client.send(
           new SendMessagesCommand({
@@ -188,17 +242,19 @@ export async function sendPush(options: SendPushOptions): Promise<PushResult[]> 
           }),
         );
         const byToken = response.MessageResponse?.Result ?? {};
-        for (const message of chunk) {
-          const result = byToken[message.token];
-          results.push({
-            token: message.token,
+        for (const index of chunk) {
+          const token = tokenOf(index);
+          const result = byToken[token];
+          results[index] = {
+            token,
             platform,
             outcome: result ? classifyPushResult(result) : 'retry',
+            delivery: result ? classifyDelivery(result) : 'retry',
             deliveryStatus: result?.DeliveryStatus,
             statusCode: result?.StatusCode,
             statusMessage: result?.StatusMessage,
             updatedToken: result?.UpdatedToken,
-          });
+          };
         }
       } catch (error) {
         logger.warn('SendMessages failed; the chunk will be retried', {
@@ -206,7 +262,9 @@ export async function sendPush(options: SendPushOptions): Promise<PushResult[]> 
           addresses: chunk.length,
           error,
         });
-        for (const message of chunk) results.push({ token: message.token, platform, outcome: 'retry' });
+        for (const index of chunk) {
+          results[index] = { token: tokenOf(index), platform, outcome: 'retry', delivery: 'retry' };
+        }
       }
     }
   }

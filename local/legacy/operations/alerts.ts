@@ -8,7 +8,7 @@ const byTime =
 
 /**
  * `GET /v1/alerts/lowest-price`: active listings in the complexes that were listed, or had their
- * asking price lowered, at or after `since`.
+ * asking price lowered, at or after `since`, with the complex's name for the notification.
  */
 export const getLowestPriceAlerts: LegacyOperation = (request, store) => {
   const complexIds = new Set(listQuery(request.query, 'complexIds'));
@@ -22,6 +22,7 @@ export const getLowestPriceAlerts: LegacyOperation = (request, store) => {
     .map((listing) => ({
       id: listing.id,
       complexId: listing.complexId,
+      complexName: listing.complexName,
       priceWon: listing.priceWon,
       exclusiveAreaM2: listing.exclusiveAreaM2,
       floor: listing.floor,
@@ -47,12 +48,24 @@ export const getPresaleAlerts: LegacyOperation = (request, store) => {
   return { status: 200, body: { items } };
 };
 
-/** `GET /v1/alerts/real-transactions`: 실거래 (registered transactions) registered at or after `since`. */
+/**
+ * `GET /v1/alerts/real-transactions`: 실거래 (registered transactions) registered at or after `since`,
+ * with the complex's name for the notification.
+ */
 export const getRealTransactionAlerts: LegacyOperation = (request, store) => {
   const complexIds = new Set(listQuery(request.query, 'complexIds'));
   const sinceMs = parseInstant(requiredQuery(request.query, 'since'), 'since');
-  const saved = [...store.savedRealTransactions.values()].flatMap((row) => asAlertTransaction(row) ?? []);
-  const items = [...store.data.realTransactions, ...saved]
+  const complexNames = new Map(store.data.complexes.map((complex) => [complex.id, complex.name]));
+  // An unknown complex has no name to give: JSON leaves the undefined field out.
+  const sample = store.data.realTransactions.map((transaction) => ({
+    ...transaction,
+    complexName: complexNames.get(transaction.complexId),
+  }));
+  const saved = [...store.savedRealTransactions.values()].flatMap((row) => {
+    const transaction = asAlertTransaction(row);
+    return transaction ? [{ ...transaction, complexName: row.complexName }] : [];
+  });
+  const items = [...sample, ...saved]
     .filter((transaction) => complexIds.has(transaction.complexId))
     .filter((transaction) => Date.parse(transaction.registeredAt) >= sinceMs)
     .sort(byTime((transaction) => transaction.registeredAt));

@@ -115,13 +115,15 @@ const messageTo = (memberIds: string[], body: string) =>
 describe('queries and mutations from the aws-amplify client over HTTPS', () => {
   let alertId: string;
 
-  it('lets a signed-in user create an alert subscription and read it back', async () => {
+  it("lets a function create a user's alert subscription (IAM) and the user read it back", async () => {
     const client = await clientFor(alice);
-    const created = await client.graphql(CREATE_ALERT, {
-      input: { userId: alice, kind: 'LOWEST_PRICE', target: 'complex-1', thresholdWon: 500_000_000 },
-    });
+    const created = (
+      await asFunction(CREATE_ALERT, {
+        input: { userId: alice, kind: 'LOWEST_PRICE', target: 'complex-1', thresholdWon: 500_000_000 },
+      })
+    ).json() as { data: { createAlertSubscription: { id: string } }; errors?: unknown };
     expect(created.errors).toBeUndefined();
-    const alert = (created.data as { createAlertSubscription: { id: string } }).createAlertSubscription;
+    const alert = created.data.createAlertSubscription;
     expect(alert).toMatchObject({
       userId: alice,
       kind: 'LOWEST_PRICE',
@@ -134,13 +136,18 @@ describe('queries and mutations from the aws-amplify client over HTTPS', () => {
     expect(read.data).toEqual({ getAlertSubscription: { id: alertId, userId: alice, target: 'complex-1' } });
   });
 
-  it('refuses to create an alert subscription on behalf of another user', async () => {
-    const client = await clientFor(bob);
-    const created = await client.graphql(CREATE_ALERT, {
-      input: { userId: alice, kind: 'PRESALE', target: '1168010100' },
-    });
-    expect(created.data).toEqual({ createAlertSubscription: null });
-    expect(created.errors).toMatchObject([{ errorType: 'Unauthorized' }]);
+  it('refuses a direct create from a signed-in user, for themselves or anyone else (only the validating mutation creates)', async () => {
+    for (const [user, owner] of [
+      [bob, alice],
+      [bob, bob],
+    ] as const) {
+      const client = await clientFor(user);
+      const created = await client.graphql(CREATE_ALERT, {
+        input: { userId: owner, kind: 'PRESALE', target: '1168010100' },
+      });
+      expect(created.data).toEqual({ createAlertSubscription: null });
+      expect(created.errors).toMatchObject([{ errorType: 'Unauthorized' }]);
+    }
   });
 
   it('does not let another user read or list that alert subscription', async () => {

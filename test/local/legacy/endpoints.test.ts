@@ -204,13 +204,18 @@ describe('Legacy API stand-in: alert feeds', () => {
     );
     const items = response.json.items as {
       id: string;
+      complexId: string;
+      complexName: string;
       previousPriceWon?: number;
       priceChangedAt?: string;
       listedAt: string;
     }[];
+    const complexName = (id: string) => api.store.data.complexes.find((complex) => complex.id === id)!.name;
 
     expect(items.length).toBeGreaterThan(0);
     for (const item of items) expect((item.priceChangedAt ?? item.listedAt) >= since).toBe(true);
+    // The notification names the complex (은마 84㎡ …) without another call.
+    for (const item of items) expect(item.complexName).toBe(complexName(item.complexId));
     expect(items.some((item) => item.previousPriceWon !== undefined)).toBe(true);
     const statuses = items.map(
       (item) => api.store.data.listings.find((listing) => listing.id === item.id)!.status,
@@ -278,6 +283,20 @@ describe('Legacy API stand-in: alert feeds', () => {
     expect(response.json.items.map((transaction: { id: string }) => transaction.id).sort()).toEqual(
       expected.map((transaction) => transaction.id).sort(),
     );
+    expect(
+      new Set(
+        response.json.items.map(
+          (item: { complexId: string; complexName: string }) => `${item.complexId}=${item.complexName}`,
+        ),
+      ),
+    ).toEqual(
+      new Set(
+        expected.map(
+          (transaction) =>
+            `${transaction.complexId}=${api.store.data.complexes.find((complex) => complex.id === transaction.complexId)!.name}`,
+        ),
+      ),
+    );
     expect((await call(api, 'GET', `/v1/alerts/real-transactions?since=${since}`)).status).toBe(400);
     expect((await call(api, 'GET', '/v1/alerts/real-transactions?complexIds=CPX-1001')).status).toBe(400);
   });
@@ -309,6 +328,9 @@ describe('Legacy API stand-in: real transactions', () => {
     expect(
       alerts.json.items.map((item: { floor: number }) => item.floor).sort((a: number, b: number) => a - b),
     ).toEqual([9, 10, 11]);
+    expect(new Set(alerts.json.items.map((item: { complexName: string }) => item.complexName))).toEqual(
+      new Set(['은마']),
+    );
   });
 
   it('saves nothing when any row is invalid and says which', async () => {

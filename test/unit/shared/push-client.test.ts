@@ -4,7 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   apnsMessage,
   chunkAddresses,
+  classifyDelivery,
   classifyPushResult,
+  deviceIdForToken,
   fcmMessage,
   type PushMessage,
   sendPush,
@@ -54,6 +56,29 @@ describe('classifyPushResult', () => {
   });
 });
 
+describe('classifyDelivery', () => {
+  it.each([
+    [{ DeliveryStatus: 'SUCCESSFUL', UpdatedToken: 'new' }, 'delivered'],
+    [{ DeliveryStatus: 'THROTTLED', UpdatedToken: 'new' }, 'retry'],
+    [
+      { DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'Unregistered', UpdatedToken: 'new' },
+      'invalid-token',
+    ],
+    [
+      { DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'PayloadTooLarge', UpdatedToken: 'new' },
+      'keep-failed',
+    ],
+  ] as const)('classifies the send of %j as %s, whatever the updated token', (result, delivery) => {
+    expect(classifyDelivery(result as Parameters<typeof classifyDelivery>[0])).toBe(delivery);
+  });
+});
+
+describe('deviceIdForToken', () => {
+  it('is the sha256 of the token in hex', () => {
+    expect(deviceIdForToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
 describe('payloads', () => {
   const payload = {
     title: '새 메시지',
@@ -99,10 +124,40 @@ describe('payloads', () => {
   });
 });
 
+describe('badge payloads', () => {
+  const badge = { kind: 'badge' as const, badge: 5, data: { type: 'badge' }, collapseKey: 'badge' };
+
+  it('makes APNs a badge-only alert push: no alert, no sound, no content-available', () => {
+    const message = apnsMessage(badge);
+    expect(message).toMatchObject({ APNSPushType: 'alert', Priority: '5', CollapseId: 'badge' });
+    expect(JSON.parse(message.RawContent!)).toEqual({ type: 'badge', aps: { badge: 5 } });
+  });
+
+  it('makes FCM a data message with the badge as a string and no notification', () => {
+    expect(JSON.parse(fcmMessage(badge).RawContent!)).toEqual({
+      fcmV1Message: {
+        message: {
+          data: { type: 'badge', badge: '5' },
+          android: { priority: 'normal', collapse_key: 'badge' },
+        },
+      },
+    });
+  });
+
+  it('ignores title, body and sound smuggled into a badge update', () => {
+    const smuggled = { ...badge, title: 'x', body: 'y', sound: 'default' } as typeof badge;
+    expect(JSON.parse(apnsMessage(smuggled).RawContent!).aps).toEqual({ badge: 5 });
+    expect(JSON.parse(fcmMessage(smuggled).RawContent!).fcmV1Message.message.notification).toBeUndefined();
+  });
+});
+
 describe('sendPush', () => {
   beforeEach(() => pinpoint.reset());
 
-  const message = (token: string, platform: PushMessage['platform'] = 'GCM'): PushMessage => ({
+  const message = (
+    token: string,
+    platform: PushMessage['platform'] = 'GCM',
+  ): Extract<PushMessage, { title: string }> => ({
     token,
     platform,
     title: '알림',
@@ -176,7 +231,39 @@ describe('sendPush', () => {
     });
     expect(results).toEqual([
       expect.objectContaining({ token: 'a', outcome: 'retry' }),
-      { token: 'b', platform: 'APNS_SANDBOX', outcome: 'retry' },
+      { token: 'b', platform: 'APNS_SANDBOX', outcome: 'retry', delivery: 'retry' },
+    ]);
+  });
+
+  it('returns the results in the order of the messages, across calls', async () => {
+    pinpoint.on(SendMessagesCommand).callsFake((input) => ({
+      MessageResponse: {
+        Result: Object.fromEntries(
+          Object.keys(input.MessageRequest.Addresses).map((token) => [
+            token,
+            {
+              DeliveryStatus: token.startsWith('dead') ? 'PERMANENT_FAILURE' : 'SUCCESSFUL',
+              StatusMessage: 'NotRegistered',
+            },
+          ]),
+        ),
+      },
+    }));
+    const results = await sendPush({
+      applicationId: 'app-1',
+      client,
+      messages: [
+        message('ok-1', 'APNS'),
+        message('dead-1', 'GCM'),
+        message('ok-2', 'APNS'),
+        message('ok-3', 'GCM'),
+      ],
+    });
+    expect(results.map((result) => [result.token, result.delivery])).toEqual([
+      ['ok-1', 'delivered'],
+      ['dead-1', 'invalid-token'],
+      ['ok-2', 'delivered'],
+      ['ok-3', 'delivered'],
     ]);
   });
 

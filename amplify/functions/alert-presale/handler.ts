@@ -1,0 +1,11 @@
+import type { Context } from 'aws-lambda';
+import { type AlertRunDeps, alertHandler } from '../shared/alert-run';
+import { defaultAlertDeps } from '../shared/alert-store';
+import { withSentry } from '../shared/sentry';
+import { presaleAlert } from './presale-alert';
+
+/** Scheduled: new 분양 announcements in PRESALE subscribers' regions → Notification rows. */
+export const createHandler = (depsFor: (context: Context) => AlertRunDeps) =>
+  alertHandler(presaleAlert, depsFor);
+
+export const handler = withSentry(createHandler(defaultAlertDeps));

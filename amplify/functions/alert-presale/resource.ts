@@ -1,0 +1,22 @@
+import { defineFunction, secret } from '@aws-amplify/backend';
+import { baseFunctionEnvironment } from '../../environment';
+
+/** Every morning in Korea: new 분양 (pre-sale) announcements in subscribed regions → Notification rows. */
+export const alertPresale = defineFunction({
+  name: 'alert-presale',
+  entry: './handler.ts',
+  // Lambda's longest: a run that still nears it saves its position (20 s before) and the next
+  // invocation (tomorrow's, a retry, or the inbox's "run now") resumes there.
+  timeoutSeconds: 900,
+  memoryMB: 512,
+  runtime: 22,
+  // Five minutes after alert-lowest-price, so the three runs don't start on the same second.
+  schedule: { cron: '5 9 * * ?', timezone: 'Asia/Seoul', description: 'alert-presale daily 09:05 KST' },
+  // Granted allow.resource in the data schema: in the data stack, or the stacks would refer to each other.
+  resourceGroupName: 'data',
+  environment: {
+    ...baseFunctionEnvironment(),
+    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
+    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+  },
+});

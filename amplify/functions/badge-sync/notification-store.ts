@@ -1,0 +1,105 @@
+import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import type { NotificationState } from './notification-reads';
+
+/**
+ * Notifications through AppSync (IAM): a read is an updateNotification, so the user's other
+ * devices see it live. Keep NOTIFICATION_FIELDS in step with the Notification model in
+ * amplify/data/resource.ts: AppSync sends subscribers only the fields a mutation selected.
+ */
+
+export const NOTIFICATION_FIELDS =
+  'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
+
+/** Rows one aliased query reads. */
+const GET_CHUNK = 50;
+/** Writes in flight at once. */
+const WRITE_CONCURRENCY = 10;
+
+/** One query for many ids: `n0: getNotification(id: $id0) { … } n1: …`. */
+export function getNotificationsQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(', ');
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `n${i}: getNotification(id: $id${i}) { id userId readAt }`,
+  ).join(' ');
+  return `query GetNotificationStates(${variables}) { ${fields} }`;
+}
+
+export const LIST_NEWEST_NOTIFICATIONS = `query ListNewestNotifications($userId: ID!, $nextToken: String) {
+  listNotificationsByUser(userId: $userId, sortDirection: DESC, limit: 100, nextToken: $nextToken) {
+    items { id readAt } nextToken } }`;
+
+export const MARK_NOTIFICATION_READ = `mutation MarkNotificationRead(
+  $input: UpdateNotificationInput!, $condition: ModelNotificationConditionInput) {
+  updateNotification(input: $input, condition: $condition) { ${NOTIFICATION_FIELDS} } }`;
+
+export interface NotificationStore {
+  /** The rows that exist among these ids (any owner), by id. */
+  states(ids: readonly string[]): Promise<Map<string, NotificationState>>;
+  /** The user's unread notifications, newest first, at most `limit`. */
+  newestUnreadIds(userId: string, limit: number): Promise<string[]>;
+  /** Sets readAt on the user's notifications; returns the ids it marked (a row gone meanwhile is not). */
+  markRead(ids: readonly string[], userId: string, readAt: string): Promise<string[]>;
+}
+
+export function notificationStore(appSync: () => AppSyncClient): NotificationStore {
+  return {
+    async states(ids) {
+      const found = new Map<string, NotificationState>();
+      for (let start = 0; start < ids.length; start += GET_CHUNK) {
+        const chunk = ids.slice(start, start + GET_CHUNK);
+        const data = await appSync().graphql<Record<string, NotificationState | null>>(
+          getNotificationsQuery(chunk.length),
+          Object.fromEntries(chunk.map((id, i) => [`id${i}`, id])),
+        );
+        for (const row of Object.values(data ?? {})) if (row) found.set(row.id, row);
+      }
+      return found;
+    },
+
+    async newestUnreadIds(userId, limit) {
+      const ids: string[] = [];
+      let nextToken: string | null | undefined;
+      do {
+        const data = await appSync().graphql<{
+          listNotificationsByUser: {
+            items: ({ id: string; readAt?: string | null } | null)[];
+            nextToken?: string | null;
+          } | null;
+        }>(LIST_NEWEST_NOTIFICATIONS, { userId, nextToken });
+        for (const item of data.listNotificationsByUser?.items ?? []) {
+          if (item && !item.readAt && ids.length < limit) ids.push(item.id);
+        }
+        nextToken = data.listNotificationsByUser?.nextToken;
+      } while (nextToken && ids.length < limit);
+      return ids;
+    },
+
+    async markRead(ids, userId, readAt) {
+      const marked: string[] = [];
+      for (let start = 0; start < ids.length; start += WRITE_CONCURRENCY) {
+        const chunk = ids.slice(start, start + WRITE_CONCURRENCY);
+        const results = await Promise.all(
+          chunk.map(async (id) => {
+            try {
+              await appSync().graphql(MARK_NOTIFICATION_READ, {
+                input: { id, readAt },
+                // Never another user's row, whatever id reaches this point.
+                condition: { userId: { eq: userId } },
+              });
+              return true;
+            } catch (error) {
+              // Deleted or expired since it was read: nothing left to mark.
+              if (isConditionalCheckFailure(error)) return false;
+              throw error;
+            }
+          }),
+        );
+        chunk.forEach((id, index) => {
+          if (results[index]) marked.push(id);
+        });
+      }
+      return marked;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { defineFunction } from '@aws-amplify/backend';
+import { baseFunctionEnvironment } from '../../environment';
+
+/** Mutation registerDevice: a push token becomes the caller's (the latest to register it). */
+export const deviceRegister = defineFunction({
+  name: 'device-register',
+  entry: './handler.ts',
+  timeoutSeconds: 10,
+  memoryMB: 256,
+  runtime: 22,
+  // A data source of the API that also calls it (allow.resource): in the data stack, or the
+  // stacks would refer to each other.
+  resourceGroupName: 'data',
+  environment: { ...baseFunctionEnvironment() },
+});

@@ -1,0 +1,58 @@
+import type { PushMessage, PushPlatform } from '../shared/push-client';
+import type { PushRequest } from '../shared/push-request';
+
+/** A Device model row as stored (DESIGN §3); `id` is deviceIdForToken(token). */
+export interface DeviceRow {
+  id: string;
+  userId: string;
+  platform: PushPlatform;
+  token: string;
+  appVersion?: string | null;
+  locale?: string | null;
+  lastSeenAt: string;
+  invalidatedAt?: string | null;
+  /** Amplify's own attributes (createdAt, updatedAt, __typename) and any added later. */
+  [attribute: string]: unknown;
+}
+
+const PLATFORMS: readonly string[] = ['APNS', 'APNS_SANDBOX', 'GCM'] satisfies PushPlatform[];
+
+/** The rows that may receive the user's pushes: theirs now, not marked invalid, sendable at all. */
+export function sendableDevices(rows: readonly DeviceRow[], userId: string): DeviceRow[] {
+  return rows.filter(
+    (row) =>
+      row.userId === userId &&
+      !row.invalidatedAt &&
+      PLATFORMS.includes(row.platform) &&
+      typeof row.token === 'string' &&
+      row.token !== '',
+  );
+}
+
+/**
+ * What one device receives for a push request, or undefined when there is nothing for it:
+ * a badge update without a badge number shows nothing on iOS, so APNs devices are skipped
+ * (an FCM data message still tells the app to refresh its counters).
+ */
+export function devicePush(request: PushRequest, device: DeviceRow): PushMessage | undefined {
+  const data = { ...request.data, ...(request.deepLink ? { deepLink: request.deepLink } : {}) };
+  const address = { token: device.token, platform: device.platform };
+  const badge = request.badge === undefined ? {} : { badge: request.badge };
+  const collapse = request.collapseKey ? { collapseKey: request.collapseKey } : {};
+  if (request.kind === 'badge') {
+    if (request.badge === undefined && device.platform !== 'GCM') return undefined;
+    return { ...address, kind: 'badge', ...badge, data, ...collapse };
+  }
+  return {
+    ...address,
+    kind: 'alert',
+    // parsePushRequest refuses an alert without both.
+    title: request.title ?? '',
+    body: request.body ?? '',
+    sound: 'default',
+    ...badge,
+    data,
+    ...collapse,
+    ...(request.threadId ? { threadId: request.threadId } : {}),
+  };
+}

@@ -1,0 +1,135 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { AlertKind, AlertSubscriptionRow, NotificationInput } from './alert-plan';
+import type {
+  AlertRunDeps,
+  AlertRunState,
+  AlertStateStore,
+  NotificationSink,
+  SubscriptionSource,
+} from './alert-run';
+import { type AppSyncClient, appSyncClient } from './appsync-client';
+import { config } from './config';
+import { conditionalPut, documentClient } from './dynamo';
+import { createLegacyCircuit, legacyClientFor } from './legacy-client';
+import { createNotificationOnce } from './notification-create';
+
+/**
+ * The alert runs' I/O: subscriptions from the kind-and-target index and Notification creates
+ * through AppSync (so the owner's onCreateNotification subscription fires and notification-fanout
+ * sees the INSERT), the run state in the idempotency table.
+ */
+
+// Every field: AppSync sends subscribers only what the mutation selected.
+export const NOTIFICATION_FIELDS =
+  'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
+
+export const LIST_SUBSCRIPTIONS_BY_KIND = `query ListAlertSubscriptionsByKind(
+  $kind: AlertKind!, $target: ModelStringKeyConditionInput, $nextToken: String) {
+  listAlertSubscriptionsByKindAndTarget(kind: $kind, target: $target, sortDirection: ASC, limit: 1000,
+    nextToken: $nextToken) {
+    items { id userId kind target thresholdWon label } nextToken } }`;
+
+interface SubscriptionPage {
+  listAlertSubscriptionsByKindAndTarget: {
+    items: (AlertSubscriptionRow | null)[];
+    nextToken?: string | null;
+  } | null;
+}
+
+export function subscriptionIndex(appSync: () => AppSyncClient): SubscriptionSource {
+  return {
+    async *pages(kind, from) {
+      const target = from ? { [from.inclusive ? 'ge' : 'gt']: from.target } : null;
+      let nextToken: string | null | undefined;
+      do {
+        const data = await appSync().graphql<SubscriptionPage>(LIST_SUBSCRIPTIONS_BY_KIND, {
+          kind,
+          target,
+          nextToken,
+        });
+        const page = data.listAlertSubscriptionsByKindAndTarget;
+        yield (page?.items ?? []).filter((item): item is AlertSubscriptionRow => item !== null);
+        nextToken = page?.nextToken;
+      } while (nextToken);
+    },
+  };
+}
+
+export function notificationWriter(appSync: () => AppSyncClient): NotificationSink {
+  return {
+    // An existing id: this user was told about this subject before.
+    create: async (notification: NotificationInput) =>
+      (await createNotificationOnce(appSync(), notification)) === 'created',
+  };
+}
+
+/** The idempotency table's row for a kind's run state; it has no `expiration`, so it never expires. */
+export const alertStateId = (kind: AlertKind) => `alert-cursor:${kind}`;
+
+interface AlertStateItem extends AlertRunState {
+  id: string;
+  kind: AlertKind;
+  version: number;
+  updatedAt: string;
+}
+
+export function alertStateTable(
+  tableName: () => string,
+  options: { client?: DynamoDBDocumentClient; now?: () => Date } = {},
+): AlertStateStore {
+  const client = options.client ?? documentClient;
+  const now = options.now ?? (() => new Date());
+  return {
+    async load(kind) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName(), Key: { id: alertStateId(kind) }, ConsistentRead: true }),
+      );
+      if (!Item) return { version: 0 };
+      const item = Item as AlertStateItem;
+      return {
+        state: { since: item.since, ...(item.run ? { run: item.run } : {}) },
+        version: Number(item.version) || 0,
+      };
+    },
+
+    async save(kind, state, expected) {
+      const item: AlertStateItem = {
+        id: alertStateId(kind),
+        kind,
+        since: state.since,
+        ...(state.run ? { run: state.run } : {}),
+        version: expected + 1,
+        updatedAt: now().toISOString(),
+      };
+      const saved = await conditionalPut(
+        {
+          TableName: tableName(),
+          Item: item,
+          ...(expected === 0
+            ? { ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expected },
+              }),
+        },
+        { client },
+      );
+      return saved ? expected + 1 : undefined;
+    },
+  };
+}
+
+/** The function's own clients: AppSync with its role, the Legacy API with its service token, the idempotency table. */
+export function defaultAlertDeps(context: Pick<Context, 'getRemainingTimeInMillis'>): AlertRunDeps {
+  return {
+    subscriptions: subscriptionIndex(appSyncClient),
+    // One circuit per run: a run of 5xx stops the feed calls for the rest of it.
+    legacy: legacyClientFor(context, createLegacyCircuit()),
+    notifications: notificationWriter(appSyncClient),
+    state: alertStateTable(config.idempotencyTableName),
+    now: () => new Date(),
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+  };
+}

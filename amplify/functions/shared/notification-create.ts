@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { type AppSyncClient, isConditionalCheckFailure } from './appsync-client';
+
+/**
+ * Notification rows written by functions, through AppSync with the function's IAM role so the
+ * user's inbox subscription sees them (and the Notification stream starts notification-fanout).
+ */
+
+export type NotificationType =
+  | 'CHAT_REMINDER'
+  | 'LOWEST_PRICE'
+  | 'PRESALE'
+  | 'REAL_TRANSACTION'
+  | 'BROKER_ASSIGNED'
+  | 'NOTICE'
+  | 'MARKETING';
+
+export interface NewNotification {
+  /** Derived from what the notification is about, so the same fact is one row however often it is written. */
+  id: string;
+  userId: string;
+  type: NotificationType;
+  title: string;
+  body: string;
+  deepLink?: string;
+  subjectId?: string;
+  createdAt: string;
+  /** TTL, epoch seconds. */
+  expiresAt: number;
+}
+
+// Every field: AppSync sends subscribers only what the mutation selected.
+export const NOTIFICATION_FIELDS =
+  'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
+
+export const CREATE_NOTIFICATION = `mutation CreateNotification($input: CreateNotificationInput!) {
+  createNotification(input: $input) { ${NOTIFICATION_FIELDS} } }`;
+
+/** A Notification id from a name (`notice:<noticeId>:<userId>`, …): sha256, hex. */
+export function notificationId(name: string): string {
+  return createHash('sha256').update(name, 'utf8').digest('hex');
+}
+
+/** Epoch seconds `days` after `from`, for `expiresAt`. */
+export function expiresAfterDays(from: Date, days: number): number {
+  return Math.floor(from.getTime() / 1000) + days * 24 * 60 * 60;
+}
+
+/**
+ * Creates the row unless its id exists: Amplify's create resolver is conditional on the id's
+ * absence, so `exists` means an earlier run (or a concurrent one) already wrote it.
+ */
+export async function createNotificationOnce(
+  client: AppSyncClient,
+  notification: NewNotification,
+): Promise<'created' | 'exists'> {
+  try {
+    await client.graphql(CREATE_NOTIFICATION, { input: notification });
+    return 'created';
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return 'exists';
+    throw error;
+  }
+}
