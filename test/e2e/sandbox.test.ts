@@ -58,12 +58,11 @@ describe('data', () => {
   it('lets a user create and read their own data, and no one else', async () => {
     const alice = await user();
     const bob = await user();
-    const created = await alice.model<{ id: string; target: string }>('AlertSubscription', 'create', {
-      userId: alice.sub,
+    const created = await alice.mutation<{ id: string; target: string }>('addAlertSubscription', {
       kind: 'PRESALE',
       target: '1168010300',
     });
-    expect(created.errors).toBeUndefined();
+    expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
     const mine = await alice.model<{ target: string }>('AlertSubscription', 'get', { id: created.data.id });
     expect(mine.data.target).toBe('1168010300');
     const theirs = await bob.model<unknown>('AlertSubscription', 'get', { id: created.data.id });
@@ -88,13 +87,13 @@ describe('data', () => {
     const bob = await user();
     const aliceEvents = await alice.subscribe('AlertSubscription', 'onCreate');
     const bobEvents = await bob.subscribe('AlertSubscription', 'onCreate');
-    await alice.model('AlertSubscription', 'create', {
-      userId: alice.sub,
+    const added = await alice.mutation('addAlertSubscription', {
       kind: 'REAL_TRANSACTION',
-      target: 'complex-7',
+      target: 'CPX-1007',
     });
+    expect(added.errors, JSON.stringify(added.errors)).toBeUndefined();
     await expect.poll(() => aliceEvents.length, { timeout: 10_000 }).toBe(1);
-    expect(aliceEvents[0]).toMatchObject({ target: 'complex-7', userId: alice.sub });
+    expect(aliceEvents[0]).toMatchObject({ target: 'CPX-1007', userId: alice.sub });
     // Give a wrongly delivered event time to arrive before saying it did not.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(bobEvents).toEqual([]);
