@@ -91,8 +91,11 @@ export class StreamPoller {
     const table = await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }));
     this.streamArn = table.Table?.LatestStreamArn;
     if (!this.streamArn) throw new Error(`Table ${this.tableName} has no stream`);
-    // Whole seconds: stream records carry their creation time in seconds.
-    this.startedAtMs = Math.floor(Date.now() / 1000) * 1000;
+    // Whole minutes: DynamoDB Local stamps ApproximateCreationDateTime rounded down to the minute,
+    // so a finer start would drop the records a table gets in the sandbox's first minute. Records
+    // of the minute before the start can come through once more on a --persist restart; handlers
+    // are idempotent, losing records is not.
+    this.startedAtMs = Math.floor(Date.now() / 60_000) * 60_000;
     await this.refreshShards('LATEST');
     this.running = true;
     this.schedule();
