@@ -276,6 +276,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       `${inventory.eventSourceMappings.length} event sources, ${inventory.schedules.length} schedules`,
     );
 
+    const startedAt = new Date().toISOString();
     const inbox = await startInbox({
       port: ports.inbox,
       sources: {
@@ -307,7 +308,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
             createdAt: user.createdAt,
           })),
         info: () => ({
-          startedAt: new Date().toISOString(),
+          startedAt,
           endpoints: { ...endpoints },
           stage: 'sandbox',
           version: SANDBOX_NAME,
