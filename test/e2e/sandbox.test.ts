@@ -35,6 +35,23 @@ describe('signing in with an SMS code', () => {
     expect((await app.call<{ groups: string[] }>('session')).groups).toEqual(['USERS']);
   });
 
+  it('signs a second device in right after the first, with a code of its own', async () => {
+    const phone = randomPhone();
+    const phoneApp = await signedInUser(phone);
+    users.push(phoneApp);
+    const firstCode = (await inbox<{ code: string }>(`/api/sms/latest?phone=${encodeURIComponent(phone)}`))
+      .code;
+    // Seconds later, on the tablet: the used code is not handed out again.
+    const tablet = await signedInUser(phone);
+    users.push(tablet);
+    expect(tablet.sub).toBe(phoneApp.sub);
+    const sms = await inbox<{ code: string }[]>(`/api/sms?limit=1000`);
+    expect(sms.filter((entry) => (entry as { phoneNumber?: string }).phoneNumber === phone)).toHaveLength(2);
+    expect(
+      (await inbox<{ code: string }>(`/api/sms/latest?phone=${encodeURIComponent(phone)}`)).code,
+    ).not.toBe(firstCode);
+  });
+
   it('refuses a wrong code', async () => {
     const phone = randomPhone();
     const app = new AppUser(phone);

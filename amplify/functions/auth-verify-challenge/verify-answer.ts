@@ -31,7 +31,13 @@ export async function verifyAnswer(input: VerifyAnswerInput, deps: VerifyAnswerD
   const correct =
     challenge.userExists &&
     otpAnswerMatches(deps.pepper, challenge.challengeId, input.answer, challenge.codeHash);
-  if (correct) return deps.store.consumeChallenge(challenge.challengeId);
+  if (correct) {
+    const consumed = await deps.store.consumeChallenge(challenge.challengeId);
+    // A used code is not live any more: another device signing in right after gets its own code
+    // rather than this one (which no longer works) and no SMS.
+    if (consumed) await deps.store.clearLiveChallenge(challenge.phoneKey, challenge.challengeId);
+    return consumed;
+  }
 
   await countWrongAnswer(challenge.phoneKey, deps);
   return false;

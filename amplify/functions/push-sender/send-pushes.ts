@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../shared/logger';
-import type { PushMessage, PushResult } from '../shared/push-client';
+import { deviceIdForToken, type PushMessage, type PushResult } from '../shared/push-client';
 import { type PushRequest, parsePushRequest } from '../shared/push-request';
 import type { DeliveryLog } from './delivery-log';
 import { type DeviceRow, devicePush, sendableDevices } from './device-push';
@@ -163,6 +163,11 @@ async function sendAndRecord(claimed: readonly Delivery[], deps: PushSenderDeps)
     if (result.delivery === 'delivered') push.tally.delivered += 1;
     else push.tally.failed += 1;
     await deps.deliveries.markSent(push.request.pushId, device.id);
+    // The same device under its new token (its row moves to that token's id): a redelivery of this
+    // push, for another device's sake, must not send it to the phone again.
+    if (handling.device.kind === 'replace') {
+      await deps.deliveries.markSent(push.request.pushId, deviceIdForToken(handling.device.token));
+    }
   });
   const recorded = await Promise.allSettled(records);
   // Not retried: the send happened, and a redelivery would send it again once the claim expires.

@@ -235,7 +235,7 @@ describe('verifyAuthChallengeResponse', () => {
     dynamo.on(DeleteCommand).resolves({});
     const result = await handlers.verify!(verifyEvent(challengeId, '123456'), context, noop);
     expect(result.response.answerCorrect).toBe(true);
-    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(2); // the challenge, and the number's live pointer to it
   });
 
   it('refuses a code that was already used', async () => {

@@ -75,6 +75,17 @@ describe('issuing a sign-in code', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('sends a new code to another device signing in right after a sign-in used the last one', async () => {
+    const { deps, sent, codeIn, advance } = setup();
+    const first = await issueCode(newSession, deps);
+    const answer = { challengeId: first.challengeId, answer: codeIn(sent[0]!.text), userNotFound: false };
+    expect(await verifyAnswer(answer, deps)).toBe(true);
+    advance(5_000);
+    const second = await issueCode(newSession, deps);
+    expect(second).toEqual({ challengeId: 'challenge-2', reused: false, smsSent: true });
+    expect(sent).toHaveLength(2);
+  });
+
   it('sends a new code to a new session after the retry window', async () => {
     const { deps, sent, advance } = setup();
     await issueCode(newSession, deps);

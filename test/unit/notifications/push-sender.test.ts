@@ -400,6 +400,19 @@ describe('push-sender: each token result', () => {
     expect(tables.deviceWithToken('fcm-updated')).toBeUndefined();
   });
 
+  it('does not send again to a moved token when the message is redelivered for another device', async () => {
+    tables.addDevice(ALICE, 'fcm-throttled', 'GCM');
+    answers.set('fcm-under-test', { DeliveryStatus: 'SUCCESSFUL', UpdatedToken: 'fcm-updated' });
+    answers.set('fcm-throttled', { DeliveryStatus: 'THROTTLED', StatusCode: 429 });
+    const message = queued(alert());
+    expect(await run(message)).toEqual([message.messageId]);
+    expect(tables.deviceWithToken('fcm-updated')).toBeDefined();
+    sent = [];
+    // The redelivery: the throttled device is tried again; the phone that got it under its old token is not.
+    expect(await run(message)).toEqual([message.messageId]);
+    expect(sentTokens()).toEqual(['fcm-throttled']);
+  });
+
   it('moves a throttled token that carries an update, and sends to the new token on redelivery', async () => {
     answers.set('fcm-under-test', { DeliveryStatus: 'THROTTLED', UpdatedToken: 'fcm-updated' });
     const message = queued(alert());
