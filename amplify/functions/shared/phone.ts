@@ -49,6 +49,9 @@ export function normalizeKoreanMobile(input: unknown): NormalizedPhone {
   }
   if (!parsed || parsed.ext) return refuse('malformed');
   if (parsed.countryCallingCode !== '82') return refuse('not_korean');
+  // Every 010 number is a mobile number; libphonenumber's metadata leaves out a few blocks
+  // (010-597x–599x), which would lock real subscribers out. The SMS code proves the number anyway.
+  if (KOREAN_MOBILE_E164.test(parsed.number)) return { ok: true, e164: parsed.number };
   if (!parsed.isValid()) return refuse('malformed');
   if (parsed.getType() !== 'MOBILE') return refuse('not_mobile');
   if (!KOREAN_MOBILE_E164.test(parsed.number)) {

@@ -74,6 +74,11 @@ describe('normalizeKoreanMobile', () => {
     );
   });
 
+  it('accepts the 010 blocks libphonenumber leaves out', () => {
+    expect(normalizeKoreanMobile('010-5970-1234')).toEqual({ ok: true, e164: '+821059701234' });
+    expect(normalizeKoreanMobile('+82 10 5999 0000')).toEqual({ ok: true, e164: '+821059990000' });
+  });
+
   it('accepts every 010 number written with dashes', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9]{8}$/), (digits) => {
