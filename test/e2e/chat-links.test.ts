@@ -54,9 +54,11 @@ describe('linking and sharing a conversation', () => {
       complexId: 'CPX-1001',
     });
     await expect
-      .poll(() => (buyerUpdates as Conversation[]).find((row) => row.id === conversation.id)?.listingId, {
-        timeout: 10_000,
-      })
+      // Other updates of the row (the welcome message's preview) may arrive too; the newest counts.
+      .poll(
+        () => (buyerUpdates as Conversation[]).filter((row) => row.id === conversation.id).at(-1)?.listingId,
+        { timeout: 10_000 },
+      )
       .toBe('LST-E2E-LINK');
 
     const refused = await stranger.mutation<Conversation>('linkConversation', {
