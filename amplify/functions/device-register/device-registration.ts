@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { accept, type Decision, type Refusal, refuse } from '../conversation-link/decision';
+import { deviceIdForToken } from '../shared/device-id';
 
 /**
  * registerDevice's decisions: what a push token must look like, the row it becomes, and which
@@ -122,10 +122,8 @@ export function validateRegistration(args: RegisterDeviceArguments): Decision<De
   return accept(registration);
 }
 
-/** The Device id: the token's sha256, hex. */
-export function deviceIdFor(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+/** The Device id: the token's sha256, hex (the one push-sender derives too). */
+export const deviceIdFor = deviceIdForToken;
 
 /**
  * The row after registering: the caller's, seen now, valid again. A field the call leaves out is

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type APNSMessage,
   type GCMMessage,
@@ -19,10 +18,7 @@ export type PushPlatform = 'APNS' | 'APNS_SANDBOX' | 'GCM';
 /** SendMessages accepts at most 100 addresses per call. */
 export const MAX_ADDRESSES_PER_CALL = 100;
 
-/** The Device row id of a push token (sha256, hex): one row per token, so a token has one user. */
-export function deviceIdForToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+export { deviceIdForToken } from './device-id';
 
 interface PushContent {
   badge?: number;
