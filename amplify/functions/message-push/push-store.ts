@@ -3,6 +3,7 @@ import { countedMarkerId } from '../message-unread-counter/unread-plan';
 import type { AppSyncClient } from '../shared/appsync-client';
 import { badgeCount } from '../shared/badge';
 import { MEMBER_FIELDS } from '../shared/chat-fields';
+import { listConversationMembers } from '../shared/chat-members';
 import type { ConversationMemberRow } from '../shared/chat-message';
 import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
@@ -12,15 +13,7 @@ import { documentClient } from '../shared/dynamo';
  * (query only), and the unread counter's marker in the idempotency table.
  */
 
-const LIST_MEMBERS = `query ListConversationMembers($conversationId: ID!, $nextToken: String) {
-  listConversationMembers(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
-    items { ${MEMBER_FIELDS} } nextToken } }`;
-
 const GET_PROFILE = 'query GetUserProfile($id: ID!) { getUserProfile(id: $id) { id nickname } }';
-
-interface MemberPage {
-  listConversationMembers: { items: (ConversationMemberRow | null)[]; nextToken?: string | null } | null;
-}
 
 export interface PushStore {
   /** The conversation's member rows, every page. */
@@ -39,16 +32,8 @@ export function pushStore(options: {
 }): PushStore {
   const dynamo = options.dynamo ?? documentClient;
   return {
-    async members(conversationId) {
-      const members: ConversationMemberRow[] = [];
-      let nextToken: string | null | undefined;
-      do {
-        const data = await options.appSync().graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
-        for (const item of data.listConversationMembers?.items ?? []) if (item) members.push(item);
-        nextToken = data.listConversationMembers?.nextToken;
-      } while (nextToken);
-      return members;
-    },
+    members: (conversationId) =>
+      listConversationMembers<ConversationMemberRow>(options.appSync(), conversationId, MEMBER_FIELDS),
 
     async senderProfile(userId) {
       const data = await options

@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
 import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat-fields';
+import { listConversationMembers } from '../shared/chat-members';
 import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import type { UnreadPlan } from './unread-plan';
@@ -11,10 +12,6 @@ import type { UnreadPlan } from './unread-plan';
  * straight on DynamoDB (AppSync has no atomic multi-row write), and then the previews and touches
  * through AppSync so that subscribers receive the rows.
  */
-
-const LIST_MEMBERS = `query ListConversationMembers($conversationId: ID!, $nextToken: String) {
-  listConversationMembers(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
-    items { userId lastReadAt } nextToken } }`;
 
 // Every mutation selects all fields: AppSync sends subscribers only what the mutation selected.
 export const UPDATE_CONVERSATION_PREVIEW = `mutation UpdateConversationPreview(
@@ -27,10 +24,6 @@ export const UPDATE_MEMBER_PREVIEW = `mutation UpdateMemberPreview(
 
 export const TOUCH_MEMBER = `mutation TouchMember($input: UpdateConversationMemberInput!) {
   updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
-
-interface MemberPage {
-  listConversationMembers: { items: (MemberReadPosition | null)[]; nextToken?: string | null } | null;
-}
 
 export type CountingOutcome =
   /** The marker and every increment were written. */
@@ -103,16 +96,8 @@ export function unreadStore(options: {
     options.appSync().graphql<unknown>(query, variables);
 
   return {
-    async members(conversationId) {
-      const members: MemberReadPosition[] = [];
-      let nextToken: string | null | undefined;
-      do {
-        const data = await options.appSync().graphql<MemberPage>(LIST_MEMBERS, { conversationId, nextToken });
-        for (const item of data.listConversationMembers?.items ?? []) if (item) members.push(item);
-        nextToken = data.listConversationMembers?.nextToken;
-      } while (nextToken);
-      return members;
-    },
+    members: (conversationId) =>
+      listConversationMembers<MemberReadPosition>(options.appSync(), conversationId, 'userId lastReadAt'),
 
     async count({ marker, increments }) {
       const membersTable = config.conversationMemberTableName();
