@@ -295,6 +295,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           setFaults: (faults) => legacy.setFaults(faults),
           clearFaults: () => legacy.clearFaults(),
           faults: () => legacy.faults(),
+          putReferenceItem: (kind, id, body) => legacy.putReferenceItem(kind, id, body),
         },
         queues: {
           names: () => gateway.sqs.queueNames(),

@@ -38,6 +38,8 @@ const schema = a
     MemberRole: a.enum(['BUYER', 'BROKER', 'STAFF']),
     MessageKind: a.enum(['TEXT', 'IMAGE', 'LISTING_CARD', 'SYSTEM']),
     AlertKind: a.enum(['LOWEST_PRICE', 'PRESALE', 'REAL_TRANSACTION']),
+    ListingStatus: a.enum(['ACTIVE', 'SOLD', 'WITHDRAWN']),
+    AccountDeletionStatus: a.enum(['IN_PROGRESS', 'COMPLETED']),
     NotificationType: a.enum([
       'CHAT_REMINDER',
       'LOWEST_PRICE',
@@ -140,6 +142,13 @@ const schema = a
         lastMessagePreview: a.string(),
         members: a.hasMany('ConversationMember', 'conversationId'),
       })
+      .secondaryIndexes((index) => [
+        // broker-matching: the inquiries still waiting for a broker, and each broker's load.
+        index('status').name('conversationsByStatus').queryField('listConversationsByStatus'),
+        index('brokerId').name('conversationsByBrokerId').queryField('listConversationsByBrokerId'),
+        // rest-legacy-webhook: the conversations about a listing whose status changed.
+        index('listingId').name('conversationsByListingId').queryField('listConversationsByListingId'),
+      ])
       .authorization((allow) => [
         allow.ownersDefinedIn('memberIds').identityClaim('sub').to(['read']),
         allow.group('ADMINS').to(['read']),
@@ -180,6 +189,8 @@ const schema = a
         conversationId: a.id().required(),
         createdAt: a.datetime().required(),
         senderId: a.id().required(),
+        /** Shown instead of the sender's nickname: '탈퇴한 사용자' once the sender deleted their account. */
+        senderLabel: a.string(),
         /** Who may read it: the conversation's members when it was sent. */
         memberIds: a.id().required().array().required(),
         kind: a.ref('MessageKind').required(),
@@ -250,9 +261,64 @@ const schema = a
         active: a.boolean().required(),
         openConversations: a.integer().default(0),
         lastAssignedAt: a.datetime(),
+        /** The Legacy API's updatedAt of what was synced: an older page never overwrites a newer row. */
+        sourceUpdatedAt: a.datetime(),
         syncedAt: a.datetime(),
       })
       .authorization((allow) => [allow.authenticated().to(['read'])]),
+
+    /** An apartment complex (단지), synced from the Legacy API by data-sync. */
+    Complex: a
+      .model({
+        /** The legacy complex id. */
+        id: a.id().required(),
+        name: a.string().required(),
+        /** 10-digit 법정동 (legal-dong) code. */
+        regionCode: a.string().required(),
+        /** Its first 5 digits: the 시군구 code the public data API uses. */
+        lawdCode: a.string().required(),
+        dong: a.string(),
+        /** 지번 (lot number): with lawdCode and name, how a 실거래 row names its complex. */
+        jibun: a.string().required(),
+        builtYear: a.integer(),
+        households: a.integer(),
+        sourceUpdatedAt: a.datetime(),
+        syncedAt: a.datetime(),
+      })
+      .secondaryIndexes((index) => [
+        index('lawdCode').name('complexesByLawdCode').queryField('listComplexesByLawdCode'),
+      ])
+      .authorization((allow) => [allow.authenticated().to(['read'])]),
+
+    /** A listing (매물), synced from the Legacy API by data-sync. */
+    Listing: a
+      .model({
+        /** The legacy listing id. */
+        id: a.id().required(),
+        complexId: a.string().required(),
+        complexName: a.string(),
+        regionCode: a.string().required(),
+        address: a.string(),
+        priceWon: a.float(),
+        exclusiveAreaM2: a.float(),
+        floor: a.integer(),
+        status: a.ref('ListingStatus').required(),
+        thumbnailUrl: a.string(),
+        sourceUpdatedAt: a.datetime(),
+        syncedAt: a.datetime(),
+      })
+      .secondaryIndexes((index) => [
+        index('complexId').name('listingsByComplexId').queryField('listListingsByComplexId'),
+      ])
+      .authorization((allow) => [allow.authenticated().to(['read'])]),
+
+    /** Where the caller's account deletion stands (deleteAccount). */
+    AccountDeletion: a.customType({
+      userId: a.id().required(),
+      status: a.ref('AccountDeletionStatus').required(),
+      requestedAt: a.datetime().required(),
+      completedAt: a.datetime(),
+    }),
 
     /** The app icon's badge: unread chat messages + unread notifications (what pushes carry). */
     Badge: a.customType({

@@ -93,6 +93,8 @@ export interface LegacyFaultControl {
   setFaults(faults: LegacyFaults): void;
   clearFaults(): void;
   faults(): unknown;
+  /** Creates or changes a broker, listing or complex of the stand-in (stamped now, for data-sync). */
+  putReferenceItem?(kind: string, id: string, body: unknown): unknown;
 }
 
 /** The Legacy API faults one may inject: answer `status` to a share `rate` of calls, and/or answer `delayMs` late. */

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CaptureLog } from '../contracts';
+import { ReferenceChangeError } from '../legacy/reference-control';
 import type { InboxSources } from './captures';
 import { parseLegacyFaults } from './legacy-faults';
 import { parseLogQuery, selectEntries } from './log-query';
@@ -167,6 +168,22 @@ function routes(sources: InboxSources): Route[] {
       handle: async ({ readJson }) => {
         sources.legacy.setFaults(parseLegacyFaults(await readJson()));
         return { status: 200, body: { faults: sources.legacy.faults() ?? null } };
+      },
+    },
+    {
+      method: 'PUT',
+      path: /^\/api\/legacy\/reference\/([^/]+)\/([^/]+)$/,
+      handle: async ({ params, readJson }) => {
+        const put = sources.legacy.putReferenceItem;
+        if (!put) throw new InboxRequestError(404, 'NotFound', 'The Legacy API stand-in is not running');
+        const body = await readJson();
+        try {
+          const item = put(decodeURIComponent(params[0] ?? ''), decodeURIComponent(params[1] ?? ''), body);
+          return { status: 200, body: { item } };
+        } catch (error) {
+          if (error instanceof ReferenceChangeError) throw new InboxRequestError(400, 'InvalidParameter', error.message);
+          throw error;
+        }
       },
     },
     {

@@ -5,7 +5,7 @@ import { postEvent } from './operations/events';
 import { getHealth } from './operations/health';
 import { getPublicDataRealTransactions } from './operations/public-data-real-transactions';
 import { postRealTransactions } from './operations/real-transactions';
-import { getBrokers, getListings } from './operations/reference-data';
+import { getBrokers, getComplexes, getListings } from './operations/reference-data';
 import { deleteUser, postUser } from './operations/users';
 
 /**
@@ -33,6 +33,7 @@ export const legacyRoutes: readonly LegacyRoute[] = [
   { method: 'DELETE', path: '/v1/users/{id}', auth: 'service-token', operation: deleteUser },
   { method: 'GET', path: '/v1/brokers', auth: 'service-token', operation: getBrokers },
   { method: 'GET', path: '/v1/listings', auth: 'service-token', operation: getListings },
+  { method: 'GET', path: '/v1/complexes', auth: 'service-token', operation: getComplexes },
   { method: 'GET', path: '/v1/alerts/lowest-price', auth: 'service-token', operation: getLowestPriceAlerts },
   { method: 'GET', path: '/v1/alerts/presales', auth: 'service-token', operation: getPresaleAlerts },
   {

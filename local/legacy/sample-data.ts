@@ -24,6 +24,10 @@ export interface Complex {
   areasM2: number[];
   /** Typical price per m² of exclusive area, in won. */
   wonPerM2: number;
+  /** When the legacy side last changed the complex (data-sync's cursor). */
+  updatedAt?: string;
+  /** A tombstone: the complex was removed (merged into another); data-sync must remove it. */
+  deleted?: boolean;
 }
 
 export interface Broker {
@@ -34,6 +38,8 @@ export interface Broker {
   regionCodes: string[];
   active: boolean;
   updatedAt: string;
+  /** The broker's Bootalk app account (Cognito sub), once they linked it on the legacy side. */
+  userId?: string;
   /** A tombstone: the broker left; data-sync must remove them. */
   deleted?: boolean;
 }
@@ -56,6 +62,8 @@ export interface Listing {
   /** Set when the asking price was lowered: the price before, and when it changed. */
   previousPriceWon?: number;
   priceChangedAt?: string;
+  /** A tombstone: the listing was removed (not just sold); data-sync must remove it. */
+  deleted?: boolean;
 }
 
 /** 분양 = a pre-sale (new-build subscription) announcement. */
@@ -382,6 +390,16 @@ function listingsAt(nowMs: number, complexes: readonly Complex[]): Listing[] {
       listings.push(listing);
     }
   }
+  // A listing removed from the legacy side (entered by mistake): the feed keeps its tombstone.
+  const removed = listings[listings.length - 1]!;
+  listings.push({
+    ...removed,
+    id: `LST-${20001 + index}`,
+    status: 'WITHDRAWN',
+    thumbnailUrl: `https://static.bootalk.local/listings/LST-${20001 + index}.jpg`,
+    updatedAt: new Date(nowMs - 3 * HOUR_MS).toISOString(),
+    deleted: true,
+  });
   return listings;
 }
 
@@ -437,7 +455,12 @@ function realTransactionsAt(nowMs: number, complexes: readonly Complex[]): RealT
 /** The sample data as of `now` (milliseconds since the epoch). */
 export function createSampleData(nowMs: number): LegacySampleData {
   return {
-    complexes: COMPLEXES.map((complex) => ({ ...complex, areasM2: [...complex.areasM2] })),
+    // Complexes rarely change: all were last touched 120 days ago.
+    complexes: COMPLEXES.map((complex) => ({
+      ...complex,
+      areasM2: [...complex.areasM2],
+      updatedAt: new Date(nowMs - 120 * DAY_MS).toISOString(),
+    })),
     brokers: brokersAt(nowMs),
     listings: listingsAt(nowMs, COMPLEXES),
     presales: presalesAt(nowMs),

@@ -6,6 +6,7 @@ import { createCaptureLog, type ObservableCaptureLog } from '../aws/captures';
 import { createFaultInjector, type LegacyFaults } from './faults';
 import { createIdempotencyCache } from './idempotency';
 import { LegacyBadRequest, type LegacyResponse } from './operation';
+import { putReferenceItem } from './reference-control';
 import { type LegacyRoute, type LegacyRouteAuth, legacyRoutes, matchLegacyRoute } from './routes';
 import { loadSampleData } from './sample-data';
 import { createLegacyStore, type LegacyStore } from './store';
@@ -74,6 +75,8 @@ export interface LegacyApi {
   setFaults(faults: LegacyFaults | unknown): void;
   clearFaults(): void;
   faults(): LegacyFaults | undefined;
+  /** Creates or changes a broker, listing or complex (reference-control.ts); throws ReferenceChangeError. */
+  putReferenceItem(kind: string, id: string, body: unknown): unknown;
   stop(): Promise<void>;
 }
 
@@ -336,6 +339,7 @@ export async function startLegacyApi(options: LegacyApiOptions): Promise<LegacyA
     setFaults: (next) => faults.set(next as LegacyFaults),
     clearFaults: () => faults.clear(),
     faults: () => faults.current(),
+    putReferenceItem: (kind, id, body) => putReferenceItem(store, kind, id, body, now()),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -6,7 +6,7 @@
 
 export const CONVERSATION_FIELDS = `id kind status memberIds dedupeKey buyerId brokerId listingId complexId
   lastMessageAt lastMessagePreview createdAt updatedAt`;
-export const MESSAGE_FIELDS = `id conversationId createdAt updatedAt senderId memberIds kind body clientMessageId notify editedAt
+export const MESSAGE_FIELDS = `id conversationId createdAt updatedAt senderId senderLabel memberIds kind body clientMessageId notify editedAt
   deletedAt image { key width height }
   listing { listingId complexId title priceWon exclusiveAreaM2 address thumbnailUrl }`;
 export const MEMBER_FIELDS = `conversationId userId memberIds role unreadCount lastReadAt lastReadMessageId muted mutedUntil

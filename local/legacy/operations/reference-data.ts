@@ -75,6 +75,7 @@ export const getBrokers: LegacyOperation = (request, store) => {
         officeName: broker.officeName,
         regionCodes: broker.regionCodes,
         active: broker.active,
+        ...(broker.userId ? { userId: broker.userId } : {}),
         updatedAt: broker.updatedAt,
         ...(broker.deleted ? { deleted: true } : {}),
       })),
@@ -101,6 +102,33 @@ export const getListings: LegacyOperation = (request, store) => {
         status: listing.status,
         thumbnailUrl: listing.thumbnailUrl,
         updatedAt: listing.updatedAt,
+        ...(listing.deleted ? { deleted: true } : {}),
+      })),
+      nextCursor: page.nextCursor,
+    },
+  };
+};
+
+/** `GET /v1/complexes`: apartment complexes (단지) changed since, with tombstones. */
+export const getComplexes: LegacyOperation = (request, store) => {
+  const versioned = store.data.complexes.map((complex) => ({
+    ...complex,
+    updatedAt: complex.updatedAt ?? new Date(0).toISOString(),
+  }));
+  const page = changedSince(versioned, request);
+  return {
+    status: 200,
+    body: {
+      items: page.items.map((complex) => ({
+        id: complex.id,
+        name: complex.name,
+        regionCode: complex.regionCode,
+        dong: complex.dong,
+        jibun: complex.jibun,
+        builtYear: complex.builtYear,
+        households: complex.households,
+        updatedAt: complex.updatedAt,
+        ...(complex.deleted ? { deleted: true } : {}),
       })),
       nextCursor: page.nextCursor,
     },

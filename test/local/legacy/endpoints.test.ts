@@ -155,6 +155,32 @@ describe('Legacy API stand-in: reference data', () => {
     });
   });
 
+  it('serves listing tombstones so that data-sync removes a deleted listing', async () => {
+    const api = await startTestLegacyApi();
+    const items = (await call(api, 'GET', '/v1/listings?limit=200')).json.items as { deleted?: boolean }[];
+    expect(items.filter((item) => item.deleted === true)).toHaveLength(1);
+  });
+
+  it('serves the complexes with their 법정동 code and 지번, paged like the other feeds', async () => {
+    const api = await startTestLegacyApi();
+    const first = await call(api, 'GET', '/v1/complexes?limit=5');
+    expect(first.status).toBe(200);
+    expect(first.json.items).toHaveLength(5);
+    expect(first.json.items[0]).toEqual({
+      id: expect.stringMatching(/^CPX-/),
+      name: expect.any(String),
+      regionCode: expect.stringMatching(/^\d{10}$/),
+      dong: expect.any(String),
+      jibun: expect.any(String),
+      builtYear: expect.any(Number),
+      households: expect.any(Number),
+      updatedAt: iso(NOW - 120 * DAY),
+    });
+    const rest = await call(api, 'GET', `/v1/complexes?limit=200&cursor=${first.json.nextCursor}`);
+    expect(first.json.items.length + rest.json.items.length).toBe(api.store.data.complexes.length);
+    expect((await call(api, 'GET', `/v1/complexes?updatedSince=${iso(NOW - DAY)}`)).json.items).toEqual([]);
+  });
+
   it('refuses a bad limit, a bad cursor and a date without a zone', async () => {
     const api = await startTestLegacyApi();
     expect((await call(api, 'GET', '/v1/listings?limit=0')).status).toBe(400);
