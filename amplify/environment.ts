@@ -265,3 +265,62 @@ export function baseFunctionEnvironment(deployment: Deployment = currentDeployme
     SENTRY_DSN: secret('SENTRY_DSN'),
   };
 }
+
+/** 국토교통부 아파트 매매 실거래가 자료 (data.go.kr): where the crawler reads 실거래 in AWS. */
+export const PUBLIC_DATA_REAL_TRANSACTION_URL =
+  'https://apis.data.go.kr/1613000/RTMSDataSvcAptTrade/getRTMSDataSvcAptTrade';
+
+/** 서울특별시's 25 구 and 성남시 분당구: the 시군구 codes Bootalk covers. */
+const SERVICE_AREA_LAWD_CODES = [
+  '11110',
+  '11140',
+  '11170',
+  '11200',
+  '11215',
+  '11230',
+  '11260',
+  '11290',
+  '11305',
+  '11320',
+  '11350',
+  '11380',
+  '11410',
+  '11440',
+  '11470',
+  '11500',
+  '11530',
+  '11545',
+  '11560',
+  '11590',
+  '11620',
+  '11650',
+  '11680',
+  '11710',
+  '11740',
+  '41135',
+];
+
+/** A development key for data.go.kr allows 1,000 calls a day: outside prod, crawl four 시군구 only. */
+const DEVELOPMENT_LAWD_CODES = ['11650', '11680', '11710', '41135'];
+
+/** The crawler's source and scope (real-transaction-update); its serviceKey is the PUBLIC_DATA_SERVICE_KEY secret. */
+export function realTransactionCrawlerEnvironment(deployment: Deployment = currentDeployment()) {
+  const lawdCodes = deployment.stage === 'prod' ? SERVICE_AREA_LAWD_CODES : DEVELOPMENT_LAWD_CODES;
+  return {
+    PUBLIC_DATA_REAL_TRANSACTION_URL,
+    REAL_TRANSACTION_LAWD_CODES: lawdCodes.join(','),
+  };
+}
+
+/**
+ * Who may call POST /webhooks/legacy: JWTs the legacy side signs with the key in the
+ * LEGACY_WEBHOOK_KEY secret, for this deployment's audience only, so a token minted for dev is
+ * refused by prod even if a key were shared by mistake.
+ */
+export function legacyWebhookEnvironment(deployment: Deployment = currentDeployment()) {
+  return {
+    LEGACY_WEBHOOK_ISSUER: 'bootalk-legacy-api',
+    LEGACY_WEBHOOK_AUDIENCE:
+      deployment.stage === 'prod' ? 'bootalk-amplify' : `bootalk-amplify-${deployment.stage}`,
+  };
+}

@@ -408,8 +408,11 @@ function localFunction(
     ...spec,
     environment: {
       ...spec.environment,
-      // The deployment's Legacy API is the local stand-in.
+      // The deployment's Legacy API is the local stand-in, and so is data.go.kr's 실거래 API.
       LEGACY_API_URL: endpoints.legacyApiUrl,
+      ...(spec.environment.PUBLIC_DATA_REAL_TRANSACTION_URL
+        ? { PUBLIC_DATA_REAL_TRANSACTION_URL: `${endpoints.legacyApiUrl}/v1/public-data/real-transactions` }
+        : {}),
       AWS_ACCESS_KEY_ID: `LOCAL${spec.name.replace(/[^a-z0-9]/gi, '').toUpperCase()}`.slice(0, 40),
     },
   };

@@ -30,6 +30,18 @@ export function loadOrCreateSecrets(file: string): LocalSecrets {
       .toString(),
   );
   ensure('SERVICE_TOKEN_KID', () => `local-${randomBytes(4).toString('hex')}`);
+  // The legacy side signs webhook calls with its private key; the function holds the public one.
+  // Locally both are here, so tests and developers can sign a webhook call like the legacy side.
+  ensure('LEGACY_WEBHOOK_SIGNING_KEY', () =>
+    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  );
+  ensure('LEGACY_WEBHOOK_KEY', () =>
+    createPublicKey(values.LEGACY_WEBHOOK_SIGNING_KEY!).export({ type: 'spki', format: 'pem' }).toString(),
+  );
+  // The stand-in of data.go.kr accepts any non-empty serviceKey.
+  ensure('PUBLIC_DATA_SERVICE_KEY', () => `local-${randomBytes(12).toString('hex')}`);
   if (changed) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });

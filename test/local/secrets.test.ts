@@ -24,4 +24,18 @@ describe('local sandbox secrets', () => {
     expect(reloaded.SHARE_LINK_SECRET).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.parse(readFileSync(file, 'utf8')).SHARE_LINK_SECRET).toBe(reloaded.SHARE_LINK_SECRET);
   });
+
+  it('makes a webhook key pair: the function verifies with the public half of the local signing key', async () => {
+    const file = fileIn(mkdtempSync(join(tmpdir(), 'bootalk-secrets-')));
+    const { values } = loadOrCreateSecrets(file);
+    const { SignJWT, importPKCS8, importSPKI, jwtVerify } = await import('jose');
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('bootalk-legacy-api')
+      .sign(await importPKCS8(values.LEGACY_WEBHOOK_SIGNING_KEY!, 'ES256'));
+    const verified = await jwtVerify(token, await importSPKI(values.LEGACY_WEBHOOK_KEY!, 'ES256'));
+    expect(verified.payload.iss).toBe('bootalk-legacy-api');
+    expect(values.PUBLIC_DATA_SERVICE_KEY).toMatch(/^local-[0-9a-f]{24}$/);
+    expect(loadOrCreateSecrets(file).values.LEGACY_WEBHOOK_KEY).toBe(values.LEGACY_WEBHOOK_KEY);
+  });
 });
