@@ -46,6 +46,8 @@ const operations = {
     };
   },
   signOut: () => signOut(),
+  // What a REST client sends as `Authorization` (the user pools authorizer takes the ID token).
+  idToken: async () => ({ idToken: (await fetchAuthSession()).tokens?.idToken?.toString() }),
   // client.mutations.<name>(args): a custom operation.
   mutation: async ({ name, args }) => {
     const { data, errors } = await client.mutations[name](args);
