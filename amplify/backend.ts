@@ -1,5 +1,7 @@
 import { defineBackend } from '@aws-amplify/backend';
 import { Stack } from 'aws-cdk-lib';
+import { AuthorizationType, LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -27,9 +29,11 @@ import { authDefineChallenge } from './functions/auth-define-challenge/resource'
 import { authPreSignUp } from './functions/auth-pre-sign-up/resource';
 import { authVerifyChallenge } from './functions/auth-verify-challenge/resource';
 import { badgeSync } from './functions/badge-sync/resource';
+import { brokerMatching } from './functions/broker-matching/resource';
 import { chatReminder } from './functions/chat-reminder/resource';
 import { conversationCreated } from './functions/conversation-created/resource';
 import { conversationLink } from './functions/conversation-link/resource';
+import { dataSync } from './functions/data-sync/resource';
 import { deviceCleanup } from './functions/device-cleanup/resource';
 import { deviceRegister } from './functions/device-register/resource';
 import { legacyEventRelay } from './functions/legacy-event-relay/resource';
@@ -40,7 +44,11 @@ import { messageUnreadCounter } from './functions/message-unread-counter/resourc
 import { noticeBroadcast } from './functions/notice-broadcast/resource';
 import { notificationFanout } from './functions/notification-fanout/resource';
 import { pushSender } from './functions/push-sender/resource';
+import { realTransactionUpdate } from './functions/real-transaction-update/resource';
+import { restAppApi } from './functions/rest-app-api/resource';
+import { restLegacyWebhook } from './functions/rest-legacy-webhook/resource';
 import { SSM_PATHS } from './functions/shared/ssm-paths';
+import { userDeleteCascade } from './functions/user-delete-cascade/resource';
 import { userPostConfirmation } from './functions/user-post-confirmation/resource';
 import {
   allowItems,
@@ -76,6 +84,12 @@ export const backend = defineBackend({
   alertPresale,
   alertRealTransaction,
   alertSubscription,
+  dataSync,
+  brokerMatching,
+  realTransactionUpdate,
+  restAppApi,
+  restLegacyWebhook,
+  userDeleteCascade,
 });
 
 const deployment = currentDeployment();
@@ -258,6 +272,139 @@ for (const alert of [backend.alertLowestPrice, backend.alertPresale, backend.ale
   alert.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
   allowItems(alert.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
 }
+
+// Reference data: complexes, listings and brokers from the Legacy API, written directly (nothing
+// subscribes to them); per-feed cursors in the idempotency table (docs/reference-data.md).
+const sync = backend.dataSync;
+for (const [variable, model] of [
+  ['COMPLEX_TABLE_NAME', 'Complex'],
+  ['LISTING_TABLE_NAME', 'Listing'],
+  ['BROKER_PROFILE_TABLE_NAME', 'BrokerProfile'],
+] as const) {
+  sync.addEnvironment(variable, modelTableOf(model).tableName);
+  allowItems(sync.resources.lambda, modelTableOf(model).tableArn, ['UpdateItem', 'BatchWriteItem']);
+}
+sync.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+allowItems(sync.resources.lambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
+
+// Broker matching: a listing inquiry created without a broker, and every broker that becomes
+// available (data-sync writes BrokerProfile rows) retries the inquiries still waiting.
+const matching = backend.brokerMatching;
+bindStream('BrokerMatchingInquiryStream', matching.resources.lambda, modelTableOf('Conversation'), {
+  eventNames: ['INSERT'],
+  onFailure: messaging.streamFailuresQueue,
+  dynamodb: {
+    NewImage: {
+      kind: { S: FilterRule.isEqual('LISTING_INQUIRY') },
+      status: { S: FilterRule.isEqual('WAITING_FOR_BROKER') },
+    },
+  },
+});
+bindStream('BrokerMatchingBrokerStream', matching.resources.lambda, modelTableOf('BrokerProfile'), {
+  eventNames: ['INSERT', 'MODIFY'],
+  onFailure: messaging.streamFailuresQueue,
+  // One broker can match up to 20 waiting inquiries: small batches keep a record's work bounded.
+  batchSize: 10,
+  dynamodb: { NewImage: { active: { BOOL: [true] }, userId: { S: FilterRule.exists() } } },
+});
+matching.addEnvironment('CONVERSATION_TABLE_NAME', modelTableOf('Conversation').tableName);
+matching.addEnvironment('BROKER_PROFILE_TABLE_NAME', modelTableOf('BrokerProfile').tableName);
+// Candidates (a scan of the small broker table) and their live load (a COUNT per broker).
+allowItems(matching.resources.lambda, modelTableOf('BrokerProfile').tableArn, ['Scan', 'UpdateItem']);
+for (const index of ['conversationsByBrokerId', 'conversationsByStatus']) {
+  allowItems(matching.resources.lambda, `${modelTableOf('Conversation').tableArn}/index/${index}`, ['Query']);
+}
+
+// The crawler: data.go.kr 실거래 → Legacy save(); complexes name each trade, fingerprints dedupe runs.
+const crawler = backend.realTransactionUpdate;
+crawler.addEnvironment('COMPLEX_TABLE_NAME', modelTableOf('Complex').tableName);
+crawler.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+allowItems(crawler.resources.lambda, `${modelTableOf('Complex').tableArn}/index/complexesByLawdCode`, [
+  'Query',
+]);
+allowItems(crawler.resources.lambda, tables.idempotency.tableArn, ['BatchGetItem', 'BatchWriteItem']);
+
+// REST (docs/rest-api.md, docs/openapi.yaml). Each route's invoke permission lives with the route
+// (LambdaIntegration scopes it to the method), so the rest-api stack refers to the functions only.
+const appApi = new LambdaIntegration(backend.restAppApi.resources.lambda);
+restApi.addPublicV1Resource('health').addMethod('GET', appApi);
+restApi.v1.addResource('me').addResource('badge').addMethod('GET', appApi);
+backend.restAppApi.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+// The health check's DynamoDB probe: one read of a fixed key.
+allowItems(backend.restAppApi.resources.lambda, tables.idempotency.tableArn, ['GetItem']);
+
+const webhook = backend.restLegacyWebhook;
+restApi.webhooks.addResource('legacy').addMethod('POST', new LambdaIntegration(webhook.resources.lambda), {
+  // The function verifies the legacy side's service JWT itself (webhook-token.ts).
+  authorizationType: AuthorizationType.NONE,
+});
+webhook.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+webhook.addEnvironment('NOTICE_QUEUE_URL', messaging.noticeQueue.queueUrl);
+// Each event id once: a claim, its release, and the DONE mark.
+allowItems(webhook.resources.lambda, tables.idempotency.tableArn, [
+  'PutItem',
+  'GetItem',
+  'UpdateItem',
+  'DeleteItem',
+]);
+messaging.noticeQueue.grantSendMessages(webhook.resources.lambda);
+
+// Account deletion (docs/accounts.md): deleteAccount blocks sign-in and removes the profile; its
+// REMOVE record runs the cascade, one account per invocation, resumable from the job record.
+const cascade = backend.userDeleteCascade;
+bindStream('UserDeleteCascadeStream', cascade.resources.lambda, modelTableOf('UserProfile'), {
+  eventNames: ['REMOVE'],
+  onFailure: messaging.streamFailuresQueue,
+  batchSize: 1,
+});
+const userTables = {
+  USER_PROFILE_TABLE_NAME: 'UserProfile',
+  DEVICE_TABLE_NAME: 'Device',
+  ALERT_SUBSCRIPTION_TABLE_NAME: 'AlertSubscription',
+  NOTIFICATION_TABLE_NAME: 'Notification',
+  BROKER_PROFILE_TABLE_NAME: 'BrokerProfile',
+  CONVERSATION_MEMBER_TABLE_NAME: 'ConversationMember',
+  MESSAGE_TABLE_NAME: 'Message',
+} as const;
+for (const [variable, model] of Object.entries(userTables)) {
+  cascade.addEnvironment(variable, modelTableOf(model).tableName);
+}
+cascade.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
+cascade.addEnvironment('USER_POOL_ID', backend.auth.resources.userPool.userPoolId);
+cascade.addEnvironment('USER_EVENTS_TOPIC_ARN', messaging.userEventsTopic.topicArn);
+const cascadeLambda = cascade.resources.lambda;
+allowItems(cascadeLambda, tables.idempotency.tableArn, ['GetItem', 'PutItem']);
+allowItems(cascadeLambda, modelTableOf('UserProfile').tableArn, ['DeleteItem']);
+allowItems(cascadeLambda, `${modelTableOf('Device').tableArn}/index/devicesByUserId`, ['Query']);
+allowItems(cascadeLambda, modelTableOf('Device').tableArn, ['DeleteItem']);
+for (const [model, index] of [
+  ['AlertSubscription', 'alertSubscriptionsByUserId'],
+  ['Notification', 'notificationsByUserIdAndCreatedAt'],
+] as const) {
+  allowItems(cascadeLambda, `${modelTableOf(model).tableArn}/index/${index}`, ['Query']);
+  allowItems(cascadeLambda, modelTableOf(model).tableArn, ['BatchWriteItem']);
+}
+allowItems(cascadeLambda, modelTableOf('BrokerProfile').tableArn, ['Scan', 'UpdateItem']);
+allowItems(
+  cascadeLambda,
+  `${modelTableOf('ConversationMember').tableArn}/index/conversationMembersByUserIdAndLastMessageAt`,
+  ['Query'],
+);
+allowItems(cascadeLambda, `${modelTableOf('Message').tableArn}/index/messagesByConversationIdAndCreatedAt`, [
+  'Query',
+]);
+allowPublish(cascadeLambda, messaging.userEventsTopic, messaging.topicKey);
+cascadeLambda.addToRolePolicy(
+  new PolicyStatement({
+    actions: [
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminUserGlobalSignOut',
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:ListUsers',
+    ],
+    resources: [backend.auth.resources.userPool.userPoolArn],
+  }),
+);
 
 backend.legacyEventRelay.resources.lambda.addEventSource(
   new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),

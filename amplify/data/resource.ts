@@ -4,6 +4,7 @@ import { alertPresale } from '../functions/alert-presale/resource';
 import { alertRealTransaction } from '../functions/alert-real-transaction/resource';
 import { alertSubscription } from '../functions/alert-subscription/resource';
 import { badgeSync } from '../functions/badge-sync/resource';
+import { brokerMatching } from '../functions/broker-matching/resource';
 import { chatReminder } from '../functions/chat-reminder/resource';
 import { conversationCreated } from '../functions/conversation-created/resource';
 import { conversationLink } from '../functions/conversation-link/resource';
@@ -13,6 +14,9 @@ import { messageReadReceipt } from '../functions/message-read-receipt/resource';
 import { messageUnreadCounter } from '../functions/message-unread-counter/resource';
 import { noticeBroadcast } from '../functions/notice-broadcast/resource';
 import { notificationFanout } from '../functions/notification-fanout/resource';
+import { restAppApi } from '../functions/rest-app-api/resource';
+import { restLegacyWebhook } from '../functions/rest-legacy-webhook/resource';
+import { userDeleteCascade } from '../functions/user-delete-cascade/resource';
 
 /**
  * The AppSync API and its DynamoDB tables (DESIGN §3).
@@ -464,6 +468,29 @@ const schema = a
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(conversationLink)),
 
+    /**
+     * A buyer asks for a broker for their listing inquiry (LISTING_INQUIRY without one): matched now
+     * when a broker covers the listing's region, else it stays WAITING_FOR_BROKER and is matched
+     * when a broker becomes available (docs/reference-data.md, "Broker matching").
+     */
+    requestBroker: a
+      .mutation()
+      .arguments({ conversationId: a.id().required() })
+      .returns(a.ref('Conversation'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(brokerMatching)),
+
+    /**
+     * Deletes the caller's account (docs/accounts.md): sign-in is blocked at once, then the cascade
+     * removes everything of theirs; their messages stay for the others as 탈퇴한 사용자. Calling
+     * again answers where the deletion stands.
+     */
+    deleteAccount: a
+      .mutation()
+      .returns(a.ref('AccountDeletion'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(userDeleteCascade)),
+
     /** A signed link to the listing a conversation is about; it grants no access to the conversation. */
     ShareLink: a.customType({
       token: a.string().required(),
@@ -516,6 +543,14 @@ const schema = a
     allow.resource(alertPresale).to(['query', 'mutate']),
     allow.resource(alertRealTransaction).to(['query', 'mutate']),
     allow.resource(alertSubscription).to(['query', 'mutate']),
+    // Reads listings, complexes and conversations; adds the broker, the system message, the notification.
+    allow.resource(brokerMatching).to(['query', 'mutate']),
+    // broker.assigned adds the broker; listing.status_changed posts system messages.
+    allow.resource(restLegacyWebhook).to(['query', 'mutate']),
+    // GET /v1/me/badge reads memberships and notifications, like the badge query.
+    allow.resource(restAppApi).to(['query']),
+    // Removes memberships, anonymizes messages, posts the "left" message.
+    allow.resource(userDeleteCascade).to(['query', 'mutate']),
   ]);
 
 export type Schema = ClientSchema<typeof schema>;

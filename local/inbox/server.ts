@@ -31,7 +31,7 @@ export interface Inbox {
 
 type Reply = { status: number; body?: unknown };
 type Route = {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: RegExp;
   handle(request: ParsedRequest): Reply | Promise<Reply>;
 };
@@ -181,7 +181,8 @@ function routes(sources: InboxSources): Route[] {
           const item = put(decodeURIComponent(params[0] ?? ''), decodeURIComponent(params[1] ?? ''), body);
           return { status: 200, body: { item } };
         } catch (error) {
-          if (error instanceof ReferenceChangeError) throw new InboxRequestError(400, 'InvalidParameter', error.message);
+          if (error instanceof ReferenceChangeError)
+            throw new InboxRequestError(400, 'InvalidParameter', error.message);
           throw error;
         }
       },

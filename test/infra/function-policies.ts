@@ -51,3 +51,23 @@ export function resourcesFor(synth: Synth, name: string, action: string): string
     )
     .map((statement) => JSON.stringify(statement.Resource));
 }
+
+/** The EventBridge Scheduler schedule that targets a function. */
+export function scheduleFor(synth: Synth, name: string) {
+  const fn = functionNamed(synth, name);
+  const schedule = synth
+    .resourcesOfType('AWS::Scheduler::Schedule')
+    .find(({ resource }) => JSON.stringify(resource.Properties!.Target).includes(fn.logicalId));
+  expect(schedule, `${name} schedule`).toBeDefined();
+  return schedule!.resource.Properties!;
+}
+
+/** The (first) event source mapping of a function: a queue or a stream. */
+export function eventSourceMappingFor(synth: Synth, name: string) {
+  const fn = functionNamed(synth, name);
+  const mapping = synth
+    .resourcesOfType('AWS::Lambda::EventSourceMapping')
+    .find(({ resource }) => JSON.stringify(resource.Properties!.FunctionName).includes(fn.logicalId));
+  expect(mapping, `${name} event source`).toBeDefined();
+  return mapping!.resource.Properties!;
+}

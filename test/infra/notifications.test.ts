@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionNamed, policyActionsOf, resourcesFor } from './function-policies';
+import { eventSourceMappingFor, policyActionsOf, resourcesFor, scheduleFor } from './function-policies';
 import { type Synth, synth } from './synth';
 
 // Notifications (issue 6): schedules in Korean time, queue bindings and what each function may do.
@@ -20,23 +20,8 @@ const STREAM_READ = [
 const actions = (name: string) => [...new Set(policyActionsOf(sandbox, name))].sort();
 const appSyncScopes = (name: string) => resourcesFor(sandbox, name, 'appsync:GraphQL').join(' ');
 
-function scheduleOf(name: string) {
-  const fn = functionNamed(sandbox, name);
-  const schedule = sandbox
-    .resourcesOfType('AWS::Scheduler::Schedule')
-    .find(({ resource }) => JSON.stringify(resource.Properties!.Target).includes(fn.logicalId));
-  expect(schedule, `${name} schedule`).toBeDefined();
-  return schedule!.resource.Properties!;
-}
-
-function queueMappingOf(name: string) {
-  const fn = functionNamed(sandbox, name);
-  const mapping = sandbox
-    .resourcesOfType('AWS::Lambda::EventSourceMapping')
-    .find(({ resource }) => JSON.stringify(resource.Properties!.FunctionName).includes(fn.logicalId));
-  expect(mapping, `${name} event source`).toBeDefined();
-  return mapping!.resource.Properties!;
-}
+const scheduleOf = (name: string) => scheduleFor(sandbox, name);
+const queueMappingOf = (name: string) => eventSourceMappingFor(sandbox, name);
 
 describe('notification functions', () => {
   it('runs chat reminders in the Korean evening, before the 21:00 night limit', () => {

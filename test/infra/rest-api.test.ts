@@ -1,4 +1,4 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Synth, synthAll } from './synth';
 
@@ -52,7 +52,8 @@ describe('rest api', () => {
           ],
       )
       .filter((value) => value !== undefined);
-    expect(passedIn).toHaveLength(1);
+    // The data stack gets the same ARN (account deletion's Cognito grant) under the same name.
+    expect(new Set(passedIn.map((value) => JSON.stringify(value))).size).toBe(1);
     const [authStackId, outputName] = passedIn[0]!['Fn::GetAtt'];
     const auth = sandbox.templateFile('auth').json;
     expect(sandbox.root.Resources![authStackId]!.Type).toBe('AWS::CloudFormation::Stack');
@@ -62,27 +63,62 @@ describe('rest api', () => {
     });
   });
 
-  it('requires a user pool token for GET /v1/health, which answers 200 {"status":"ok"}', () => {
+  it('serves /v1/health without a token and /v1/me/badge with a user pool token, both from rest-app-api', () => {
     const authorizerId = onlyLogicalId(api, 'AWS::ApiGateway::Authorizer');
     const v1 = onlyLogicalId(api, 'AWS::ApiGateway::Resource', { Properties: { PathPart: 'v1' } });
     const health = onlyLogicalId(api, 'AWS::ApiGateway::Resource', {
       Properties: { PathPart: 'health', ParentId: { Ref: v1 } },
     });
-    api.hasResourceProperties('AWS::ApiGateway::Method', {
+    const me = onlyLogicalId(api, 'AWS::ApiGateway::Resource', {
+      Properties: { PathPart: 'me', ParentId: { Ref: v1 } },
+    });
+    const badge = onlyLogicalId(api, 'AWS::ApiGateway::Resource', {
+      Properties: { PathPart: 'badge', ParentId: { Ref: me } },
+    });
+    const methodOn = (resource: string) =>
+      Object.values(
+        api.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resource } } }),
+      )
+        .map((method) => method.Properties)
+        .filter((properties) => properties.HttpMethod !== 'OPTIONS');
+    const [healthGet] = methodOn(health);
+    expect(healthGet).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'NONE' });
+    expect(healthGet.AuthorizerId).toBeUndefined();
+    const [badgeGet] = methodOn(badge);
+    expect(badgeGet).toMatchObject({
       HttpMethod: 'GET',
-      ResourceId: { Ref: health },
       AuthorizationType: 'COGNITO_USER_POOLS',
       AuthorizerId: { Ref: authorizerId },
-      Integration: {
-        Type: 'MOCK',
-        IntegrationResponses: [
-          {
-            StatusCode: '200',
-            ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"status": "ok"') },
-          },
-        ],
-      },
     });
+    for (const method of [healthGet, badgeGet]) {
+      expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(renderJoin(method.Integration.Uri)).toMatch(/functions\/<token>\/invocations$/);
+    }
+    expect(JSON.stringify(healthGet.Integration.Uri)).toBe(JSON.stringify(badgeGet.Integration.Uri));
+  });
+
+  it('serves POST /webhooks/legacy from rest-legacy-webhook, which checks the service JWT itself', () => {
+    const webhooks = onlyLogicalId(api, 'AWS::ApiGateway::Resource', {
+      Properties: { PathPart: 'webhooks' },
+    });
+    const legacy = onlyLogicalId(api, 'AWS::ApiGateway::Resource', {
+      Properties: { PathPart: 'legacy', ParentId: { Ref: webhooks } },
+    });
+    api.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      ResourceId: { Ref: legacy },
+      AuthorizationType: 'NONE',
+      Integration: { Type: 'AWS_PROXY' },
+    });
+    // API Gateway may invoke each function only from its own route (the permissions live in this stack).
+    const permissions = Object.values(api.findResources('AWS::Lambda::Permission')).map((p) =>
+      renderJoin(p.Properties.SourceArn),
+    );
+    expect(permissions.filter((arn) => !arn.includes('test-invoke-stage')).sort()).toEqual([
+      'arn:<token>:execute-api:<token>:<token>:<token>/<token>/GET/v1/health',
+      'arn:<token>:execute-api:<token>:<token>:<token>/<token>/GET/v1/me/badge',
+      'arn:<token>:execute-api:<token>:<token>:<token>/<token>/POST/webhooks/legacy',
+    ]);
   });
 
   it('keeps a /webhooks resource ready for the legacy webhook', () => {

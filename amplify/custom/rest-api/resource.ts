@@ -8,8 +8,6 @@ import {
   EndpointType,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  MockIntegration,
-  PassthroughBehavior,
   type RequestValidator,
   type Resource,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -119,24 +117,21 @@ export class RestApi extends Construct {
     });
     this.webhooks = this.api.root.addResource('webhooks');
 
-    // A placeholder answered by API Gateway itself until rest-app-api serves it.
-    this.v1.addResource('health').addMethod(
-      'GET',
-      new MockIntegration({
-        passthroughBehavior: PassthroughBehavior.NEVER,
-        requestTemplates: { 'application/json': '{ "statusCode": 200 }' },
-        integrationResponses: [
-          { statusCode: '200', responseTemplates: { 'application/json': '{ "status": "ok" }' } },
-        ],
-      }),
-      { methodResponses: [{ statusCode: '200' }] },
-    );
-
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
         'No WAF web ACL yet: the stage is throttled per method (environment.ts restApiSettings) and /v1 ' +
         'requires a user pool token; a WAF is a per-deployment cost to decide for prod separately.',
+    });
+  }
+
+  /**
+   * A route under `/v1` that needs no token (health checks): the resource drops the user pool
+   * authorizer that `/v1` gives its children.
+   */
+  addPublicV1Resource(pathPart: string): Resource {
+    return this.v1.addResource(pathPart, {
+      defaultMethodOptions: { authorizationType: AuthorizationType.NONE, authorizer: undefined },
     });
   }
 

@@ -454,3 +454,27 @@ describe('the rest of the API', () => {
     expect(await send('POST', { host, origin: url })).toBe(200);
   });
 });
+
+describe('Legacy API reference data', () => {
+  it('changes a broker of the stand-in and refuses a bad field with 400 naming it', async () => {
+    const { putReferenceItem } = await import('../../../local/legacy/reference-control');
+    const { createLegacyStore } = await import('../../../local/legacy/store');
+    const { createSampleData } = await import('../../../local/legacy/sample-data');
+    const store = createLegacyStore(createSampleData(Date.parse('2026-03-01T00:00:00Z')));
+    const sources = fakeSources();
+    sources.legacy.putReferenceItem = (kind, id, body) =>
+      putReferenceItem(store, kind, id, body, Date.parse('2026-03-02T00:00:00Z'));
+    const { call } = await start(sources);
+
+    const changed = await call('PUT', '/api/legacy/reference/brokers/BRK-301', { active: false });
+    const refused = await call('PUT', '/api/legacy/reference/brokers/BRK-301', { regionCodes: 'x' });
+
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      item: { id: 'BRK-301', active: false, updatedAt: '2026-03-02T00:00:00.000Z' },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/regionCodes:/);
+    expect(store.data.brokers.find((broker) => broker.id === 'BRK-301')!.regionCodes).toEqual(['1168010600']);
+  });
+});

@@ -1,0 +1,49 @@
+import type { Context } from 'aws-lambda';
+import { config } from '../shared/config';
+import { createLegacyCircuit } from '../shared/legacy-client';
+import { withSentry } from '../shared/sentry';
+import { serviceTokens } from '../shared/service-token';
+import { complexDirectory } from './complex-directory';
+import { crawlScope } from './crawl-scope';
+import { crawlerConfig } from './crawler-config';
+import { legacyTradeSaver } from './legacy-trade-save';
+import { publicDataSource } from './public-data-source';
+import { type RealTransactionUpdateDeps, updateRealTransactions } from './real-transaction-update';
+import { fingerprintStore } from './trade-fingerprints';
+
+/** Daily (and on an operator's invoke with `{ lawdCodes?, months? }`): 실거래가 → the Legacy API. */
+export function createHandler(
+  depsFor: (context: Context) => RealTransactionUpdateDeps & { defaultLawdCodes: () => string[] },
+) {
+  return async (event: unknown, context: Context) => {
+    const deps = depsFor(context);
+    return updateRealTransactions(crawlScope(event, deps.now(), deps.defaultLawdCodes), deps);
+  };
+}
+
+/** Fresh per invocation: the Complex cache and the Legacy circuit belong to one run. */
+export function defaultDeps(
+  context: Context,
+): RealTransactionUpdateDeps & { defaultLawdCodes: () => string[] } {
+  const remainingTimeMs = () => context.getRemainingTimeInMillis();
+  return {
+    source: publicDataSource({
+      url: crawlerConfig.publicDataUrl(),
+      serviceKey: crawlerConfig.publicDataServiceKey(),
+      remainingTimeMs,
+    }),
+    complexes: complexDirectory({ tableName: crawlerConfig.complexTableName }),
+    fingerprints: fingerprintStore({ tableName: config.idempotencyTableName }),
+    saver: legacyTradeSaver({
+      baseUrl: config.legacyApiUrl(),
+      tokens: serviceTokens(),
+      remainingTimeMs,
+      circuit: createLegacyCircuit(),
+    }),
+    now: () => new Date(),
+    remainingTimeMs,
+    defaultLawdCodes: crawlerConfig.lawdCodes,
+  };
+}
+
+export const handler = withSentry(createHandler(defaultDeps));

@@ -1,0 +1,28 @@
+import { defineFunction, secret } from '@aws-amplify/backend';
+import { baseFunctionEnvironment, realTransactionCrawlerEnvironment } from '../../environment';
+
+/** Every morning in Korea: 실거래가 (registered real transactions) from data.go.kr → the Legacy API's save(). */
+export const realTransactionUpdate = defineFunction({
+  name: 'real-transaction-update',
+  entry: './handler.ts',
+  // Lambda's longest: 26 시군구 × 2 months of paged public data and chunked saves. A run that nears
+  // it stops between queries and fails; the retry skips what was saved (fingerprints).
+  timeoutSeconds: 900,
+  memoryMB: 512,
+  runtime: 22,
+  // Before alert-real-transaction (09:10 KST), so the morning's alerts see today's crawl.
+  schedule: {
+    cron: '30 7 * * ?',
+    timezone: 'Asia/Seoul',
+    description: 'real-transaction-update daily 07:30 KST',
+  },
+  // Reads the Complex model table directly (COMPLEX_TABLE_NAME): in the data stack with it.
+  resourceGroupName: 'data',
+  environment: {
+    ...baseFunctionEnvironment(),
+    ...realTransactionCrawlerEnvironment(),
+    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
+    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    PUBLIC_DATA_SERVICE_KEY: secret('PUBLIC_DATA_SERVICE_KEY'),
+  },
+});

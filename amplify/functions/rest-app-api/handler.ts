@@ -1,0 +1,35 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { appSyncClient } from '../shared/appsync-client';
+import { config } from '../shared/config';
+import { logger } from '../shared/logger';
+import { withSentry } from '../shared/sentry';
+import { type AppApiDeps, handleAppApi } from './app-api';
+import { dependencyChecks } from './dependency-checks';
+import { cachedHealth } from './health';
+
+/** GET /v1/health and GET /v1/me/badge (API Gateway Lambda proxy). */
+export function createHandler(deps: AppApiDeps) {
+  return async (event: APIGatewayProxyEvent, context?: Context) => {
+    if (context) logger.addContext(context);
+    return handleAppApi(event, deps);
+  };
+}
+
+const optionalList = (name: string) =>
+  (process.env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+export const handler = withSentry(
+  createHandler({
+    health: cachedHealth({
+      checks: dependencyChecks(),
+      version: () => process.env.BACKEND_VERSION?.trim() || 'unknown',
+      stage: config.stage,
+      now: () => new Date(),
+    }),
+    appSync: appSyncClient,
+    allowedOrigins: () => optionalList('WEB_ORIGINS'),
+  }),
+);

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { defineFunction, secret } from '@aws-amplify/backend';
+import { baseFunctionEnvironment, currentDeployment } from '../../environment';
+
+/** What GET /v1/health reports as `version`: package.json's, read at synth time. */
+const backendVersion = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** GET /v1/health and GET /v1/me/badge: REST for clients that can't use GraphQL. */
+export const restAppApi = defineFunction({
+  name: 'rest-app-api',
+  entry: './handler.ts',
+  timeoutSeconds: 10,
+  memoryMB: 256,
+  runtime: 22,
+  // Queries the API it is granted (allow.resource): in the data stack, or the stacks would refer to each other.
+  resourceGroupName: 'data',
+  environment: {
+    ...baseFunctionEnvironment(),
+    BACKEND_VERSION: backendVersion,
+    // Browsers get the answers only with Access-Control-Allow-Origin, which the function must add.
+    WEB_ORIGINS: currentDeployment().webOrigins.join(','),
+    // The Legacy health check goes through the shared client, which always signs.
+    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
+    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+  },
+});

@@ -1,0 +1,33 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { appSyncClient } from '../shared/appsync-client';
+import { assignBroker } from '../shared/broker-assignment';
+import { config } from '../shared/config';
+import { logger } from '../shared/logger';
+import { queueNotice } from '../shared/notice-request';
+import { withSentry } from '../shared/sentry';
+import { postSystemMessage } from '../shared/system-message';
+import { handleLegacyWebhook, type WebhookDeps } from './legacy-webhook';
+import { webhookReceipts } from './webhook-receipts';
+import { webhookTokenSettings } from './webhook-token';
+
+/** POST /webhooks/legacy (API Gateway Lambda proxy) → 202 / 200 duplicate / 4xx / 5xx. */
+export function createHandler(deps: WebhookDeps) {
+  return async (event: APIGatewayProxyEvent, context?: Context) => {
+    if (context) logger.addContext(context);
+    return handleLegacyWebhook(event, deps);
+  };
+}
+
+export const handler = withSentry(
+  createHandler({
+    tokenSettings: webhookTokenSettings,
+    receipts: webhookReceipts({ tableName: config.idempotencyTableName }),
+    processing: () => ({
+      appSync: appSyncClient(),
+      assignBroker,
+      postSystemMessage: (message, now) => postSystemMessage(message, now),
+      queueNotice: (request) => queueNotice(config.noticeQueueUrl(), request),
+    }),
+    now: () => new Date(),
+  }),
+);

@@ -1,0 +1,341 @@
+import type { ConversationRow } from '../conversation-link/conversation-plan';
+import type { MessageItem } from '../conversation-link/send-message';
+import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from './appsync-client';
+import { CONVERSATION_FIELDS, MEMBER_FIELDS, MESSAGE_FIELDS } from './chat-fields';
+import { listConversationMembers } from './chat-members';
+import type { ConversationMemberRow, MessageRow } from './chat-message';
+import { logger } from './logger';
+import {
+  createNotificationOnce,
+  expiresAfterDays,
+  type NewNotification,
+  notificationId,
+} from './notification-create';
+import { postSystemMessage } from './system-message';
+
+/**
+ * Puts a broker (중개사) into a conversation: broker-matching when it picked one (MATCHED), the
+ * legacy webhook when the broker CRM assigned one (LEGACY_ASSIGNED). Every write goes through
+ * AppSync so members see it live, and every step is safe to repeat: a retried record or webhook
+ * completes an assignment a crash left half done.
+ */
+
+export interface BrokerForAssignment {
+  /** The legacy broker id (BrokerProfile.id), stored as Conversation.brokerId. */
+  id: string;
+  /** The broker's Cognito sub: what memberIds hold. */
+  userId: string;
+  name: string;
+  officeName?: string | null;
+}
+
+export type AssignmentMode = 'MATCHED' | 'LEGACY_ASSIGNED';
+
+export type AssignmentOutcome =
+  | { kind: 'ASSIGNED'; conversation: ConversationRow }
+  | { kind: 'ALREADY_MEMBER'; conversation: ConversationRow }
+  | { kind: 'NOT_WAITING'; conversation: ConversationRow } // MATCHED only: assigned by someone else first
+  | { kind: 'CONVERSATION_NOT_FOUND' }
+  | { kind: 'CONVERSATION_CLOSED'; conversation: ConversationRow };
+
+export interface AssignmentDeps {
+  appSync?: AppSyncClient;
+  now?: () => Date;
+}
+
+export const BROKER_ASSIGNED_TITLE = '새 매물 문의가 배정되었습니다'; // "a new listing inquiry was assigned to you"
+/** How long the broker's inbox keeps the assignment notification. */
+export const BROKER_ASSIGNED_RETENTION_DAYS = 30;
+
+/** The SYSTEM message the buyer is notified by. */
+export function brokerJoinedText(broker: Pick<BrokerForAssignment, 'name' | 'officeName'>): string {
+  const office = broker.officeName?.trim();
+  return `${office ? `${office} ` : ''}${broker.name} 중개사님이 대화에 참여했습니다.`;
+}
+
+/** The fact the joined message reports; the same assignment posted again is the same message. */
+export function brokerAssignedKey(conversationId: string, brokerId: string): string {
+  return `broker-assigned:${conversationId}:${brokerId}`;
+}
+
+/** The broker's notification body: what the inquiry is about, never who the buyer is. */
+export function brokerAssignedBody(subject: { complexName?: string | null } | undefined): string {
+  const name = subject?.complexName?.trim();
+  return name
+    ? `${name} 매물 문의가 배정되었습니다. 대화방에서 확인해주세요.`
+    : '매물 문의가 배정되었습니다. 대화방에서 확인해주세요.';
+}
+
+export function chatDeepLink(conversationId: string): string {
+  return `bootalk://chat/${conversationId}`;
+}
+
+const GET_CONVERSATION = `query GetConversation($id: ID!) { getConversation(id: $id) { ${CONVERSATION_FIELDS} } }`;
+const UPDATE_CONVERSATION = `mutation UpdateConversation($input: UpdateConversationInput!, $condition: ModelConversationConditionInput) {
+  updateConversation(input: $input, condition: $condition) { ${CONVERSATION_FIELDS} } }`;
+const CREATE_MEMBER = `mutation CreateMember($input: CreateConversationMemberInput!) {
+  createConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
+const UPDATE_MEMBER = `mutation UpdateMember($input: UpdateConversationMemberInput!) {
+  updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
+const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
+  listMessagesByConversation(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
+    items { id memberIds } nextToken } }`;
+const UPDATE_MESSAGE = `mutation UpdateMessage($input: UpdateMessageInput!) { updateMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
+const CREATE_MESSAGE = `mutation CreateMessage($input: CreateMessageInput!) { createMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
+const GET_LISTING = 'query GetListing($id: ID!) { getListing(id: $id) { id complexId complexName } }';
+const GET_COMPLEX = 'query GetComplex($id: ID!) { getComplex(id: $id) { id name } }';
+
+/** The reads and writes of an assignment, on one AppSync client (chat-store's use the default one). */
+export function assignmentStore(appSync: AppSyncClient) {
+  async function createOnce<T>(mutation: string, input: Record<string, unknown>): Promise<T | undefined> {
+    try {
+      const data = await appSync.graphql<Record<string, T>>(mutation, { input });
+      return Object.values(data)[0];
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return undefined;
+      throw error;
+    }
+  }
+  return {
+    async conversation(id: string): Promise<ConversationRow | undefined> {
+      const data = await appSync.graphql<{ getConversation: ConversationRow | null }>(GET_CONVERSATION, {
+        id,
+      });
+      return data.getConversation ?? undefined;
+    },
+
+    /** undefined when the condition failed: the row changed since it was read. */
+    async updateConversation(
+      input: Pick<ConversationRow, 'id'> &
+        Partial<Pick<ConversationRow, 'brokerId' | 'memberIds' | 'status'>>,
+      condition: Record<string, unknown>,
+    ): Promise<ConversationRow | undefined> {
+      try {
+        const data = await appSync.graphql<{ updateConversation: ConversationRow }>(UPDATE_CONVERSATION, {
+          input,
+          condition,
+        });
+        return data.updateConversation;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    members(conversationId: string): Promise<ConversationMemberRow[]> {
+      return listConversationMembers<ConversationMemberRow>(appSync, conversationId, MEMBER_FIELDS);
+    },
+
+    /** undefined when the member row exists already. */
+    createMember(input: Omit<ConversationMemberRow, 'lastReadAt' | 'lastReadMessageId'>) {
+      return createOnce<ConversationMemberRow>(CREATE_MEMBER, { ...input });
+    },
+
+    updateMemberIds(conversationId: string, userId: string, memberIds: readonly string[]) {
+      return appSync.graphql(UPDATE_MEMBER, { input: { conversationId, userId, memberIds } });
+    },
+
+    /** Every message of the conversation (id and readers only), page by page. */
+    async *messagePages(conversationId: string): AsyncGenerator<Pick<MessageRow, 'id' | 'memberIds'>[]> {
+      let nextToken: string | null | undefined;
+      do {
+        const data = await appSync.graphql<{
+          listMessagesByConversation: {
+            items: (Pick<MessageRow, 'id' | 'memberIds'> | null)[];
+            nextToken?: string | null;
+          } | null;
+        }>(LIST_MESSAGES, { conversationId, nextToken });
+        const page = data.listMessagesByConversation;
+        yield (page?.items ?? []).filter(
+          (item): item is Pick<MessageRow, 'id' | 'memberIds'> => item !== null,
+        );
+        nextToken = page?.nextToken;
+      } while (nextToken);
+    },
+
+    updateMessageMemberIds(id: string, memberIds: readonly string[]) {
+      return appSync.graphql(UPDATE_MESSAGE, { input: { id, memberIds } });
+    },
+
+    /** For postSystemMessage: a Message keeps its createdAt (its sort key); undefined when it exists. */
+    createMessage(item: MessageItem): Promise<MessageRow | undefined> {
+      const { __typename: _typename, updatedAt: _updatedAt, ...input } = item;
+      return createOnce<MessageRow>(CREATE_MESSAGE, input);
+    },
+
+    /** The broker's inbox row, once: its stream (notification-fanout) sends the push. */
+    createNotification(notification: NewNotification) {
+      return createNotificationOnce(appSync, notification);
+    },
+
+    /** The complex the inquiry is about, by name, from the Listing row or else the Complex row. */
+    async complexName(
+      conversation: Pick<ConversationRow, 'listingId' | 'complexId'>,
+    ): Promise<string | undefined> {
+      if (conversation.listingId) {
+        const data = await appSync.graphql<{
+          getListing: { complexId?: string | null; complexName?: string | null } | null;
+        }>(GET_LISTING, { id: conversation.listingId });
+        if (data.getListing?.complexName) return data.getListing.complexName;
+        const complexId = conversation.complexId ?? data.getListing?.complexId;
+        if (complexId) return (await complexNameById(complexId)) ?? undefined;
+        return undefined;
+      }
+      return conversation.complexId
+        ? ((await complexNameById(conversation.complexId)) ?? undefined)
+        : undefined;
+    },
+  };
+
+  async function complexNameById(id: string): Promise<string | null | undefined> {
+    const data = await appSync.graphql<{ getComplex: { name?: string | null } | null }>(GET_COMPLEX, { id });
+    return data.getComplex?.name;
+  }
+}
+
+export type AssignmentStore = ReturnType<typeof assignmentStore>;
+
+/**
+ * MATCHED: claims a WAITING_FOR_BROKER conversation with a conditional update, so of two
+ * concurrent matches (or a match and the CRM) only one wins. LEGACY_ASSIGNED: the CRM's word is
+ * final, so the broker joins whatever the status, except a CLOSED conversation.
+ */
+export async function assignBroker(
+  input: { conversationId: string; broker: BrokerForAssignment; mode: AssignmentMode },
+  deps: AssignmentDeps = {},
+): Promise<AssignmentOutcome> {
+  const store = assignmentStore(deps.appSync ?? appSyncClient());
+  const now = (deps.now ?? (() => new Date()))();
+  const { conversationId, broker, mode } = input;
+  const log = { conversationId, brokerId: broker.id, mode };
+
+  const current = await store.conversation(conversationId);
+  if (!current) return { kind: 'CONVERSATION_NOT_FOUND' };
+  if (current.status === 'CLOSED') return { kind: 'CONVERSATION_CLOSED', conversation: current };
+
+  if (current.memberIds.includes(broker.userId)) {
+    await completeAssignment(store, current, broker, now, { announce: 'ifHalfDone' });
+    return { kind: 'ALREADY_MEMBER', conversation: current };
+  }
+  if (mode === 'MATCHED' && current.status !== 'WAITING_FOR_BROKER') {
+    return { kind: 'NOT_WAITING', conversation: current };
+  }
+
+  const claimed = await store.updateConversation(
+    {
+      id: conversationId,
+      brokerId: mode === 'LEGACY_ASSIGNED' ? (current.brokerId ?? broker.id) : broker.id,
+      memberIds: [...current.memberIds, broker.userId],
+      status: 'OPEN',
+    },
+    mode === 'MATCHED' ? { status: { eq: 'WAITING_FOR_BROKER' } } : { status: { ne: 'CLOSED' } },
+  );
+  if (!claimed) {
+    // Someone changed it between the read and the write: report what it is now.
+    const after = await store.conversation(conversationId);
+    if (!after) return { kind: 'CONVERSATION_NOT_FOUND' };
+    if (after.memberIds.includes(broker.userId)) {
+      await completeAssignment(store, after, broker, now, { announce: 'ifHalfDone' });
+      return { kind: 'ALREADY_MEMBER', conversation: after };
+    }
+    if (after.status === 'CLOSED') return { kind: 'CONVERSATION_CLOSED', conversation: after };
+    logger.info('Broker assignment lost a race', log);
+    return { kind: 'NOT_WAITING', conversation: after };
+  }
+
+  await completeAssignment(store, claimed, broker, now, { announce: 'always' });
+  logger.info('Broker assigned', log);
+  return { kind: 'ASSIGNED', conversation: claimed };
+}
+
+/**
+ * What follows the conversation update. The announcement comes before the broker's member row:
+ * a broker already in memberIds without a member row is an assignment a crash interrupted (so
+ * announce it, once by its key), while one with a row was there from the start (say nothing).
+ */
+async function completeAssignment(
+  store: AssignmentStore,
+  conversation: ConversationRow,
+  broker: BrokerForAssignment,
+  now: Date,
+  options: { announce: 'always' | 'ifHalfDone' },
+): Promise<void> {
+  const members = await store.members(conversation.id);
+  const brokerRow = members.find((member) => member.userId === broker.userId);
+  if (options.announce === 'always' || !brokerRow) await announce(store, conversation, broker, now);
+
+  if (!brokerRow) {
+    const created = await store.createMember({
+      conversationId: conversation.id,
+      userId: broker.userId,
+      memberIds: [...conversation.memberIds],
+      role: 'BROKER',
+      unreadCount: 0,
+      muted: false,
+      lastMessageAt: conversation.lastMessageAt ?? now.toISOString(),
+      ...(conversation.lastMessagePreview ? { lastMessagePreview: conversation.lastMessagePreview } : {}),
+    });
+    if (!created) logger.debug('Broker member row existed already', { conversationId: conversation.id });
+  }
+  for (const member of members) {
+    if (!sameMembers(member.memberIds, conversation.memberIds)) {
+      await store.updateMemberIds(conversation.id, member.userId, conversation.memberIds);
+    }
+  }
+  await shareHistory(store, conversation.id, broker.userId);
+}
+
+async function announce(
+  store: AssignmentStore,
+  conversation: ConversationRow,
+  broker: BrokerForAssignment,
+  now: Date,
+): Promise<void> {
+  await postSystemMessage(
+    {
+      conversationId: conversation.id,
+      memberIds: conversation.memberIds,
+      body: brokerJoinedText(broker),
+      key: brokerAssignedKey(conversation.id, broker.id),
+      notify: true,
+    },
+    now,
+    store,
+  );
+  const complexName = await store.complexName(conversation);
+  const result = await store.createNotification({
+    id: notificationId(brokerAssignedKey(conversation.id, broker.id)),
+    userId: broker.userId,
+    type: 'BROKER_ASSIGNED',
+    title: BROKER_ASSIGNED_TITLE,
+    body: brokerAssignedBody({ complexName }),
+    deepLink: chatDeepLink(conversation.id),
+    subjectId: conversation.id,
+    createdAt: now.toISOString(),
+    expiresAt: expiresAfterDays(now, BROKER_ASSIGNED_RETENTION_DAYS),
+  });
+  logger.debug('Broker assignment notification', { conversationId: conversation.id, result });
+}
+
+/** Adds the broker to every earlier message's readers, so they read what the buyer already wrote. */
+async function shareHistory(
+  store: AssignmentStore,
+  conversationId: string,
+  brokerUserId: string,
+): Promise<number> {
+  let shared = 0;
+  for await (const page of store.messagePages(conversationId)) {
+    for (const message of page) {
+      if (message.memberIds.includes(brokerUserId)) continue;
+      await store.updateMessageMemberIds(message.id, [...message.memberIds, brokerUserId]);
+      shared++;
+    }
+  }
+  return shared;
+}
+
+function sameMembers(a: readonly string[] | null | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
+}
