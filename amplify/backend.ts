@@ -1,6 +1,6 @@
 import { defineBackend } from '@aws-amplify/backend';
 import { Stack } from 'aws-cdk-lib';
-import { AuthorizationType, LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
+import { LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -327,17 +327,24 @@ allowItems(crawler.resources.lambda, tables.idempotency.tableArn, ['BatchGetItem
 // REST (docs/rest-api.md, docs/openapi.yaml). Each route's invoke permission lives with the route
 // (LambdaIntegration scopes it to the method), so the rest-api stack refers to the functions only.
 const appApi = new LambdaIntegration(backend.restAppApi.resources.lambda);
-restApi.addPublicV1Resource('health').addMethod('GET', appApi);
+restApi.addUnauthenticatedMethod(
+  restApi.addPublicV1Resource('health'),
+  'GET',
+  appApi,
+  'A health check: load balancers and monitors call it without a token; it answers status only.',
+);
 restApi.v1.addResource('me').addResource('badge').addMethod('GET', appApi);
 backend.restAppApi.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
 // The health check's DynamoDB probe: one read of a fixed key.
 allowItems(backend.restAppApi.resources.lambda, tables.idempotency.tableArn, ['GetItem']);
 
 const webhook = backend.restLegacyWebhook;
-restApi.webhooks.addResource('legacy').addMethod('POST', new LambdaIntegration(webhook.resources.lambda), {
-  // The function verifies the legacy side's service JWT itself (webhook-token.ts).
-  authorizationType: AuthorizationType.NONE,
-});
+restApi.addUnauthenticatedMethod(
+  restApi.webhooks.addResource('legacy'),
+  'POST',
+  new LambdaIntegration(webhook.resources.lambda),
+  'The legacy backend has no user pool token: the function verifies its service JWT (webhook-token.ts).',
+);
 webhook.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
 webhook.addEnvironment('NOTICE_QUEUE_URL', messaging.noticeQueue.queueUrl);
 // Each event id once: a claim, its release, and the DONE mark.

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand, paginateScan } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSampleData } from '../../local/legacy/sample-data';
-import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
+import { seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { AppUser, inbox, signedInUser } from './app-user';
 import {
   type Conversation,
@@ -13,6 +12,7 @@ import {
   messagesOf,
   notificationsOf,
   ok,
+  putReference,
   type User,
 } from './e2e-support';
 
@@ -28,13 +28,22 @@ let buyer: User;
 let broker: User;
 let dynamodb: DynamoDBClient;
 let conversation: Conversation;
+const brokerId = `BRK-E2E-DEL-${Date.now().toString(36)}`;
 const sent: string[] = [];
 
 beforeAll(async () => {
   await seedSandbox(seedTargetsFrom(inject('outputsPath')));
   buyer = await signedInUser();
-  broker = await signedInUser(SEED_USERS[3].phone);
+  // A broker of its own (the seeded broker's sign-ins are rationed by the per-phone OTP limit).
+  broker = await signedInUser();
   users.push(buyer, broker);
+  await putReference('brokers', brokerId, {
+    name: '탈퇴테스트',
+    officeName: '탈퇴테스트공인중개사사무소',
+    regionCodes: ['1174010100'],
+    userId: broker.sub,
+  });
+  await invoke('data-sync', { feeds: ['brokers'] });
   const info = await inbox<{ endpoints: { dynamodbUrl: string } }>('/api/info');
   dynamodb = new DynamoDBClient({
     endpoint: info.endpoints.dynamodbUrl,
@@ -66,7 +75,6 @@ async function modelRowsMentioning(value: string): Promise<{ table: string; item
 
 describe('account deletion', () => {
   it('starts with a buyer who has a device, an alert, a notification and a conversation', async () => {
-    const brokerId = createSampleData(Date.now()).brokers.filter((b) => !b.deleted)[0]!.id;
     conversation = ok(
       await buyer.mutation<Conversation>('startConversation', {
         kind: 'LISTING_INQUIRY',

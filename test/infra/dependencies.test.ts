@@ -103,7 +103,7 @@ describe('dependency graph', () => {
     expect(findCycle(dependencyGraph(cyclic))).toBeUndefined();
   });
 
-  it('orders the REST API stack after the auth stack whose user pool it uses', () => {
+  it('orders the REST API stack after the auth stack (its user pool) and the data stack (its functions)', () => {
     const graph = nestedStackGraph(synths.sandbox.root);
     expect([...graph.keys()].sort()).toEqual([
       'auth',
@@ -114,7 +114,7 @@ describe('dependency graph', () => {
       'restapi',
       'tables',
     ]);
-    expect(graph.get('restapi')).toEqual(new Set(['auth']));
+    expect(graph.get('restapi')).toEqual(new Set(['auth', 'data']));
     // The data stack's functions use the idempotency table, send given-up stream records to the
     // stream-failures queue and queue pushes; push-sender sends through the push application.
     expect(graph.get('data')).toEqual(new Set(['auth', 'tables', 'messaging', 'push']));

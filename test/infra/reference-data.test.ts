@@ -79,3 +79,43 @@ describe('broker-matching', () => {
     );
   });
 });
+
+describe('real-transaction-update (the crawler)', () => {
+  it('runs every morning at 07:30 KST, before the 실거래 alerts at 09:10', () => {
+    const schedule = scheduleFor(sandbox, 'real-transaction-update');
+    expect(schedule.ScheduleExpression).toBe('cron(30 7 * * ? *)');
+    expect(schedule.ScheduleExpressionTimezone).toBe('Asia/Seoul');
+  });
+
+  it('reads complexes by 시군구 and keeps fingerprints, nothing else', () => {
+    expect(actions('real-transaction-update')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
+    ]);
+    expect(resourcesFor(sandbox, 'real-transaction-update', 'dynamodb:Query').join()).toContain(
+      '/index/complexesByLawdCode',
+    );
+    expect(resourcesFor(sandbox, 'real-transaction-update', 'dynamodb:BatchWriteItem').join()).toMatch(
+      /Idempotency/,
+    );
+  });
+
+  it('reads data.go.kr in every deployment, with a key from a secret, four 시군구 outside prod', async () => {
+    const environmentOf = (deployment: Synth) =>
+      functionNamed(deployment, 'real-transaction-update').resource.Properties!.Environment as {
+        Variables: Record<string, unknown>;
+      };
+    const prod = await synth('prod');
+    for (const deployment of [sandbox, prod]) {
+      const variables = environmentOf(deployment).Variables;
+      expect(variables.PUBLIC_DATA_REAL_TRANSACTION_URL).toBe(
+        'https://apis.data.go.kr/1613000/RTMSDataSvcAptTrade/getRTMSDataSvcAptTrade',
+      );
+      expect(JSON.stringify(variables)).not.toMatch(/serviceKey=/);
+      expect(JSON.parse(String(variables.AMPLIFY_SSM_ENV_CONFIG))).toHaveProperty('PUBLIC_DATA_SERVICE_KEY');
+    }
+    expect(String(environmentOf(sandbox).Variables.REAL_TRANSACTION_LAWD_CODES).split(',')).toHaveLength(4);
+    expect(String(environmentOf(prod).Variables.REAL_TRANSACTION_LAWD_CODES).split(',')).toHaveLength(26);
+  });
+});

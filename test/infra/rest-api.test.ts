@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { functionNamed, policyActionsOf, resourcesFor } from './function-policies';
 import { type Synth, synthAll } from './synth';
 
 const STAGES = {
@@ -205,5 +206,45 @@ describe('rest api', () => {
     const custom = JSON.parse(renderJoin(sandbox.customOutputs)).custom;
     expect(custom.restApiUrl).toBe('https://<token>.execute-api.<token>.<token>/<token>/');
     expect(custom.restApiName).toBe('sandbox-alice-bootalk-api');
+  });
+});
+
+describe('rest functions', () => {
+  const actions = (name: string) => [...new Set(policyActionsOf(sandbox, name))].sort();
+
+  it('lets rest-app-api read (never write) through AppSync and probe one idempotency key', () => {
+    expect(actions('rest-app-api')).toEqual(['appsync:GraphQL', 'dynamodb:GetItem', 's3:GetObject']);
+    expect(resourcesFor(sandbox, 'rest-app-api', 'appsync:GraphQL').join(' ')).not.toContain('Mutation');
+  });
+
+  it('lets rest-legacy-webhook claim event ids, queue notices and write chat through AppSync', () => {
+    expect(actions('rest-legacy-webhook')).toEqual([
+      'appsync:GraphQL',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      's3:GetObject',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(resourcesFor(sandbox, 'rest-legacy-webhook', 'sqs:SendMessage').join(' ')).toMatch(
+      /MessagingNotice\w*Arn/,
+    );
+    expect(resourcesFor(sandbox, 'rest-legacy-webhook', 'dynamodb:PutItem').join(' ')).toMatch(/Idempotency/);
+  });
+
+  it('keeps the webhook key in a secret and the audience per deployment', () => {
+    const variables = (synth: Synth) =>
+      (
+        functionNamed(synth, 'rest-legacy-webhook').resource.Properties!.Environment as {
+          Variables: Record<string, string>;
+        }
+      ).Variables;
+    expect(variables(sandbox).LEGACY_WEBHOOK_AUDIENCE).toBe('bootalk-amplify-sandbox');
+    expect(variables(synths.prod).LEGACY_WEBHOOK_AUDIENCE).toBe('bootalk-amplify');
+    expect(variables(sandbox).LEGACY_WEBHOOK_ISSUER).toBe('bootalk-legacy-api');
+    expect(JSON.parse(variables(sandbox).AMPLIFY_SSM_ENV_CONFIG!)).toHaveProperty('LEGACY_WEBHOOK_KEY');
   });
 });

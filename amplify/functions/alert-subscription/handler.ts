@@ -1,7 +1,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import type { Decision } from '../conversation-link/decision';
 import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
+import type { Decision } from '../shared/decision';
 import { UserFacingError } from '../shared/errors';
 import { withSentry } from '../shared/sentry';
 import { checkRemove, decideAdd, planEdit, subscriptionNotFound, validateAdd } from './subscription-rules';

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { accept, type Decision, type Refusal, refuse } from '../conversation-link/decision';
 import {
   ALERT_KINDS,
   type AlertKind,
@@ -7,6 +6,7 @@ import {
   canonicalAlertTarget,
   isAlertKind,
 } from '../shared/alert-plan';
+import { accept, type Decision, type Refusal, refuse } from '../shared/decision';
 
 /**
  * What an owner may do with their AlertSubscriptions (addAlertSubscription,

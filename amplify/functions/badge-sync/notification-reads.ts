@@ -1,5 +1,5 @@
-import { accept, type Decision, refuse } from '../conversation-link/decision';
 import type { BadgeCount } from '../shared/badge';
+import { accept, type Decision, refuse } from '../shared/decision';
 import type { PushRequest } from '../shared/push-request';
 
 /**

@@ -1,6 +1,6 @@
 import type { ConversationRow } from '../conversation-link/conversation-plan';
-import { accept, conversationNotFound, type Decision, refuse } from '../conversation-link/decision';
 import { isMember } from '../conversation-link/send-message';
+import { accept, conversationNotFound, type Decision, refuse } from '../shared/decision';
 
 /**
  * Which broker (중개사) gets a listing inquiry, as pure functions: who may (active, uses the app,

@@ -1,10 +1,10 @@
 import type { AppSyncResolverEvent, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ConversationRow } from '../conversation-link/conversation-plan';
-import { conversationNotFound, refuse } from '../conversation-link/decision';
 import { type AppSyncClient, appSyncClient } from '../shared/appsync-client';
 import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import { assignBroker, assignmentStore } from '../shared/broker-assignment';
 import { signedInUserId } from '../shared/caller';
+import { conversationNotFound, refuse } from '../shared/decision';
 import { PermanentRecordError } from '../shared/errors';
 import { withSentry } from '../shared/sentry';
 import { postSystemMessage } from '../shared/system-message';

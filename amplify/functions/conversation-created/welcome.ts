@@ -1,10 +1,9 @@
 import type { ConversationRow } from '../conversation-link/conversation-plan';
-import type { Decision } from '../conversation-link/decision';
 import { type MessageItem, planMessage, validateSendMessage } from '../conversation-link/send-message';
+import type { Decision } from '../shared/decision';
+import { SYSTEM_SENDER } from '../shared/system-message';
 
 /** What a new conversation gets: a welcome SYSTEM message and the broker CRM's record of it. */
-
-export const SYSTEM_SENDER = 'system';
 
 export function welcomeText(conversation: Pick<ConversationRow, 'status'>): string {
   return conversation.status === 'WAITING_FOR_BROKER'

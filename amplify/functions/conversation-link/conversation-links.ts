@@ -1,5 +1,5 @@
+import { accept, conversationNotFound, type Decision, refuse } from '../shared/decision';
 import { type ConversationRow, optionalLegacyId } from './conversation-plan';
-import { accept, conversationNotFound, type Decision, refuse } from './decision';
 import { isMember } from './send-message';
 import { createShareToken, type ShareLinkPayload, shareLinkExpiry } from './share-link';
 

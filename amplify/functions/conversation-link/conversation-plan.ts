@@ -1,5 +1,5 @@
 import type { ConversationMemberRow } from '../shared/chat-message';
-import { accept, type Decision, type Refusal, refuse } from './decision';
+import { accept, type Decision, type Refusal, refuse } from '../shared/decision';
 import { nameBasedUuid } from './name-based-id';
 
 /**

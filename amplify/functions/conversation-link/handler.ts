@@ -1,12 +1,12 @@
 import type { AppSyncIdentityCognito, AppSyncResolverEvent } from 'aws-lambda';
 import type { ConversationMemberRow } from '../shared/chat-message';
 import { config } from '../shared/config';
+import { type Decision, refuse } from '../shared/decision';
 import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
 import { chatStore } from './chat-store';
 import { planLinkConversation, planShareLink, resolvedShareLink } from './conversation-links';
 import { planStartConversation } from './conversation-plan';
-import { type Decision, refuse } from './decision';
 import {
   type MemberChange,
   planEdit,

@@ -4,7 +4,7 @@ import type {
   ListingSnapshot,
   MessageRow,
 } from '../shared/chat-message';
-import { accept, conversationNotFound, type Decision, refuse } from './decision';
+import { accept, conversationNotFound, type Decision, refuse } from '../shared/decision';
 import { validateBody } from './send-message';
 
 /**

@@ -1,6 +1,6 @@
 import type { ListingSnapshot, MessageKind, MessageRow } from '../shared/chat-message';
+import { accept, conversationNotFound, type Decision, type Refusal, refuse } from '../shared/decision';
 import type { ConversationRow } from './conversation-plan';
-import { accept, conversationNotFound, type Decision, type Refusal, refuse } from './decision';
 import { nameBasedUuid } from './name-based-id';
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type Refusal, refuse } from './decision';
+import { type Refusal, refuse } from '../shared/decision';
 
 /**
  * A share link for the listing a conversation is about: `<payload>.<signature>`, both base64url,

@@ -1,4 +1,4 @@
-import { accept, type Decision, type Refusal, refuse } from '../conversation-link/decision';
+import { accept, type Decision, type Refusal, refuse } from '../shared/decision';
 import { deviceIdForToken } from '../shared/device-id';
 
 /**

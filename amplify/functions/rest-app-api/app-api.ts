@@ -2,9 +2,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { badgeOf } from '../badge-sync/notification-reads';
 import { type AppSyncClient, AppSyncUnavailableError } from '../shared/appsync-client';
 import { badgeCount } from '../shared/badge';
+import { errorResponse, headerOf, jsonResponse } from '../shared/http-response';
 import { logger } from '../shared/logger';
 import type { Health } from './health';
-import { errorResponse, headerOf, jsonResponse } from './json-response';
 
 /**
  * The REST API for app clients that cannot use GraphQL: GET /v1/health (no authorization) and

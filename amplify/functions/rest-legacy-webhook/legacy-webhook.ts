@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { bodyBytes, errorResponse, headerOf, jsonResponse } from '../rest-app-api/json-response';
 import { AppSyncUnavailableError } from '../shared/appsync-client';
+import { bodyBytes, errorResponse, headerOf, jsonResponse } from '../shared/http-response';
 import { LegacyCircuitOpenError, LegacyUnavailableError } from '../shared/legacy-client';
 import { logger } from '../shared/logger';
 import { parseWebhookEvent } from './webhook-event';

@@ -5,8 +5,8 @@ import {
   resolvedShareLink,
 } from '../../../../amplify/functions/conversation-link/conversation-links';
 import type { ConversationRow } from '../../../../amplify/functions/conversation-link/conversation-plan';
-import type { Decision } from '../../../../amplify/functions/conversation-link/decision';
 import { verifyShareToken } from '../../../../amplify/functions/conversation-link/share-link';
+import type { Decision } from '../../../../amplify/functions/shared/decision';
 import { UserFacingError } from '../../../../amplify/functions/shared/errors';
 
 const BUYER = 'buyer-sub';

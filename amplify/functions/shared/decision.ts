@@ -1,4 +1,4 @@
-import { UserFacingError } from '../shared/errors';
+import { UserFacingError } from './errors';
 
 /**
  * What a chat planner decides: the plan, or a refusal the handler throws as is. A refusal's
