@@ -1,5 +1,15 @@
 import { appSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import { CONVERSATION_FIELDS, MEMBER_FIELDS, MESSAGE_FIELDS } from '../shared/chat-fields';
+import {
+  CREATE_CONVERSATION,
+  CREATE_MEMBER,
+  CREATE_MESSAGE,
+  GET_CONVERSATION,
+  GET_MEMBER,
+  GET_MESSAGE,
+  UPDATE_CONVERSATION,
+  UPDATE_MEMBER,
+  UPDATE_MESSAGE,
+} from '../shared/chat-documents';
 import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
 import type { ConversationUpdate } from './conversation-links';
 import type {
@@ -51,76 +61,53 @@ export function chatStore() {
     },
 
     async conversation(id: string): Promise<ConversationRow | undefined> {
-      const data = await graphql<{ getConversation: ConversationRow | null }>(
-        `query GetConversation($id: ID!) { getConversation(id: $id) { ${CONVERSATION_FIELDS} } }`,
-        { id },
-      );
+      const data = await graphql<{ getConversation: ConversationRow | null }>(GET_CONVERSATION, { id });
       return data.getConversation ?? undefined;
     },
 
     createConversation(item: ConversationItem): Promise<ConversationRow | undefined> {
-      return createOnce(
-        `mutation CreateConversation($input: CreateConversationInput!) { createConversation(input: $input) { ${CONVERSATION_FIELDS} } }`,
-        createInput(item, false),
-      );
+      return createOnce(CREATE_CONVERSATION, createInput(item, false));
     },
 
     /** Selects every field, so members subscribed to the conversation see the whole row. */
     async updateConversation(update: ConversationUpdate): Promise<ConversationRow> {
-      const data = await graphql<{ updateConversation: ConversationRow }>(
-        `mutation UpdateConversation($input: UpdateConversationInput!) {
-          updateConversation(input: $input) { ${CONVERSATION_FIELDS} } }`,
-        { input: update },
-      );
+      const data = await graphql<{ updateConversation: ConversationRow }>(UPDATE_CONVERSATION, {
+        input: update,
+      });
       return data.updateConversation;
     },
 
     createMember(item: ConversationMemberItem): Promise<unknown> {
-      return createOnce(
-        `mutation CreateMember($input: CreateConversationMemberInput!) { createConversationMember(input: $input) { ${MEMBER_FIELDS} } }`,
-        createInput(item, false),
-      );
+      return createOnce(CREATE_MEMBER, createInput(item, false));
     },
 
     async message(id: string): Promise<MessageRow | undefined> {
-      const data = await graphql<{ getMessage: MessageRow | null }>(
-        `query GetMessage($id: ID!) { getMessage(id: $id) { ${MESSAGE_FIELDS} } }`,
-        { id },
-      );
+      const data = await graphql<{ getMessage: MessageRow | null }>(GET_MESSAGE, { id });
       return data.getMessage ?? undefined;
     },
 
     async updateMessage(update: MessageUpdate): Promise<MessageRow> {
-      const data = await graphql<{ updateMessage: MessageRow }>(
-        `mutation UpdateMessage($input: UpdateMessageInput!) { updateMessage(input: $input) { ${MESSAGE_FIELDS} } }`,
-        { input: update },
-      );
+      const data = await graphql<{ updateMessage: MessageRow }>(UPDATE_MESSAGE, { input: update });
       return data.updateMessage;
     },
 
     async member(conversationId: string, userId: string): Promise<ConversationMemberRow | undefined> {
-      const data = await graphql<{ getConversationMember: ConversationMemberRow | null }>(
-        `query GetMember($conversationId: ID!, $userId: ID!) {
-          getConversationMember(conversationId: $conversationId, userId: $userId) { ${MEMBER_FIELDS} } }`,
-        { conversationId, userId },
-      );
+      const data = await graphql<{ getConversationMember: ConversationMemberRow | null }>(GET_MEMBER, {
+        conversationId,
+        userId,
+      });
       return data.getConversationMember ?? undefined;
     },
 
     async updateMember(update: MemberUpdate): Promise<ConversationMemberRow> {
-      const data = await graphql<{ updateConversationMember: ConversationMemberRow }>(
-        `mutation UpdateMember($input: UpdateConversationMemberInput!) {
-          updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`,
-        { input: update },
-      );
+      const data = await graphql<{ updateConversationMember: ConversationMemberRow }>(UPDATE_MEMBER, {
+        input: update,
+      });
       return data.updateConversationMember;
     },
 
     createMessage(item: MessageItem): Promise<MessageRow | undefined> {
-      return createOnce(
-        `mutation CreateMessage($input: CreateMessageInput!) { createMessage(input: $input) { ${MESSAGE_FIELDS} } }`,
-        createInput(item, true),
-      );
+      return createOnce(CREATE_MESSAGE, createInput(item, true));
     },
   };
 }

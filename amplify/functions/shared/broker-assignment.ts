@@ -1,7 +1,15 @@
 import type { ConversationRow } from '../conversation-link/conversation-plan';
 import type { MessageItem } from '../conversation-link/send-message';
 import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from './appsync-client';
-import { CONVERSATION_FIELDS, MEMBER_FIELDS, MESSAGE_FIELDS } from './chat-fields';
+import {
+  CREATE_MEMBER,
+  CREATE_MESSAGE,
+  GET_CONVERSATION,
+  UPDATE_CONVERSATION,
+  UPDATE_MEMBER,
+  UPDATE_MESSAGE,
+} from './chat-documents';
+import { MEMBER_FIELDS } from './chat-fields';
 import { listConversationMembers } from './chat-members';
 import type { ConversationMemberRow, MessageRow } from './chat-message';
 import { logger } from './logger';
@@ -70,18 +78,9 @@ export function chatDeepLink(conversationId: string): string {
   return `bootalk://chat/${conversationId}`;
 }
 
-const GET_CONVERSATION = `query GetConversation($id: ID!) { getConversation(id: $id) { ${CONVERSATION_FIELDS} } }`;
-const UPDATE_CONVERSATION = `mutation UpdateConversation($input: UpdateConversationInput!, $condition: ModelConversationConditionInput) {
-  updateConversation(input: $input, condition: $condition) { ${CONVERSATION_FIELDS} } }`;
-const CREATE_MEMBER = `mutation CreateMember($input: CreateConversationMemberInput!) {
-  createConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
-const UPDATE_MEMBER = `mutation UpdateMember($input: UpdateConversationMemberInput!) {
-  updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
 const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
   listMessagesByConversation(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
     items { id memberIds } nextToken } }`;
-const UPDATE_MESSAGE = `mutation UpdateMessage($input: UpdateMessageInput!) { updateMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
-const CREATE_MESSAGE = `mutation CreateMessage($input: CreateMessageInput!) { createMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
 const GET_LISTING = 'query GetListing($id: ID!) { getListing(id: $id) { id complexId complexName } }';
 const GET_COMPLEX = 'query GetComplex($id: ID!) { getComplex(id: $id) { id name } }';
 

@@ -1,5 +1,11 @@
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import { CONVERSATION_FIELDS, MEMBER_FIELDS, MESSAGE_FIELDS } from '../shared/chat-fields';
+import {
+  DELETE_MEMBER,
+  GET_CONVERSATION,
+  UPDATE_CONVERSATION,
+  UPDATE_MEMBER,
+  UPDATE_MESSAGE,
+} from '../shared/chat-documents';
 import { listConversationMembers } from '../shared/chat-members';
 import type {
   ConversationDeparture,
@@ -23,17 +29,6 @@ export interface ChatWrites {
   updateMessage(update: MessageDeparture): Promise<void>;
   deleteMember(conversationId: string, userId: string): Promise<void>;
 }
-
-export const GET_CONVERSATION = `query GetConversation($id: ID!) {
-  getConversation(id: $id) { ${CONVERSATION_FIELDS} } }`;
-export const UPDATE_CONVERSATION = `mutation UpdateConversation($input: UpdateConversationInput!) {
-  updateConversation(input: $input) { ${CONVERSATION_FIELDS} } }`;
-export const UPDATE_MEMBER = `mutation UpdateConversationMember($input: UpdateConversationMemberInput!) {
-  updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
-export const UPDATE_MESSAGE = `mutation UpdateMessage($input: UpdateMessageInput!) {
-  updateMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
-export const DELETE_MEMBER = `mutation DeleteConversationMember($input: DeleteConversationMemberInput!) {
-  deleteConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
 
 export function chatWrites(appSync: () => AppSyncClient): ChatWrites {
   async function unlessGone(query: string, input: object): Promise<void> {

@@ -454,7 +454,7 @@ export class FakeWorld {
           },
         };
       }
-      case 'UpdateConversationMember':
+      case 'UpdateMember':
         return { updateConversationMember: this.merge(TABLES.conversationMember, input, input, operation) };
       case 'UpdateMessage':
         return { updateMessage: this.merge(TABLES.message, input, input, operation) };

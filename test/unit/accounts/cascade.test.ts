@@ -139,7 +139,7 @@ describe('the cascade on a UserProfile REMOVE', () => {
     expect(selection('UpdateConversation')).toContain(collapse(CONVERSATION_FIELDS));
     expect(selection('UpdateMessage')).toContain(collapse(MESSAGE_FIELDS));
     expect(collapse(MESSAGE_FIELDS)).toContain('senderLabel');
-    expect(selection('UpdateConversationMember')).toContain(collapse(MEMBER_FIELDS));
+    expect(selection('UpdateMember')).toContain(collapse(MEMBER_FIELDS));
     expect(selection('DeleteConversationMember')).toContain(collapse(MEMBER_FIELDS));
   });
 
@@ -465,7 +465,7 @@ describe('the cascade is idempotent and resumable', () => {
         written.push(args);
       });
     world.appSyncFault = (operation) =>
-      operation === 'UpdateConversationMember'
+      operation === 'UpdateMember'
         ? new AppSyncUnavailableError('AppSync UpdateConversationMember answered HTTP 503', 503)
         : undefined;
     expect((await runStream()).batchItemFailures).toHaveLength(1);
