@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { seedSandbox, seedTargetsFrom } from '../../local/seed';
-import { type AppUser, signedInUser } from './app-user';
+import { type AppUser, inbox, signedInUser } from './app-user';
 import {
+  type CapturedPush,
   type Conversation,
   eventually,
   invoke,
@@ -142,6 +143,13 @@ describe('broker matching', () => {
         userId: brokers[name].sub,
       });
     }
+    // Phones, to see the pushes: the broker's for the notification, the buyer's for the joined message.
+    const phones = {
+      broker: `fcm-e2e-match-broker-${randomUUID()}-${'x'.repeat(100)}`,
+      buyer: `fcm-e2e-match-buyer-${randomUUID()}-${'x'.repeat(100)}`,
+    };
+    ok(await brokers.first.mutation('registerDevice', { platform: 'GCM', token: phones.broker }));
+    ok(await buyer.mutation('registerDevice', { platform: 'GCM', token: phones.buyer }));
     await sync({ feeds: ['brokers'] });
 
     const matched = await eventually('the inquiry to get a broker', async () => {
@@ -165,6 +173,12 @@ describe('broker matching', () => {
       (await notificationsOf(brokers.first)).find((row) => row.type === 'BROKER_ASSIGNED'),
     );
     expect(notified.deepLink).toBe(`bootalk://chat/${waiting.id}`);
+    const pushedTo = (token: string) =>
+      eventually(`a push to ${token.slice(0, 20)}`, async () =>
+        (await inbox<CapturedPush[]>('/api/push?limit=1000')).find((push) => push.token === token),
+      );
+    expect((await pushedTo(phones.broker)).title).toBe('새 매물 문의가 배정되었습니다');
+    expect((await pushedTo(phones.buyer)).body).toMatch(/중개사님이 대화에 참여했습니다/);
   });
 
   it('gives the next inquiries to the broker with fewer open conversations, then round-robin', async () => {

@@ -293,7 +293,9 @@ async function announce(
   await postSystemMessage(
     {
       conversationId: conversation.id,
-      memberIds: conversation.memberIds,
+      // Announced to the others (a push and an unread count for them); the broker reads it once
+      // the history is shared with them, which happens after.
+      memberIds: conversation.memberIds.filter((id) => id !== broker.userId),
       body: brokerJoinedText(broker),
       key: brokerAssignedKey(conversation.id, broker.id),
       notify: true,

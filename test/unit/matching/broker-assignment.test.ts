@@ -93,7 +93,8 @@ describe('assignBroker (MATCHED)', () => {
     await assign(KIM);
 
     for (const message of appSync.messagesOf('conv-1')) expect(message.memberIds).toContain('sub-kim');
-    expect(appSync.calls('UpdateMessage')).toHaveLength(3);
+    // The buyer's three, and the joined message, which was announced to the buyer only.
+    expect(appSync.calls('UpdateMessage')).toHaveLength(4);
   });
 
   it('posts one notifying SYSTEM message naming the office and the broker', async () => {
@@ -109,6 +110,10 @@ describe('assignBroker (MATCHED)', () => {
       memberIds: [BUYER, 'sub-kim'],
       clientMessageId: systemClientMessageId(brokerAssignedKey('conv-1', 'BRK-301')),
     });
+    // Created for the buyer alone, so only the buyer gets its push and unread count; the broker
+    // reads it once the history is shared.
+    const [created] = appSync.calls('CreateMessage');
+    expect((created!.variables.input as { memberIds: string[] }).memberIds).toEqual([BUYER]);
   });
 
   it('creates one BROKER_ASSIGNED notification for the broker that names the complex, not the buyer', async () => {
@@ -235,8 +240,8 @@ describe('assignBroker (MATCHED)', () => {
 
     const pages = appSync.calls('ListMessagesByConversation');
     expect(pages.map((call) => call.variables.nextToken ?? null)).toEqual([null, '3', '6']);
-    // Seven written by the buyer, plus the joined message which already names the broker.
-    expect(appSync.calls('UpdateMessage')).toHaveLength(7);
+    // Seven written by the buyer, plus the joined message (announced to the buyer only).
+    expect(appSync.calls('UpdateMessage')).toHaveLength(8);
     expect(appSync.messagesOf('conv-1').every((m) => m.memberIds.includes('sub-kim'))).toBe(true);
   });
 });
