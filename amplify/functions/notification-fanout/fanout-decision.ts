@@ -1,17 +1,7 @@
 import { InvalidConfigError } from '../shared/config';
+import { NOTIFICATION_TYPES, type NotificationType } from '../shared/notification-create';
 
-/** The schema's NotificationType enum (amplify/data/resource.ts). */
-export const NOTIFICATION_TYPES = [
-  'CHAT_REMINDER',
-  'LOWEST_PRICE',
-  'PRESALE',
-  'REAL_TRANSACTION',
-  'BROKER_ASSIGNED',
-  'NOTICE',
-  'MARKETING',
-] as const;
-
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export { NOTIFICATION_TYPES, type NotificationType };
 
 const isNotificationType = (name: string): name is NotificationType =>
   (NOTIFICATION_TYPES as readonly string[]).includes(name);

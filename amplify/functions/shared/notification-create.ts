@@ -6,14 +6,18 @@ import { type AppSyncClient, isConditionalCheckFailure } from './appsync-client'
  * user's inbox subscription sees them (and the Notification stream starts notification-fanout).
  */
 
-export type NotificationType =
-  | 'CHAT_REMINDER'
-  | 'LOWEST_PRICE'
-  | 'PRESALE'
-  | 'REAL_TRANSACTION'
-  | 'BROKER_ASSIGNED'
-  | 'NOTICE'
-  | 'MARKETING';
+/** The schema's NotificationType enum (amplify/data/resource.ts): change both together. */
+export const NOTIFICATION_TYPES = [
+  'CHAT_REMINDER',
+  'LOWEST_PRICE',
+  'PRESALE',
+  'REAL_TRANSACTION',
+  'BROKER_ASSIGNED',
+  'NOTICE',
+  'MARKETING',
+] as const;
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export interface NewNotification {
   /** Derived from what the notification is about, so the same fact is one row however often it is written. */
