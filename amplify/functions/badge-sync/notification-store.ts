@@ -1,14 +1,13 @@
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { NOTIFICATION_FIELDS } from '../shared/notification-create';
 import type { NotificationState } from './notification-reads';
 
 /**
  * Notifications through AppSync (IAM): a read is an updateNotification, so the user's other
- * devices see it live. Keep NOTIFICATION_FIELDS in step with the Notification model in
- * amplify/data/resource.ts: AppSync sends subscribers only the fields a mutation selected.
+ * devices see it live (it selects NOTIFICATION_FIELDS: subscribers get only what a mutation selected).
  */
 
-export const NOTIFICATION_FIELDS =
-  'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
+export { NOTIFICATION_FIELDS };
 
 /** Rows one aliased query reads. */
 const GET_CHUNK = 50;

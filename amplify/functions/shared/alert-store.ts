@@ -20,10 +20,6 @@ import { createNotificationOnce } from './notification-create';
  * sees the INSERT), the run state in the idempotency table.
  */
 
-// Every field: AppSync sends subscribers only what the mutation selected.
-export const NOTIFICATION_FIELDS =
-  'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
-
 export const LIST_SUBSCRIPTIONS_BY_KIND = `query ListAlertSubscriptionsByKind(
   $kind: AlertKind!, $target: ModelStringKeyConditionInput, $nextToken: String) {
   listAlertSubscriptionsByKindAndTarget(kind: $kind, target: $target, sortDirection: ASC, limit: 1000,

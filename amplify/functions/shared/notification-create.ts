@@ -33,7 +33,8 @@ export interface NewNotification {
   expiresAt: number;
 }
 
-// Every field: AppSync sends subscribers only what the mutation selected.
+// Every field of the Notification model (amplify/data/resource.ts): AppSync sends subscribers only
+// what the mutation selected. The one list: badge-sync's reads select it too.
 export const NOTIFICATION_FIELDS =
   'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
 
