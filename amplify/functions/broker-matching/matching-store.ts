@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ConversationRow } from '../conversation-link/conversation-plan';
 import type { AppSyncClient } from '../shared/appsync-client';
-import { MissingConfigError } from '../shared/config';
+import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { logger } from '../shared/logger';
 import { type BrokerProfile, isRegionCode } from './broker-choice';
@@ -18,15 +18,9 @@ import { type BrokerProfile, isRegionCode } from './broker-choice';
  * loads straight from DynamoDB (no subscriber watches them), listing regions through AppSync.
  */
 
-function tableName(variable: string): string {
-  const value = process.env[variable]?.trim();
-  if (!value) throw new MissingConfigError(variable);
-  return value;
-}
-
 export const matchingTables = {
-  conversations: () => tableName('CONVERSATION_TABLE_NAME'),
-  brokerProfiles: () => tableName('BROKER_PROFILE_TABLE_NAME'),
+  conversations: config.conversationTableName,
+  brokerProfiles: config.brokerProfileTableName,
 };
 
 export const CONVERSATIONS_BY_BROKER_ID = 'conversationsByBrokerId';

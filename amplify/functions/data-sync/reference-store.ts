@@ -4,7 +4,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { MissingConfigError } from '../shared/config';
+import { requiredSetting } from '../shared/config';
 import { batchWriteAll, conditionalPut, documentClient } from '../shared/dynamo';
 import type { FeedDefinition, FeedName, UpsertEntry } from './reference-feeds';
 
@@ -21,9 +21,7 @@ export const TABLE_ENV: Record<FeedName, string> = {
 };
 
 export function tableNameFromEnv(feed: FeedName): string {
-  const value = process.env[TABLE_ENV[feed]];
-  if (value === undefined || value.trim() === '') throw new MissingConfigError(TABLE_ENV[feed]);
-  return value;
+  return requiredSetting(TABLE_ENV[feed]);
 }
 
 export interface UpsertOptions {

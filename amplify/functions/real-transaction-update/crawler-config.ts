@@ -1,16 +1,10 @@
-import { InvalidConfigError, MissingConfigError } from '../shared/config';
+import { config, InvalidConfigError, requiredSetting as required } from '../shared/config';
 
 /**
  * real-transaction-update's own settings (only this function reads them): the data.go.kr source,
  * its key, the 시군구 (district) codes to crawl, and the tables it reads and writes directly.
  * Read on each call so tests can set process.env first.
  */
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value.trim() === '') throw new MissingConfigError(name);
-  return value;
-}
 
 /** `11680,11650` → ['11680', '11650']; every entry a 5-digit 시군구 code, no repeats. */
 export function parseLawdCodes(value: string, variable = 'REAL_TRANSACTION_LAWD_CODES'): string[] {
@@ -39,5 +33,5 @@ export const crawlerConfig = {
   /** The data.go.kr serviceKey as issued (its "Decoding" form: URLSearchParams encodes it once). */
   publicDataServiceKey: (): string => required('PUBLIC_DATA_SERVICE_KEY').trim(),
   lawdCodes: (): string[] => parseLawdCodes(required('REAL_TRANSACTION_LAWD_CODES')),
-  complexTableName: (): string => required('COMPLEX_TABLE_NAME'),
+  complexTableName: config.complexTableName,
 };

@@ -38,6 +38,9 @@ function required(name: string): string {
   return value;
 }
 
+/** A function's own setting, read the same way (MissingConfigError naming it when unset or blank). */
+export const requiredSetting = required;
+
 export const config = {
   stage(): Stage {
     const value = required('STAGE');
@@ -98,6 +101,13 @@ export const config = {
   },
   /** The Device model table, for functions that read or remove devices without AppSync. */
   deviceTableName: (): string => required('DEVICE_TABLE_NAME'),
+  /** Model tables read or written directly (no subscriber needs the change), set in amplify/backend.ts. */
+  brokerProfileTableName: (): string => required('BROKER_PROFILE_TABLE_NAME'),
+  complexTableName: (): string => required('COMPLEX_TABLE_NAME'),
+  listingTableName: (): string => required('LISTING_TABLE_NAME'),
+  conversationTableName: (): string => required('CONVERSATION_TABLE_NAME'),
+  /** The Cognito user pool, for the admin calls of account deletion. */
+  userPoolId: (): string => required('USER_POOL_ID'),
   /** HMAC key of share links (at least 32 bytes). */
   shareLinkSecret: (): string => required('SHARE_LINK_SECRET'),
   /** Where share links open (the deployment's own web host), always ending in `/` so a token appends. */

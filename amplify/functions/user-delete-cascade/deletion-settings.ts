@@ -1,4 +1,4 @@
-import { InvalidConfigError, MissingConfigError } from '../shared/config';
+import { config, InvalidConfigError, requiredSetting as required } from '../shared/config';
 
 /**
  * The settings only user-delete-cascade reads (the lead sets them in backend.ts), read lazily so
@@ -6,20 +6,14 @@ import { InvalidConfigError, MissingConfigError } from '../shared/config';
  * Device and ConversationMember tables) come from shared/config.ts.
  */
 
-function required(name: string): string {
-  const value = process.env[name]?.trim();
-  if (!value) throw new MissingConfigError(name);
-  return value;
-}
-
 /** What happens to the text of a deleted user's messages: kept (default) or cleared. */
 export type MessageBodyPolicy = 'KEEP' | 'CLEAR';
 
 export const deletionSettings = {
-  userPoolId: (): string => required('USER_POOL_ID'),
+  userPoolId: config.userPoolId,
   alertSubscriptionTableName: (): string => required('ALERT_SUBSCRIPTION_TABLE_NAME'),
   notificationTableName: (): string => required('NOTIFICATION_TABLE_NAME'),
-  brokerProfileTableName: (): string => required('BROKER_PROFILE_TABLE_NAME'),
+  brokerProfileTableName: config.brokerProfileTableName,
   messageTableName: (): string => required('MESSAGE_TABLE_NAME'),
   messageBodyPolicy(): MessageBodyPolicy {
     const value = (process.env.DELETED_USER_MESSAGE_BODY?.trim() || 'KEEP').toUpperCase();
