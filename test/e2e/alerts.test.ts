@@ -7,14 +7,13 @@ import { createServiceTokenProvider } from '../../amplify/functions/shared/servi
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';
+import { type CapturedPush, invoke, ok, refused, sleep, type User } from './e2e-support';
 
 // Alerts and the other notification producers on the local sandbox, with the real client:
 // alert-subscription's validated CRUD, an alert-real-transaction run against the Legacy
 // stand-in (notification, push, nothing for the unsubscribed, nothing twice), notice-broadcast
 // fed through the sandbox's SQS endpoint, and chat-reminder's sweep.
 
-type User = AppUser & { sub: string };
-type GraphQLError = { message: string; errorType?: string };
 type Subscription = {
   id: string;
   userId: string;
@@ -34,13 +33,6 @@ type Notification = {
   createdAt: string;
   readAt: string | null;
 };
-type CapturedPush = {
-  token: string;
-  title?: string;
-  body?: string;
-  badge?: number;
-  data?: Record<string, string>;
-};
 type LegacyCall = {
   method: string;
   path: string;
@@ -49,7 +41,6 @@ type LegacyCall = {
   authorized: boolean;
   subject?: string;
 };
-type Invoked<T> = { ok: boolean; result?: T; error?: { errorType: string; errorMessage: string } };
 type AlertRunSummary = {
   kind: string;
   status: string;
@@ -80,20 +71,8 @@ let broker: User;
 let brokerId: string;
 let outputs: { custom: { localSandbox: { legacyApiUrl: string; awsEndpointUrl: string } } };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tokenFor = (who: string) => `fcm-e2e-alerts-${who}-${randomUUID()}-${'x'.repeat(100)}`;
 const tokens = { subscriber: tokenFor('subscriber'), bystander: tokenFor('bystander') };
-
-function ok<T>(result: { data: T; errors?: GraphQLError[] }): T {
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data;
-}
-
-/** A refused call: no data, and the first error says `code`. */
-function refused(result: { data: unknown; errors?: GraphQLError[] }, code: RegExp | string) {
-  expect(result.data ?? null).toBeNull();
-  expect(result.errors?.[0]?.message, JSON.stringify(result.errors)).toMatch(code);
-}
 
 const add = (user: User, args: Record<string, unknown>) =>
   user.mutation<Subscription | null>('addAlertSubscription', args);
@@ -129,16 +108,6 @@ const notificationsAbout = async (user: User, type: string, subjectId?: string) 
 
 const pushesTo = async (token: string) =>
   (await inbox<CapturedPush[]>('/api/push?limit=1000')).filter((push) => push.token === token);
-
-async function invoke<T>(name: string, event?: unknown): Promise<T> {
-  const invoked = await inbox<Invoked<T>>(`/api/functions/${name}/invoke`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(event === undefined ? {} : { body: JSON.stringify(event) }),
-  });
-  expect(invoked, JSON.stringify(invoked.error)).toMatchObject({ ok: true });
-  return invoked.result as T;
-}
 
 beforeAll(async () => {
   await seedSandbox(seedTargetsFrom(inject('outputsPath')));

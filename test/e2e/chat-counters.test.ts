@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';
+import type { CapturedPush } from './e2e-support';
 
 // What follows a sent message on the local sandbox, with the real client and three users (two
 // members, one outsider): message-unread-counter's exact counts and previews, markRead and
@@ -19,14 +20,6 @@ type Member = {
   lastReadAt: string | null;
   lastReadMessageId: string | null;
   lastMessagePreview: string | null;
-};
-/** A push End User Messaging (the local capture) was asked to deliver to one device. */
-type CapturedPush = {
-  token: string;
-  title?: string;
-  body?: string;
-  badge?: number;
-  data?: Record<string, string>;
 };
 type LegacyCall = { path: string; authorized: boolean; body?: { id?: string; type?: string } };
 

@@ -45,7 +45,14 @@ export type LegacyCall = {
   subject?: string;
   body?: unknown;
 };
-export type CapturedPush = { token: string; title?: string; body?: string; badge?: number };
+/** A push End User Messaging (the local capture) was asked to deliver to one device. */
+export type CapturedPush = {
+  token: string;
+  title?: string;
+  body?: string;
+  badge?: number;
+  data?: Record<string, string>;
+};
 
 export function ok<T>(result: { data: T; errors?: GraphQLError[] }): T {
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();

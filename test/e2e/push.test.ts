@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';
+import type { CapturedPush } from './e2e-support';
 
 // Pushes on the local sandbox, with the real client: registerDevice and its refusals; push-sender
 // delivering to each device, removing a dead token, keeping a throttled one (the message is
@@ -34,14 +35,6 @@ type Notification = {
   readAt: string | null;
 };
 type Badge = { unreadChats: number; unreadNotifications: number; total: number };
-/** A push End User Messaging (the local capture) was asked to deliver to one device. */
-type CapturedPush = {
-  token: string;
-  title?: string;
-  body?: string;
-  badge?: number;
-  data?: Record<string, string>;
-};
 type QueuedMessage = {
   messageId: string;
   state: string;
