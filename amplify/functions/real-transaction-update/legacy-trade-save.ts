@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createLegacyClient, type LegacyClientOptions, LegacyRejectedError } from '../shared/legacy-client';
 import { logger } from '../shared/logger';
+import type { Trade } from './trade-normalize';
 
 /**
  * The Legacy API's save() for 실거래 (`POST /v1/real-transactions`, docs/legacy-api.md) through the
@@ -8,18 +9,8 @@ import { logger } from '../shared/logger';
  * unavailable Legacy API are thrown as the shared client's errors; a refusal is an answer.
  */
 
-/** One row of the save() body. */
-export interface SaveRow {
-  lawdCode: string;
-  regionCode: string | null;
-  complexId: string | null;
-  complexName: string;
-  jibun: string;
-  priceWon: number;
-  exclusiveAreaM2: number;
-  floor: number;
-  contractDate: string;
-}
+/** One row of the save() body: a normalized trade with its complex (null when unknown), without the 법정동. */
+export type SaveRow = Omit<Trade, 'dong'> & { regionCode: string | null; complexId: string | null };
 
 export type SaveAnswer =
   | { outcome: 'saved'; saved: number; duplicates: number }
