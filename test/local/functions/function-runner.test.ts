@@ -87,6 +87,21 @@ describe('the local function runner', () => {
     expect(invocations[after]?.coldStart).toBe(true);
   });
 
+  it('gives a slow cold start its own init phase instead of the handler timeout', async () => {
+    await runner.load([
+      bundle(
+        'slow-init',
+        `await new Promise((resolve) => setTimeout(resolve, 1500));
+         export const handler = async (event, context) => context.getRemainingTimeInMillis();`,
+        { timeoutSeconds: 1 },
+      ),
+    ]);
+    const result = await runner.invoke('slow-init', {});
+    expect(result.ok).toBe(true);
+    // The whole second is left for the handler: init was not charged to it.
+    expect(result.result as number).toBeGreaterThan(500);
+  });
+
   it('ends an environment that exceeds its memory size', async () => {
     await runner.load([
       bundle(
