@@ -43,6 +43,9 @@ type Member = {
   viewingUntil: string | null;
 };
 
+const isLimited = (send: { errors?: { message: string }[] }) =>
+  /RATE_LIMITED/.test(send.errors?.[0]?.message ?? '');
+
 describe('chat', () => {
   let conversation: Conversation;
 
@@ -193,21 +196,34 @@ describe('chat', () => {
       brokerId,
       listingId: 'LST-E2E-RATE',
     });
-    const sends = await Promise.all(
-      Array.from({ length: 21 }, (_, i) =>
-        fast.mutation<Message>('sendMessage', {
-          conversationId: own.data.id,
-          kind: 'TEXT',
-          body: `메시지 ${i}`,
-          clientMessageId: `rate-${i}`,
-        }),
-      ),
-    );
+    // A busy machine may serve one burst slower than the window: burst again until the limit
+    // answers (it must, within the deadline), keeping every answer for the checks below.
+    type Send = Awaited<ReturnType<typeof fast.mutation<Message>>>;
+    const sends: Send[] = [];
+    const deadline = Date.now() + 45_000;
+    for (let burst = 0; !sends.some(isLimited) && Date.now() < deadline; burst++) {
+      sends.push(
+        ...(await Promise.all(
+          Array.from({ length: 21 }, (_, i) =>
+            fast.mutation<Message>('sendMessage', {
+              conversationId: own.data.id,
+              kind: 'TEXT',
+              body: `메시지 ${burst}-${i}`,
+              clientMessageId: `rate-${burst}-${i}`,
+            }),
+          ),
+        )),
+      );
+    }
     const accepted = sends.filter((send) => send.data?.id);
-    const limited = sends.filter((send) => /RATE_LIMITED/.test(send.errors?.[0]?.message ?? ''));
-    expect(accepted.length).toBeLessThanOrEqual(20);
-    expect(limited.length).toBeGreaterThanOrEqual(1);
-    expect(accepted.length + limited.length).toBe(21);
+    expect(sends.filter(isLimited).length).toBeGreaterThanOrEqual(1);
+    expect(accepted.length + sends.filter(isLimited).length).toBe(sends.length);
+    // Never more than 20 in a window (9 s here: createdAt is stamped a moment after the count).
+    const times = accepted.map((send) => Date.parse(send.data.createdAt)).sort((a, b) => a - b);
+    for (let first = 0; first < times.length; first++) {
+      const inWindow = times.filter((t) => t >= times[first]! && t < times[first]! + 9_000).length;
+      expect(inWindow).toBeLessThanOrEqual(20);
+    }
   });
 
   it('refuses an empty or oversized message with a clear error', async () => {

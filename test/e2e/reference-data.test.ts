@@ -9,6 +9,7 @@ import {
   eventually,
   invoke,
   legacyCalls,
+  type Message,
   messagesOf,
   notificationsOf,
   ok,
@@ -160,15 +161,17 @@ describe('broker matching', () => {
     expect(matched).toMatchObject({ brokerId: brokers.first.brokerId });
     expect(matched.memberIds.sort()).toEqual([buyer.sub, brokers.first.sub].sort());
 
+    // The history is shared with the broker one message after another: wait for the whole of it.
+    const joined = (message: Message) =>
+      message.kind === 'SYSTEM' && /일번 중개사님이 대화에 참여/.test(message.body ?? '');
     const seenByBroker = await eventually('the broker to read the history', async () => {
       const messages = await messagesOf(brokers.first, waiting.id);
-      return messages.some((message) => message.id === question) ? messages : undefined;
+      return messages.some((message) => message.id === question) && messages.some(joined)
+        ? messages
+        : undefined;
     });
-    expect(
-      seenByBroker.some(
-        (message) => message.kind === 'SYSTEM' && /일번 중개사님이 대화에 참여/.test(message.body ?? ''),
-      ),
-    ).toBe(true);
+    expect(seenByBroker.map((message) => message.id)).toContain(question);
+    expect(seenByBroker.filter(joined)).toHaveLength(1);
     const notified = await eventually('the BROKER_ASSIGNED notification', async () =>
       (await notificationsOf(brokers.first)).find((row) => row.type === 'BROKER_ASSIGNED'),
     );
