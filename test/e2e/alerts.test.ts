@@ -7,7 +7,7 @@ import { createServiceTokenProvider } from '../../amplify/functions/shared/servi
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';
-import { type CapturedPush, invoke, ok, refused, sleep, type User } from './e2e-support';
+import { type CapturedPush, invoke, ok, putReference, refused, sleep, type User } from './e2e-support';
 
 // Alerts and the other notification producers on the local sandbox, with the real client:
 // alert-subscription's validated CRUD, an alert-real-transaction run against the Legacy
@@ -62,14 +62,20 @@ const users: AppUser[] = [];
 let owner: User;
 /** Someone else: may not touch the owner's alerts; later the buyer who writes to the broker. */
 let other: User;
-/** Follows 은마's 실거래 (CPX-1001). */
+/** Follows this file's own 은마 (`complexes.followed`). */
 let subscriber: User;
-/** Follows a complex with nothing new (CPX-1002). */
+/** Follows this file's own complex with nothing new (`complexes.quiet`). */
 let bystander: User;
 /** SEED_USERS[3]: role BROKER, the first sample broker's account. */
 let broker: User;
 let brokerId: string;
 let outputs: { custom: { localSandbox: { legacyApiUrl: string; awsEndpointUrl: string } } };
+
+// This file's own complexes, in a 시군구 (종로구) no sandbox crawler run covers: no other file's
+// trades can land in them, whatever ran before.
+const run = randomUUID().slice(0, 8).toUpperCase();
+const complexes = { followed: `CPX-E2E-RTX-${run}-A`, quiet: `CPX-E2E-RTX-${run}-B` };
+const jibun = `${parseInt(run, 16) % 900}-e2e`;
 
 const tokenFor = (who: string) => `fcm-e2e-alerts-${who}-${randomUUID()}-${'x'.repeat(100)}`;
 const tokens = { subscriber: tokenFor('subscriber'), bystander: tokenFor('bystander') };
@@ -347,8 +353,14 @@ describe('an alert run (alert-real-transaction)', () => {
       );
     }
     // The first Notification rows of the sandbox are written below.
-    ok(await add(subscriber, { kind: 'REAL_TRANSACTION', target: 'CPX-1001', label: '은마' }));
-    ok(await add(bystander, { kind: 'REAL_TRANSACTION', target: 'CPX-1002' }));
+    for (const [id, name, lot] of [
+      [complexes.followed, '은마', jibun],
+      [complexes.quiet, '은마', `${jibun}-2`],
+    ]) {
+      await putReference('complexes', id!, { name, regionCode: '1111010100', dong: '청진동', jibun: lot });
+    }
+    ok(await add(subscriber, { kind: 'REAL_TRANSACTION', target: complexes.followed, label: '은마' }));
+    ok(await add(bystander, { kind: 'REAL_TRANSACTION', target: complexes.quiet }));
 
     // 은마 84㎡: a price no other row has, so the trade is new to the stand-in.
     const priceWon = 2_635_000_000;
@@ -357,9 +369,9 @@ describe('an alert run (alert-real-transaction)', () => {
     const before = new Date(Date.now() - 1000).toISOString();
     const saved = await legacy<{ saved: number }>('POST', '/v1/real-transactions', [
       {
-        lawdCode: '11680',
+        lawdCode: '11110',
         complexName: '은마',
-        jibun: '316',
+        jibun,
         priceWon,
         exclusiveAreaM2: 84.43,
         floor: 11,
@@ -369,11 +381,11 @@ describe('an alert run (alert-real-transaction)', () => {
     expect(saved).toMatchObject({ status: 201, body: { saved: 1 } });
     const feed = await legacy<{ items: { id: string; complexId: string; priceWon: number }[] }>(
       'GET',
-      `/v1/alerts/real-transactions?complexIds=CPX-1001&since=${encodeURIComponent(before)}`,
+      `/v1/alerts/real-transactions?complexIds=${complexes.followed}&since=${encodeURIComponent(before)}`,
     );
     // Matched to 은마 by 시군구, name and 지번.
     const row = feed.body.items.find((item) => item.id.startsWith('RTX-S-') && item.priceWon === priceWon);
-    expect(row).toMatchObject({ complexId: 'CPX-1001' });
+    expect(row).toMatchObject({ complexId: complexes.followed });
     fresh = { id: row!.id, contractDate };
   });
 
@@ -381,10 +393,8 @@ describe('an alert run (alert-real-transaction)', () => {
     first = await invoke<AlertRunSummary>('alert-real-transaction');
     expect(first).toMatchObject({ kind: 'REAL_TRANSACTION', status: 'completed', resumed: false });
     expect(first.created).toBeGreaterThanOrEqual(1);
-    // The very first run of a sandbox looks back 24 hours: the sample's RTX-70001 (은마, registered
-    // an hour before the stand-in started) is new then too. After an earlier run, only newer trades are.
-    const firstRunEver = Date.parse(first.since) < Date.now() - 23 * HOUR_MS;
-    const expected = [fresh.id, ...(firstRunEver ? ['RTX-70001'] : [])].sort();
+    // The complex is this file's own: the fresh trade is all there is, whatever ran before.
+    const expected = [fresh.id];
 
     await expect
       .poll(
@@ -400,7 +410,7 @@ describe('an alert run (alert-real-transaction)', () => {
       userId: subscriber.sub,
       title: '은마 84㎡ 26억 3,500만원 실거래',
       body: `11층 · ${month}월 ${day}일 계약된 거래가 등록됐어요.`,
-      deepLink: `bootalk://complex/CPX-1001/real-transactions/${fresh.id}`,
+      deepLink: `bootalk://complex/${complexes.followed}/real-transactions/${fresh.id}`,
       readAt: null,
     });
 
@@ -445,7 +455,7 @@ describe('an alert run (alert-real-transaction)', () => {
       subject: expect.stringMatching(/alert-?real-?transaction/i),
     });
     const complexIds = new URLSearchParams(ours[0]!.query).get('complexIds')!.split(',');
-    expect(complexIds).toEqual(expect.arrayContaining(['CPX-1001', 'CPX-1002']));
+    expect(complexIds).toEqual(expect.arrayContaining([complexes.followed, complexes.quiet]));
     // One target each, however many subscribe to it.
     expect(new Set(complexIds).size).toBe(complexIds.length);
   });
