@@ -1,4 +1,9 @@
-import { NotFoundException, PinpointClient, SendMessagesCommand } from '@aws-sdk/client-pinpoint';
+import {
+  type ChannelType,
+  NotFoundException,
+  PinpointClient,
+  SendMessagesCommand,
+} from '@aws-sdk/client-pinpoint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendPush } from '../../../amplify/functions/shared/push-client';
 import { clientConfig, useGateway } from './gateway-fixture';
@@ -138,7 +143,7 @@ describe('End User Messaging push (Pinpoint SendMessages)', () => {
       JSON.stringify({
         fcmV1Message: { message: { notification: { title: '부톡', body }, data: { k: 'v' } } },
       });
-    const send = (token: string, ChannelType: string, RawContent: string) =>
+    const send = (token: string, ChannelType: ChannelType, RawContent: string) =>
       pinpoint().send(
         new SendMessagesCommand({
           ApplicationId: applicationId,
@@ -149,7 +154,7 @@ describe('End User Messaging push (Pinpoint SendMessages)', () => {
           },
         }),
       );
-    const result = async (token: string, ChannelType: string, RawContent: string) =>
+    const result = async (token: string, ChannelType: ChannelType, RawContent: string) =>
       (await send(token, ChannelType, RawContent)).MessageResponse?.Result?.[token];
 
     expect(await result('apns-big', 'APNS', apns(`${atLimit}a`))).toMatchObject({
