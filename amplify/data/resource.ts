@@ -460,7 +460,10 @@ const schema = a
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(conversationLink)),
 
-    /** Posts into a conversation the caller is a member of; a retry with the same clientMessageId is the same message. */
+    /**
+     * Posts into a conversation the caller is a member of; a retry with the same clientMessageId and
+     * content is the same message, the same clientMessageId with other content CLIENT_MESSAGE_ID_REUSED.
+     */
     sendMessage: a
       .mutation()
       .arguments({
