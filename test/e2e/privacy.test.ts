@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSampleData } from '../../local/legacy/sample-data';
-import { seedSandbox, seedTargetsFrom } from '../../local/seed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInUser } from './app-user';
 import { type Message, ok, refused, type User } from './e2e-support';
 
@@ -211,17 +209,10 @@ describe('message input', () => {
   let conversationId: string;
 
   beforeAll(async () => {
-    await seedSandbox(seedTargetsFrom(inject('outputsPath')));
-    const brokerId = createSampleData(Date.now()).brokers.filter((broker) => !broker.deleted)[0]!.id;
-    // One conversation per buyer, broker and listing: asking again is safe.
+    // The caller's own SUPPORT conversation: one per user, no broker or seed data needed.
     const conversation = ok(
       await despiteColdStarts(
-        () =>
-          alice.mutation<{ id: string }>('startConversation', {
-            kind: 'LISTING_INQUIRY',
-            brokerId,
-            listingId: `LST-PRIVACY-${alice.sub.slice(0, 8)}`,
-          }),
+        () => alice.mutation<{ id: string }>('startConversation', { kind: 'SUPPORT' }),
         (result) => result.errors?.some((error) => COLD_START_TIMEOUT.test(error.message)) ?? false,
       ),
     );
