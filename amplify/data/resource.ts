@@ -28,7 +28,10 @@ import { userDeleteCascade } from '../functions/user-delete-cascade/resource';
  *   (`ownersDefinedIn('memberIds')`), which also filters their subscriptions;
  * - counters, previews, memberships and messages are written by functions only (IAM),
  *   never by clients: the custom operations that validate input come with their issues;
- * - a phone number is readable by its owner only.
+ * - a profile is the public card of a user (nickname, role, image) to anyone signed in who asks
+ *   for it by id (`get`), never as a list; its phone, consents, regions and deletion are its
+ *   owner's (admins read consents and regions, never the phone); its owner changes it only
+ *   through updateProfile and updateConsents, which validate and stamp the time.
  */
 
 const userId = () => a.id().required();
@@ -54,12 +57,24 @@ const schema = a
       'MARKETING',
     ]),
 
-    /** Consents under 정보통신망법 (Korea's network act): each with the time it was given. */
+    /** Consents under 정보통신망법 (Korea's network act): each with the server time it last changed. */
     Consents: a.customType({
       marketing: a.boolean(),
       marketingAt: a.datetime(),
       nightPush: a.boolean(),
       nightPushAt: a.datetime(),
+    }),
+
+    /** One updateConsents that changed something: the proof of when consent was given or withdrawn. */
+    ConsentChange: a.customType({
+      marketing: a.boolean().required(),
+      nightPush: a.boolean().required(),
+      /** Server time. */
+      at: a.datetime().required(),
+      /** Who changed it (the Cognito sub: the profile's owner). */
+      by: a.id().required(),
+      /** The app version the change was made from, as the app reported it. */
+      appVersion: a.string().required(),
     }),
 
     /** What a LISTING_CARD message showed at send time; later price changes don't rewrite it. */
@@ -82,19 +97,29 @@ const schema = a
     UserProfile: a
       .model({
         /** The Cognito sub. */
-        id: a
-          .id()
-          .required()
-          .authorization((allow) => [
-            allow.authenticated().to(['read']),
-            allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
-          ]),
+        id: a.id().required(),
+        /** 2–20 characters, no control or invisible characters (updateProfile). */
         nickname: a.string(),
-        role: a.ref('UserRole').authorization((allow) => [allow.authenticated().to(['read'])]),
+        role: a.ref('UserRole'),
         phone: a
           .phone()
           .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
-        consents: a.ref('Consents'),
+        /** Written only by updateConsents (server time); notification-fanout reads it. */
+        consents: a
+          .ref('Consents')
+          .authorization((allow) => [
+            allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
+            allow.group('ADMINS').to(['read']),
+          ]),
+        /** The latest 100 consent changes, oldest first (docs/notifications.md, "Consents"). */
+        consentHistory: a
+          .ref('ConsentChange')
+          .required()
+          .array()
+          .authorization((allow) => [
+            allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
+            allow.group('ADMINS').to(['read']),
+          ]),
         profileImageKey: a.string(),
         /** 법정동 codes of the regions the user follows (2, 5, 8 or 10 digits): notice segments use them. */
         regionCodes: a
@@ -102,7 +127,7 @@ const schema = a
           .required()
           .array()
           .authorization((allow) => [
-            allow.ownerDefinedIn('id').identityClaim('sub').to(['read', 'update']),
+            allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
             allow.group('ADMINS').to(['read']),
           ]),
         deletedAt: a
@@ -110,9 +135,12 @@ const schema = a
           .authorization((allow) => [allow.ownerDefinedIn('id').identityClaim('sub').to(['read'])]),
       })
       .authorization((allow) => [
-        // Chat partners see each other's nickname and role, never the phone.
-        allow.authenticated().to(['read']),
-        allow.ownerDefinedIn('id').identityClaim('sub').to(['read', 'update']),
+        // A chat partner's card by id: select id, nickname, role, profileImageKey (README). Only
+        // `get`: no field rule here may say `read` for everyone, or the transformer would let
+        // everyone list (it authorizes a list for a role that may list any one field).
+        allow.authenticated().to(['get']),
+        // Listing is the owner's (their own row) and admins' only.
+        allow.ownerDefinedIn('id').identityClaim('sub').to(['read']),
         allow.group('ADMINS').to(['read']),
       ]),
 
@@ -347,6 +375,33 @@ const schema = a
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(deviceRegister)),
 
+    /**
+     * The caller's advertising consents (docs/notifications.md, "Consents"), the only way they
+     * change: stamped with server time and recorded in consentHistory with the app's version.
+     */
+    updateConsents: a
+      .mutation()
+      .arguments({
+        marketing: a.boolean().required(),
+        nightPush: a.boolean().required(),
+        appVersion: a.string().required(),
+      })
+      .returns(a.ref('Consents'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(deviceRegister)),
+
+    /** The caller's nickname, profile image and regions: an omitted argument is kept, null clears. */
+    updateProfile: a
+      .mutation()
+      .arguments({
+        nickname: a.string(),
+        profileImageKey: a.string(),
+        regionCodes: a.string().required().array(),
+      })
+      .returns(a.ref('UserProfile'))
+      .authorization((allow) => [allow.authenticated()])
+      .handler(a.handler.function(deviceRegister)),
+
     /** Marks the caller's notifications read: some (ids, 1–100) or all (the newest 100 a call). */
     markNotificationsRead: a
       .mutation()
@@ -405,7 +460,10 @@ const schema = a
       .authorization((allow) => [allow.authenticated()])
       .handler(a.handler.function(conversationLink)),
 
-    /** Posts into a conversation the caller is a member of; a retry with the same clientMessageId is the same message. */
+    /**
+     * Posts into a conversation the caller is a member of; a retry with the same clientMessageId and
+     * content is the same message, the same clientMessageId with other content CLIENT_MESSAGE_ID_REUSED.
+     */
     sendMessage: a
       .mutation()
       .arguments({
@@ -534,7 +592,8 @@ const schema = a
     allow.resource(noticeBroadcast).to(['mutate']),
     // Lists a conversation's messages; creates CHAT_REMINDER rows.
     allow.resource(chatReminder).to(['query', 'mutate']),
-    // Writes Device rows (a registration, the per-user cap) and reads the caller's devices.
+    // Writes Device rows (a registration, the per-user cap) and reads the caller's devices;
+    // reads and writes the caller's UserProfile (updateProfile, updateConsents).
     allow.resource(deviceRegister).to(['query', 'mutate']),
     // Sets readAt on notifications and reads memberships and notifications for the badge.
     allow.resource(badgeSync).to(['query', 'mutate']),

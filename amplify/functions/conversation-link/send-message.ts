@@ -1,5 +1,6 @@
 import type { ListingSnapshot, MessageKind, MessageRow } from '../shared/chat-message';
 import { accept, conversationNotFound, type Decision, type Refusal, refuse } from '../shared/decision';
+import { codePointLength, isBlank, STORAGE_KEY_SEGMENT } from '../shared/user-text';
 import type { ConversationRow } from './conversation-plan';
 import { nameBasedUuid } from './name-based-id';
 
@@ -57,24 +58,18 @@ export type MessageItem = MessageRow & { __typename: 'Message'; updatedAt: strin
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const LEGACY_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
-const KEY_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-
-export function codePointLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
 
 /**
  * A message body or caption: NFC (decomposed Hangul would otherwise count each jamo), trimmed,
- * 1–2,000 code points. An optional body that is empty or only whitespace is no body.
+ * 1–2,000 code points. A body of only whitespace and invisible characters (zero-width spaces,
+ * Hangul fillers) is empty: required, it is refused; optional, it is no body.
  */
 export function validateBody(body: unknown, options: { required: boolean }): Decision<string | undefined> {
   if (body === undefined || body === null) return options.required ? bodyRequired() : accept(undefined);
   if (typeof body !== 'string')
     return refuse('INVALID_BODY', '메시지는 문자열이어야 합니다.', 'body must be a string.');
   const text = body.normalize('NFC').trim();
-  if (text === '') return options.required ? bodyRequired() : accept(undefined);
+  if (isBlank(text)) return options.required ? bodyRequired() : accept(undefined);
   const length = codePointLength(text);
   if (length > BODY_MAX_CHARACTERS) {
     return refuse(
@@ -87,7 +82,11 @@ export function validateBody(body: unknown, options: { required: boolean }): Dec
 }
 
 function bodyRequired(): Refusal {
-  return refuse('BODY_REQUIRED', '메시지 내용을 입력해주세요.', 'The message is empty.');
+  return refuse(
+    'BODY_REQUIRED',
+    '메시지 내용을 입력해주세요.',
+    'The message is empty (spaces and invisible characters do not count).',
+  );
 }
 
 function isMessageKind(kind: unknown): kind is MessageKind {
@@ -176,7 +175,7 @@ function validateImage(image: SendMessageInput['image'], conversationId: string)
     rest === undefined ||
     key.length > IMAGE_KEY_MAX_LENGTH ||
     key.includes('..') ||
-    !rest.split('/').every((segment) => KEY_SEGMENT.test(segment))
+    !rest.split('/').every((segment) => STORAGE_KEY_SEGMENT.test(segment))
   ) {
     return refuse(
       'INVALID_IMAGE_KEY',
@@ -317,15 +316,18 @@ export function planMessage(
 }
 
 /**
- * When the planned id already exists: the same send retried returns the stored row; a
- * clientMessageId reused for another conversation or kind is refused rather than answered
- * with someone else's message.
+ * When the planned id already exists: the same send retried returns the stored row. A
+ * clientMessageId reused for another conversation, kind or content is refused rather than
+ * answered with another message. A message edited or deleted since keeps only its new content,
+ * so a retry of it is recognised by conversation and kind alone.
  */
 export function matchRetriedSend(existing: MessageRow, planned: MessageRow): Decision<MessageRow> {
+  const changedSince = Boolean(existing.editedAt || existing.deletedAt);
   if (
     existing.conversationId !== planned.conversationId ||
     existing.senderId !== planned.senderId ||
-    existing.kind !== planned.kind
+    existing.kind !== planned.kind ||
+    (!changedSince && contentOf(existing) !== contentOf(planned))
   ) {
     return refuse(
       'CLIENT_MESSAGE_ID_REUSED',
@@ -334,4 +336,18 @@ export function matchRetriedSend(existing: MessageRow, planned: MessageRow): Dec
     );
   }
   return accept(existing);
+}
+
+/** What the sender wrote, comparable: body, image and listing snapshot (absent and null alike). */
+function contentOf(message: MessageRow): string {
+  const { body, image, listing } = message;
+  const sorted = (value: object | null | undefined) =>
+    value
+      ? Object.fromEntries(
+          Object.entries(value)
+            .filter(([, v]) => v !== null && v !== undefined)
+            .sort(),
+        )
+      : null;
+  return JSON.stringify([body ?? null, sorted(image), sorted(listing)]);
 }

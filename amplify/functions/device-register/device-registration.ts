@@ -80,6 +80,11 @@ export function canonicalLocale(value: string): string | undefined {
   }
 }
 
+/** An app version as the app reports it: 3.12.0, optionally -beta.1 or +456, at most 32 characters. */
+export function validAppVersion(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= APP_VERSION_MAX_LENGTH && APP_VERSION.test(value);
+}
+
 export function validateRegistration(args: RegisterDeviceArguments): Decision<DeviceRegistration> {
   const { platform, token, appVersion, locale } = args;
   if (!isPlatform(platform)) {
@@ -95,11 +100,7 @@ export function validateRegistration(args: RegisterDeviceArguments): Decision<De
 
   const registration: DeviceRegistration = { platform, token: normalizedToken };
   if (appVersion !== undefined && appVersion !== null) {
-    if (
-      typeof appVersion !== 'string' ||
-      appVersion.length > APP_VERSION_MAX_LENGTH ||
-      !APP_VERSION.test(appVersion)
-    ) {
+    if (!validAppVersion(appVersion)) {
       return refuse(
         'INVALID_APP_VERSION',
         '앱 버전 형식이 올바르지 않습니다.',

@@ -1,7 +1,7 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
 
-/** Mutation registerDevice: a push token becomes the caller's (the latest to register it). */
+/** registerDevice (a push token becomes the caller's), updateProfile and updateConsents: what the app sets for its user. */
 export const deviceRegister = defineFunction({
   name: 'device-register',
   entry: './handler.ts',

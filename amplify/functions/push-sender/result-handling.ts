@@ -8,7 +8,9 @@ import type { PushResult } from '../shared/push-client';
  *   otherwise, whatever else failed;
  * - the delivery: retried (the queue message is reported as a batch item failure) when the failure
  *   is temporary (THROTTLED, TEMPORARY_FAILURE, TIMEOUT, UNKNOWN_FAILURE, no result, a failed
- *   call); final otherwise, so a redelivery never sends it again.
+ *   call) or the payload is too large (PayloadTooLarge, or over the limit even shortened): that
+ *   one fails until the message lands in push-dlq, where it can be seen and redriven, instead of
+ *   counting as done (issue 18). Final otherwise, so a redelivery never sends it again.
  */
 
 export type DeviceChange = { kind: 'keep' } | { kind: 'delete' } | { kind: 'replace'; token: string };
@@ -21,7 +23,7 @@ export interface ResultHandling {
 export function handlePushResult(
   result: Pick<PushResult, 'token' | 'delivery' | 'updatedToken'>,
 ): ResultHandling {
-  const retry = result.delivery === 'retry';
+  const retry = result.delivery === 'retry' || result.delivery === 'too-large';
   // The new token supersedes the old one, whatever became of this send: replacing removes the old row.
   if (result.updatedToken && result.updatedToken !== result.token) {
     return { device: { kind: 'replace', token: result.updatedToken }, retry };

@@ -156,7 +156,9 @@ async function sendAndRecord(claimed: readonly Delivery[], deps: PushSenderDeps)
       changes.set(device.id, { device, change: handling.device, push });
     }
     if (handling.retry) {
-      push.retryReasons.push(result.deliveryStatus ?? 'no result');
+      push.retryReasons.push(
+        result.delivery === 'too-large' ? 'PayloadTooLarge' : (result.deliveryStatus ?? 'no result'),
+      );
       await release(delivery);
       return;
     }

@@ -18,6 +18,13 @@ export type PushPlatform = 'APNS' | 'APNS_SANDBOX' | 'GCM';
 /** SendMessages accepts at most 100 addresses per call. */
 export const MAX_ADDRESSES_PER_CALL = 100;
 
+/**
+ * APNs refuses a payload over 4,096 bytes (413 PayloadTooLarge) and FCM a message over 4,096
+ * bytes: counted in UTF-8 bytes of the RawContent we send, which for FCM includes the envelope
+ * and android options, so the count is never below what FCM counts.
+ */
+export const MAX_PUSH_PAYLOAD_BYTES = 4096;
+
 export { deviceIdForToken } from './device-id';
 
 interface PushContent {
@@ -52,9 +59,16 @@ export type PushMessage = PushPayload & { token: string; platform: PushPlatform 
  * - invalid-token: the token is dead, delete the device
  * - token-updated: replace the stored token with `updatedToken`
  * - retry: a temporary failure, send again later
+ * - too-large: the payload is over the provider's limit even shortened; a failure, not done
  * - keep-failed: failed for another reason; keep the token
  */
-export type PushOutcome = 'delivered' | 'invalid-token' | 'token-updated' | 'retry' | 'keep-failed';
+export type PushOutcome =
+  | 'delivered'
+  | 'invalid-token'
+  | 'token-updated'
+  | 'retry'
+  | 'too-large'
+  | 'keep-failed';
 
 /** What became of the send itself, whether or not the result also carries an updated token. */
 export type DeliveryOutcome = Exclude<PushOutcome, 'token-updated'>;
@@ -79,6 +93,9 @@ const INVALID_TOKEN_REASONS = [
   'mismatchsenderid',
 ];
 
+// APNs says PayloadTooLarge (413); FCM's legacy name is MessageTooBig, v1 says the payload is too large.
+const TOO_LARGE_REASONS = ['payloadtoolarge', 'messagetoobig', 'too large', 'too big'];
+
 const RETRY_STATUSES = new Set(['THROTTLED', 'TEMPORARY_FAILURE', 'TIMEOUT', 'UNKNOWN_FAILURE']);
 
 type ResultFields = Pick<MessageResult, 'DeliveryStatus' | 'StatusMessage' | 'UpdatedToken'> & {
@@ -99,9 +116,8 @@ export function classifyDelivery(result: ResultFields): DeliveryOutcome {
   if (status === 'SUCCESSFUL') return 'delivered';
   if (status === 'PERMANENT_FAILURE') {
     const reason = `${result.StatusMessage ?? ''} ${result.reason ?? ''}`.toLowerCase();
-    return INVALID_TOKEN_REASONS.some((invalid) => reason.includes(invalid))
-      ? 'invalid-token'
-      : 'keep-failed';
+    if (INVALID_TOKEN_REASONS.some((invalid) => reason.includes(invalid))) return 'invalid-token';
+    return TOO_LARGE_REASONS.some((tooLarge) => reason.includes(tooLarge)) ? 'too-large' : 'keep-failed';
   }
   if (status === undefined || RETRY_STATUSES.has(status)) return 'retry';
   // OPT_OUT, DUPLICATE: not sent, but nothing wrong with the token.
@@ -177,6 +193,47 @@ export function fcmMessage(payload: PushPayload): GCMMessage {
   };
 }
 
+/** The RawContent this payload becomes on the platform. */
+function rawContentOf(payload: PushPayload, platform: PushPlatform): string {
+  return (platform === 'GCM' ? fcmMessage(payload) : apnsMessage(payload)).RawContent ?? '';
+}
+
+const ELLIPSIS = '…';
+const graphemes = new Intl.Segmenter('ko', { granularity: 'grapheme' });
+
+/** The longest start of `text`, in whole characters (graphemes), for which `fits` holds; undefined if none. */
+function longestFitting(text: string, fits: (candidate: string) => boolean): string | undefined {
+  const parts = Array.from(graphemes.segment(text), (part) => part.segment);
+  const cut = (count: number) => `${parts.slice(0, count).join('').trimEnd()}${ELLIPSIS}`;
+  if (!fits(cut(0))) return undefined;
+  let low = 0;
+  let high = parts.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(cut(middle))) low = middle;
+    else high = middle - 1;
+  }
+  return cut(low);
+}
+
+/**
+ * The payload as it fits the platform's limit (MAX_PUSH_PAYLOAD_BYTES of RawContent): an alert's
+ * body is shortened first, then its title, each cut between characters and ended with `…`.
+ * Undefined when even that is too large (the data alone is): such a push is not sent.
+ */
+export function fitPushPayload(payload: PushPayload, platform: PushPlatform): PushPayload | undefined {
+  const fits = (candidate: PushPayload) =>
+    Buffer.byteLength(rawContentOf(candidate, platform), 'utf8') <= MAX_PUSH_PAYLOAD_BYTES;
+  if (fits(payload)) return payload;
+  if (payload.kind === 'badge') return undefined;
+  const body = longestFitting(payload.body, (candidate) => fits({ ...payload, body: candidate }));
+  if (body !== undefined) return { ...payload, body };
+  const title = longestFitting(payload.title, (candidate) =>
+    fits({ ...payload, title: candidate, body: ELLIPSIS }),
+  );
+  return title === undefined ? undefined : { ...payload, title, body: ELLIPSIS };
+}
+
 function payloadOf(message: PushMessage): PushPayload {
   const { token: _token, platform: _platform, ...payload } = message;
   return payload as PushPayload;
@@ -217,11 +274,31 @@ export async function sendPush(options: SendPushOptions): Promise<PushResult[]> 
   const client = options.client ?? pinpointClient();
   const applicationId = options.applicationId ?? config.pushApplicationId();
   const results: PushResult[] = new Array(options.messages.length);
-  for (const group of groupBySamePayload(options.messages).values()) {
-    const first = options.messages[group[0]!]!;
+  // Shortened to the providers' limit; what cannot fit is not sent and fails (too-large).
+  const messages = options.messages.map((message) => {
+    const fitted = fitPushPayload(payloadOf(message), message.platform);
+    return fitted && { ...fitted, token: message.token, platform: message.platform };
+  });
+  messages.forEach((message, index) => {
+    if (message) return;
+    const { token, platform } = options.messages[index]!;
+    logger.error('A push payload is over the provider limit even shortened; not sent', { platform });
+    results[index] = {
+      token,
+      platform,
+      outcome: 'too-large',
+      delivery: 'too-large',
+      statusMessage: `PayloadTooLarge: over ${MAX_PUSH_PAYLOAD_BYTES} bytes (not sent)`,
+    };
+  });
+  const sendable = messages.flatMap((message, index) => (message ? [{ message, index }] : []));
+  for (const group of groupBySamePayload(sendable.map(({ message }) => message)).values()) {
+    const first = sendable[group[0]!]!.message;
     const platform = first.platform;
     const payload = payloadOf(first);
-    for (const chunk of chunkAddresses(group)) {
+    // Indexes into options.messages, where the results go.
+    const indexes = group.map((position) => sendable[position]!.index);
+    for (const chunk of chunkAddresses(indexes)) {
       const tokenOf = (index: number) => options.messages[index]!.token;
       const addresses = Object.fromEntries(chunk.map((index) => [tokenOf(index), { ChannelType: platform }]));
       try {

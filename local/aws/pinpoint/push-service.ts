@@ -105,6 +105,8 @@ export class PushService {
         StatusMessage: `the local sandbox only delivers push channels, not ${channelType || 'a missing ChannelType'}`,
       };
     }
+    const tooLarge = payloadTooLarge(isApns, configuration);
+    if (tooLarge) return tooLarge;
     if (token.startsWith('invalid-')) {
       return isApns
         ? { DeliveryStatus: 'PERMANENT_FAILURE', StatusCode: 410, StatusMessage: 'BadDeviceToken' }
@@ -136,6 +138,36 @@ export class PushService {
 }
 
 type PushContent = Pick<PushCapture, 'title' | 'body' | 'badge' | 'data'>;
+
+/** APNs: the payload (4,096 bytes); FCM: the notification and data of the message (4,096 bytes). */
+export const MAX_PUSH_PAYLOAD_BYTES = 4096;
+
+/**
+ * The provider's refusal of a payload over its limit, as End User Messaging reports it (APNs 413
+ * PayloadTooLarge, FCM MessageTooBig), or undefined when it fits.
+ */
+function payloadTooLarge(isApns: boolean, configuration: MessageConfiguration): MessageResult | undefined {
+  const fields = (isApns ? configuration.APNSMessage : configuration.GCMMessage) ??
+    configuration.DefaultPushNotificationMessage ?? { Body: configuration.DefaultMessage?.Body };
+  const raw = parseJson(fields.RawContent);
+  let counted: unknown;
+  if (isApns) {
+    counted = raw ?? {
+      ...fields.Data,
+      aps: { alert: { title: fields.Title, body: fields.Body }, badge: fields.Badge },
+    };
+  } else {
+    const message = raw ? (asRecord(asRecord(raw.fcmV1Message)?.message) ?? raw) : undefined;
+    counted = message
+      ? { notification: message.notification, data: message.data }
+      : { notification: { title: fields.Title, body: fields.Body }, data: fields.Data };
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(counted), 'utf8');
+  if (bytes <= MAX_PUSH_PAYLOAD_BYTES) return undefined;
+  return isApns
+    ? { DeliveryStatus: 'PERMANENT_FAILURE', StatusCode: 413, StatusMessage: 'PayloadTooLarge' }
+    : { DeliveryStatus: 'PERMANENT_FAILURE', StatusCode: 400, StatusMessage: 'MessageTooBig' };
+}
 
 function parseJson(text: string | undefined): Record<string, unknown> | undefined {
   if (!text) return undefined;

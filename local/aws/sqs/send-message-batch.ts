@@ -1,6 +1,7 @@
+import { AwsError } from '../protocols';
 import { batchFailure, checkBatch } from './errors';
 import type { SendMessageRequest } from './send-message';
-import type { SqsService } from './sqs-service';
+import { MAX_MESSAGE_BYTES, type SqsService } from './sqs-service';
 import { fromWireAttributes } from './wire';
 
 export interface SendMessageBatchRequest {
@@ -13,6 +14,15 @@ export const sendMessageBatch =
   async (request: SendMessageBatchRequest) => {
     const queueName = sqs.queueNameFromUrl(request.QueueUrl);
     checkBatch(request.Entries);
+    // SQS refuses the whole batch when its bodies add up to more than one message may hold.
+    const total = request.Entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.MessageBody ?? ''), 0);
+    if (total > MAX_MESSAGE_BYTES) {
+      throw new AwsError(
+        'BatchRequestTooLong',
+        `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes. You have sent ${total} bytes.`,
+        { queryCode: 'AWS.SimpleQueueService.BatchRequestTooLong' },
+      );
+    }
     const Successful = [];
     const Failed = [];
     for (const entry of request.Entries) {

@@ -94,7 +94,8 @@ interface Queue {
   waiters: Set<() => void>;
 }
 
-const MAX_MESSAGE_BYTES = 262_144;
+/** SQS's limit for one message, and for all of a SendMessageBatch's messages together. */
+export const MAX_MESSAGE_BYTES = 262_144;
 const MAX_WAIT_SECONDS = 20;
 const VALID_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 

@@ -1,4 +1,9 @@
-import { NotFoundException, PinpointClient, SendMessagesCommand } from '@aws-sdk/client-pinpoint';
+import {
+  type ChannelType,
+  NotFoundException,
+  PinpointClient,
+  SendMessagesCommand,
+} from '@aws-sdk/client-pinpoint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendPush } from '../../../amplify/functions/shared/push-client';
 import { clientConfig, useGateway } from './gateway-fixture';
@@ -128,6 +133,55 @@ describe('End User Messaging push (Pinpoint SendMessages)', () => {
       body: '관심 매물 가격 변동',
       data: { listingId: 'L1' },
     });
+  });
+
+  it('refuses a payload over 4 KB as APNs and FCM do, capturing nothing, and delivers one at the limit', async () => {
+    gateway().captures.push.clear();
+    const apns = (body: string) => JSON.stringify({ aps: { alert: { title: '부톡', body } } });
+    const atLimit = 'a'.repeat(4096 - Buffer.byteLength(apns('')));
+    const fcm = (body: string) =>
+      JSON.stringify({
+        fcmV1Message: { message: { notification: { title: '부톡', body }, data: { k: 'v' } } },
+      });
+    const send = (token: string, ChannelType: ChannelType, RawContent: string) =>
+      pinpoint().send(
+        new SendMessagesCommand({
+          ApplicationId: applicationId,
+          MessageRequest: {
+            Addresses: { [token]: { ChannelType } },
+            MessageConfiguration:
+              ChannelType === 'GCM' ? { GCMMessage: { RawContent } } : { APNSMessage: { RawContent } },
+          },
+        }),
+      );
+    const result = async (token: string, ChannelType: ChannelType, RawContent: string) =>
+      (await send(token, ChannelType, RawContent)).MessageResponse?.Result?.[token];
+
+    expect(await result('apns-big', 'APNS', apns(`${atLimit}a`))).toMatchObject({
+      DeliveryStatus: 'PERMANENT_FAILURE',
+      StatusCode: 413,
+      StatusMessage: 'PayloadTooLarge',
+    });
+    expect(await result('fcm-big', 'GCM', fcm('가'.repeat(1400)))).toMatchObject({
+      DeliveryStatus: 'PERMANENT_FAILURE',
+      StatusMessage: 'MessageTooBig',
+    });
+    expect(gateway().captures.push.list()).toEqual([]);
+    expect(await result('apns-limit', 'APNS', apns(atLimit))).toMatchObject({ DeliveryStatus: 'SUCCESSFUL' });
+  });
+
+  it('receives from the backend push client only payloads that fit, a long body shortened', async () => {
+    gateway().captures.push.clear();
+    const results = await sendPush({
+      applicationId,
+      client: pinpoint(),
+      messages: [
+        { token: 'apns-long', platform: 'APNS', title: '김민준', body: '가'.repeat(3000) },
+        { token: 'fcm-long', platform: 'GCM', title: '김민준', body: '가'.repeat(3000) },
+      ],
+    });
+    expect(results.map((result) => result.outcome)).toEqual(['delivered', 'delivered']);
+    for (const push of gateway().captures.push.list()) expect(push.body).toMatch(/^가+…$/);
   });
 
   it('answers an unknown application with NotFoundException', async () => {

@@ -309,6 +309,25 @@ describe('SQS through the real SDK client', () => {
       sqsClient().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'bell \u0007' })),
     ).rejects.toMatchObject({ name: 'InvalidMessageContents' });
   });
+
+  it('refuses a message over 256 KB, as SQS does, and keeps one at the limit', async () => {
+    const { queueUrl, name } = newQueue();
+    const sqs = sqsClient();
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '가'.repeat(87_382) })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'a'.repeat(262_144) }));
+    expect(gateway().sqs.listMessages(name)).toHaveLength(1);
+  });
+
+  it('refuses a whole batch whose bodies add up to more than 256 KB, sending none of it', async () => {
+    const { queueUrl, name } = newQueue();
+    const entries = ['1', '2', '3'].map((Id) => ({ Id, MessageBody: 'a'.repeat(100_000) }));
+    await expect(
+      sqsClient().send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })),
+    ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
+    expect(gateway().sqs.listMessages(name)).toEqual([]);
+  });
 });
 
 describe('SQS in-process API for the local pollers', () => {

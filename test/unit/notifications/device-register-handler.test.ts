@@ -7,6 +7,7 @@ import {
 } from '../../../amplify/functions/device-register/device-registration';
 import { DEVICE_FIELDS, deviceStore } from '../../../amplify/functions/device-register/device-store';
 import { createHandler } from '../../../amplify/functions/device-register/handler';
+import { profileStore } from '../../../amplify/functions/device-register/profile-store';
 import {
   type AppSyncClient,
   AppSyncGraphQLError,
@@ -120,8 +121,15 @@ class FakeAppSync implements AppSyncClient {
 let appSync: FakeAppSync;
 let now: Date;
 
-function register(args: Record<string, unknown>, identity: AppSyncIdentity | null = { sub: ALICE } as never) {
-  const handler = createHandler({ store: deviceStore(() => appSync), now: () => now });
+function register(
+  args: Record<string, unknown>,
+  identity: AppSyncIdentity | null = { sub: ALICE } as never,
+): Promise<DeviceRow> {
+  const handler = createHandler({
+    store: deviceStore(() => appSync),
+    profiles: profileStore(() => appSync),
+    now: () => now,
+  });
   return handler({
     typeName: 'Mutation',
     fieldName: 'registerDevice',
@@ -130,7 +138,7 @@ function register(args: Record<string, unknown>, identity: AppSyncIdentity | nul
     source: null,
     request: { headers: {}, domainName: null },
     prev: null,
-  } as unknown as AppSyncResolverEvent<Record<string, unknown>>);
+  } as unknown as AppSyncResolverEvent<Record<string, unknown>>) as Promise<DeviceRow>;
 }
 
 const selectedFields = (query: string) => new Set(query.replace(/[{}]/g, ' ').split(/\s+/));
@@ -375,7 +383,11 @@ describe('registerDevice: refusals', () => {
   });
 
   it('handles registerDevice only', async () => {
-    const handler = createHandler({ store: deviceStore(() => appSync), now: () => now });
+    const handler = createHandler({
+      store: deviceStore(() => appSync),
+      profiles: profileStore(() => appSync),
+      now: () => now,
+    });
     await expect(
       handler({ fieldName: 'deleteEverything', arguments: {}, identity: { sub: ALICE } } as never),
     ).rejects.toThrow('device-register does not handle deleteEverything');

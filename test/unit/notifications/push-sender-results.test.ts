@@ -26,7 +26,9 @@ describe('handlePushResult: every delivery status', () => {
     ['PERMANENT_FAILURE', 'baddevicetoken', remove, false],
     ['PERMANENT_FAILURE', 'MISMATCHSENDERID', remove, false],
     ['PERMANENT_FAILURE', 'The device token is no longer active: Unregistered (410)', remove, false],
-    ['PERMANENT_FAILURE', 'PayloadTooLarge', keep, false],
+    // Issue 18: counted as a failure (retried into push-dlq), never as done.
+    ['PERMANENT_FAILURE', 'PayloadTooLarge', keep, true],
+    ['PERMANENT_FAILURE', 'MessageTooBig', keep, true],
     ['PERMANENT_FAILURE', 'BadCertificate', keep, false],
     ['PERMANENT_FAILURE', undefined, keep, false],
     ['TEMPORARY_FAILURE', 'ServiceUnavailable', keep, true],
@@ -57,7 +59,7 @@ describe('handlePushResult: updated tokens', () => {
     ['THROTTLED', undefined, true],
     ['TEMPORARY_FAILURE', undefined, true],
     ['PERMANENT_FAILURE', 'NotRegistered', false],
-    ['PERMANENT_FAILURE', 'PayloadTooLarge', false],
+    ['PERMANENT_FAILURE', 'PayloadTooLarge', true],
   ])('%s %s with an updated token: replaces the device, retry %s', (status, reason, retry) => {
     expect(handle({ DeliveryStatus: status, StatusMessage: reason, UpdatedToken: 'new-token' })).toEqual({
       device: replace,

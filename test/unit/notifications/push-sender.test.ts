@@ -313,7 +313,6 @@ describe('push-sender: each token result', () => {
   });
 
   it.each([
-    ['PERMANENT_FAILURE', 'PayloadTooLarge'],
     ['PERMANENT_FAILURE', 'TopicDisallowed'],
     ['PERMANENT_FAILURE', undefined],
     ['OPT_OUT', undefined],
@@ -323,6 +322,18 @@ describe('push-sender: each token result', () => {
     expect(await run(queued(alert()))).toEqual([]);
     expect(underTest()).toBeDefined();
     expect(record()).toMatchObject({ status: 'SENT' });
+  });
+
+  it('keeps the device on PayloadTooLarge and fails the message, so it ends in push-dlq rather than counting as sent', async () => {
+    answers.set('fcm-under-test', {
+      DeliveryStatus: 'PERMANENT_FAILURE',
+      StatusCode: 413,
+      StatusMessage: 'PayloadTooLarge',
+    });
+    const message = queued(alert());
+    expect(await run(message)).toEqual([message.messageId]);
+    expect(underTest()).toBeDefined();
+    expect(record()).toBeUndefined();
   });
 
   it.each(['THROTTLED', 'TEMPORARY_FAILURE', 'TIMEOUT', 'UNKNOWN_FAILURE'])(

@@ -8,7 +8,10 @@ import {
   classifyPushResult,
   deviceIdForToken,
   fcmMessage,
+  fitPushPayload,
+  MAX_PUSH_PAYLOAD_BYTES,
   type PushMessage,
+  type PushPayload,
   sendPush,
 } from '../../../amplify/functions/shared/push-client';
 
@@ -41,7 +44,8 @@ describe('classifyPushResult', () => {
     [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'invalidregistration' }, 'invalid-token'],
     [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'MISMATCHSENDERID' }, 'invalid-token'],
     [{ DeliveryStatus: 'PERMANENT_FAILURE', reason: 'Unregistered' }, 'invalid-token'],
-    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'PayloadTooLarge' }, 'keep-failed'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'PayloadTooLarge' }, 'too-large'],
+    [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'MessageTooBig' }, 'too-large'],
     [{ DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'TopicDisallowed' }, 'keep-failed'],
     [{ DeliveryStatus: 'PERMANENT_FAILURE', UpdatedToken: 'new' }, 'token-updated'],
     [{ DeliveryStatus: 'THROTTLED' }, 'retry'],
@@ -66,7 +70,7 @@ describe('classifyDelivery', () => {
     ],
     [
       { DeliveryStatus: 'PERMANENT_FAILURE', StatusMessage: 'PayloadTooLarge', UpdatedToken: 'new' },
-      'keep-failed',
+      'too-large',
     ],
   ] as const)('classifies the send of %j as %s, whatever the updated token', (result, delivery) => {
     expect(classifyDelivery(result as Parameters<typeof classifyDelivery>[0])).toBe(delivery);
@@ -151,8 +155,101 @@ describe('badge payloads', () => {
   });
 });
 
+describe("payloads over the providers' 4 KB limit", () => {
+  const bytes = (payload: PushPayload, platform: 'APNS' | 'GCM') =>
+    Buffer.byteLength((platform === 'GCM' ? fcmMessage(payload) : apnsMessage(payload)).RawContent!, 'utf8');
+  const alert = (title: string, body: string): PushPayload => ({
+    title,
+    body,
+    sound: 'default',
+    badge: 12,
+    data: {
+      type: 'chat',
+      conversationId: 'c0f3a9d2-1111-5222-8333-444455556666',
+      deepLink: 'bootalk://chat/c0f3a9d2',
+    },
+    collapseKey: 'chat-c0f3a9d2-1111-5222-8333-444455556666',
+    threadId: 'chat-c0f3a9d2-1111-5222-8333-444455556666',
+  });
+
+  it.each(['APNS', 'GCM'] as const)('leaves a payload that fits as it is (%s)', (platform) => {
+    const payload = alert('김민준', '안녕하세요');
+    expect(fitPushPayload(payload, platform)).toBe(payload);
+  });
+
+  it.each(['APNS', 'GCM'] as const)(
+    'shortens a long Korean body to the longest that fits in 4,096 bytes of the final JSON, ending with … (%s)',
+    (platform) => {
+      const fitted = fitPushPayload(alert('김민준', '가'.repeat(2_000)), platform) as Extract<
+        PushPayload,
+        { body: string }
+      >;
+      expect(bytes(fitted, platform)).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
+      expect(fitted.body).toMatch(/^가+…$/);
+      // One more syllable (3 bytes in UTF-8, 3 more as JSON) would not fit.
+      const longer = { ...fitted, body: `가${fitted.body}` };
+      expect(bytes(longer, platform)).toBeGreaterThan(MAX_PUSH_PAYLOAD_BYTES);
+      expect(fitted.title).toBe('김민준');
+    },
+  );
+
+  it('shortens a 120 KB nickname used as the title, after the body', () => {
+    const fitted = fitPushPayload(alert('닉'.repeat(40_000), '안녕하세요'), 'APNS') as Extract<
+      PushPayload,
+      { body: string }
+    >;
+    expect(bytes(fitted, 'APNS')).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
+    expect(fitted.body).toBe('…');
+    expect(fitted.title).toMatch(/^닉+…$/);
+  });
+
+  it('never cuts an emoji sequence in half', () => {
+    const family = '👨‍👩‍👧';
+    const fitted = fitPushPayload(alert('김민준', family.repeat(400)), 'GCM') as Extract<
+      PushPayload,
+      { body: string }
+    >;
+    expect(fitted.body.endsWith(`${family}…`)).toBe(true);
+  });
+
+  it('gives up when the data alone is over the limit', () => {
+    const payload = { ...alert('김민준', '안녕'), data: { deepLink: `bootalk://x/${'a'.repeat(5_000)}` } };
+    expect(fitPushPayload(payload, 'APNS')).toBeUndefined();
+    expect(fitPushPayload({ kind: 'badge', badge: 1, data: payload.data }, 'GCM')).toBeUndefined();
+  });
+});
+
 describe('sendPush', () => {
   beforeEach(() => pinpoint.reset());
+
+  it('sends a long push shortened, and fails one that cannot fit without sending it', async () => {
+    pinpoint.on(SendMessagesCommand).callsFake((input) => ({
+      MessageResponse: {
+        Result: Object.fromEntries(
+          Object.keys(input.MessageRequest.Addresses).map((token) => [
+            token,
+            { DeliveryStatus: 'SUCCESSFUL' },
+          ]),
+        ),
+      },
+    }));
+    const results = await sendPush({
+      applicationId: 'app-1',
+      client,
+      messages: [
+        { token: 'long', platform: 'APNS', title: '김민준', body: '가'.repeat(5_000) },
+        { token: 'huge', platform: 'GCM', title: '김민준', body: '안녕', data: { blob: 'a'.repeat(5_000) } },
+      ],
+    });
+    expect(results.map((result) => [result.token, result.delivery])).toEqual([
+      ['long', 'delivered'],
+      ['huge', 'too-large'],
+    ]);
+    const calls = pinpoint.commandCalls(SendMessagesCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(1);
+    const raw = calls[0]!.MessageRequest!.MessageConfiguration!.APNSMessage!.RawContent!;
+    expect(Buffer.byteLength(raw, 'utf8')).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
+  });
 
   const message = (
     token: string,

@@ -85,6 +85,24 @@ describe('a TEXT message', () => {
     }
   });
 
+  it('is refused when only invisible characters remain: zero-width spaces, joiners, Hangul fillers', () => {
+    for (const body of [
+      '\u200B\u200B\u200B',
+      ' \u200D\uFEFF\u2060 ',
+      '\u3164\u3164',
+      '\u115F\u1160',
+      '\u202E\u00AD',
+    ]) {
+      expect(refusal(input({ body }))).toMatch(/^BODY_REQUIRED: .*\(.*invisible characters/);
+    }
+  });
+
+  it('keeps invisible characters inside visible text, such as the joiner of a family emoji', () => {
+    expect(validated(input({ body: '👨\u200D👩\u200D👧 안녕하세요' })).body).toBe(
+      '👨\u200D👩\u200D👧 안녕하세요',
+    );
+  });
+
   it('is refused when it carries an image or a listing', () => {
     expect(refusal(input({ image: { key: `chat/${CONVERSATION}/a.jpg`, width: 1, height: 1 } }))).toMatch(
       /^UNEXPECTED_ATTACHMENT: .*TEXT.*image/,
@@ -300,6 +318,46 @@ describe('retried sends', () => {
     const decision = matchRetriedSend(first, elsewhere);
     expect(decision.ok).toBe(false);
     expect(!decision.ok && decision.error.message).toMatch(/^CLIENT_MESSAGE_ID_REUSED: /);
+  });
+
+  it('refuse a clientMessageId reused with other text, in Korean and English', () => {
+    const otherText = planMessage(validated(input({ body: '다른 내용' })), {
+      senderId: 'buyer-sub',
+      memberIds: ['buyer-sub'],
+      now,
+    });
+    const decision = matchRetriedSend(first, otherText);
+    expect(!decision.ok && decision.error.message).toMatch(
+      /^CLIENT_MESSAGE_ID_REUSED: 이미 다른 메시지에 쓰인 clientMessageId입니다\. \(.*use a new one per message\.\)$/,
+    );
+  });
+
+  it('refuse a clientMessageId reused for a listing card about another listing', () => {
+    const card = (listingId: string) =>
+      planMessage(
+        validated(input({ kind: 'LISTING_CARD', body: undefined, listing: { ...listing, listingId } })),
+        {
+          senderId: 'buyer-sub',
+          memberIds: ['buyer-sub'],
+          now,
+        },
+      );
+    expect(matchRetriedSend(card('LST-20001'), card('LST-20001')).ok).toBe(true);
+    expect(matchRetriedSend(card('LST-20001'), card('LST-20002')).ok).toBe(false);
+  });
+
+  it('treat the same text with other surrounding whitespace as the same send', () => {
+    const again = planMessage(validated(input({ body: '  안녕하세요 \n' })), {
+      senderId: 'buyer-sub',
+      memberIds: ['buyer-sub'],
+      now,
+    });
+    expect(matchRetriedSend(first, again)).toEqual({ ok: true, value: first });
+  });
+
+  it('return a message edited since when its retry comes late, as its content is no longer comparable', () => {
+    const edited = { ...first, body: '고친 내용', editedAt: now.toISOString() };
+    expect(matchRetriedSend(edited, first)).toEqual({ ok: true, value: edited });
   });
 });
 
