@@ -29,28 +29,9 @@ const PUBLIC_PROFILE = ['id', 'nickname', 'role', 'profileImageKey'];
 let alice: User;
 let bob: User;
 
-const COLD_START_TIMEOUT = /Task timed out/;
-
-/**
- * A function that timed out on a cold start (Cognito allows triggers 5 s; this machine may be
- * busy) is asked again, at most three times: only for calls that are safe to repeat.
- */
-async function despiteColdStarts<T>(call: () => Promise<T>, timedOut: (result: T) => boolean = () => false) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await call();
-      if (attempt >= 3 || !timedOut(result)) return result;
-    } catch (error) {
-      if (attempt >= 3 || !COLD_START_TIMEOUT.test((error as Error).message)) throw error;
-    }
-  }
-}
-
-const newUser = () => despiteColdStarts(() => signedInUser());
-
 beforeAll(async () => {
-  alice = await newUser();
-  bob = await newUser();
+  alice = await signedInUser();
+  bob = await signedInUser();
 });
 
 afterAll(() => {
@@ -210,12 +191,7 @@ describe('message input', () => {
 
   beforeAll(async () => {
     // The caller's own SUPPORT conversation: one per user, no broker or seed data needed.
-    const conversation = ok(
-      await despiteColdStarts(
-        () => alice.mutation<{ id: string }>('startConversation', { kind: 'SUPPORT' }),
-        (result) => result.errors?.some((error) => COLD_START_TIMEOUT.test(error.message)) ?? false,
-      ),
-    );
+    const conversation = ok(await alice.mutation<{ id: string }>('startConversation', { kind: 'SUPPORT' }));
     conversationId = conversation.id;
   });
 
