@@ -32,9 +32,11 @@ const PRODUCTION_URLS = ['https://api.bootalk.co.kr', 'https://bootalk.co.kr', '
 
 let synths: Record<Key, Synth>;
 
+// Three of these deployments are synthesized for this file only: more than the default hook time
+// on a busy machine.
 beforeAll(async () => {
   synths = await synthAll(KEYS);
-});
+}, 900_000);
 
 /** Every literal name given to a resource of the types above, without the KMS `alias/` part. */
 function ownNames(deployment: Synth): string[] {
