@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import vitestConfig from '../../vitest.config';
+import { functionFolders } from '../deploy/function-bundles';
 import { type Synth, synth } from './synth';
 
 /**
@@ -45,6 +46,7 @@ function expand(command: string): string[] {
 
 const commands = backendCommands();
 const deployAt = commands.findIndex((command) => /^npx ampx pipeline-deploy\b/.test(command));
+if (deployAt < 0) throw new Error('amplify.yml does not run npx ampx pipeline-deploy in its backend phases');
 const beforeDeploy = commands.slice(0, deployAt);
 
 /** The vitest runs before the deploy: their --project and path filters. */
@@ -119,17 +121,19 @@ describe('amplify.yml', () => {
       beforeDeploy.find((command) => command.startsWith('nvm use')) ?? '',
     )?.[1];
     expect(nodeVersion).toBeDefined();
-    const runtimes = new Set(
-      prod
-        .resourcesOfType('AWS::Lambda::Function')
-        .filter(({ resource }) =>
-          (resource.Properties?.Tags as { Key: string }[] | undefined)?.some(
-            (tag) => tag.Key === 'amplify:friendly-name',
-          ),
-        )
-        .map(({ resource }) => resource.Properties?.Runtime),
-    );
-    expect([...runtimes]).toEqual([`nodejs${nodeVersion}.x`]);
+    // Our functions (one per folder under amplify/functions), not Amplify's own custom resources.
+    const ours = new Set(functionFolders());
+    const runtimes = prod
+      .resourcesOfType('AWS::Lambda::Function')
+      .map(({ resource }) => ({
+        name: (resource.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.find(
+          (tag) => tag.Key === 'amplify:friendly-name',
+        )?.Value,
+        runtime: resource.Properties?.Runtime,
+      }))
+      .filter(({ name }) => name !== undefined && ours.has(name));
+    expect(runtimes).toHaveLength(ours.size);
+    expect(new Set(runtimes.map(({ runtime }) => runtime))).toEqual(new Set([`nodejs${nodeVersion}.x`]));
   });
 
   it('installs from the lock file with the npm cache it keeps between builds', () => {
