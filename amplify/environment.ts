@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { secret } from '@aws-amplify/backend';
 
@@ -21,7 +22,10 @@ export interface Deployment {
   stage: Stage;
   /** The branch or sandbox name the deployment came from. */
   id: string;
-  /** Prefix of every SNS/SQS/table name: none in prod, `<env>-` elsewhere. */
+  /**
+   * Prefix of every SNS/SQS/table name: none in prod, `<stage>-` on a fixed branch,
+   * `<stage>-<qualifier>-` for a sandbox or preview branch (see `deploymentQualifier`).
+   */
   namePrefix: string;
   legacyApiUrl: string;
   /** SSM parameter path prefix, ending with `/`. */
@@ -62,40 +66,60 @@ const LOG_LEVELS: Record<Stage, LogLevel> = {
   sandbox: 'DEBUG',
 };
 
-/** Branches with a fixed stage; any other branch deploys as a dev-like preview. */
+/**
+ * Branches with a fixed stage and a fixed name prefix. Any other branch (`develop` included) is a
+ * preview: stage dev, with its own qualifier in every name.
+ */
 const BRANCH_STAGES: Record<string, Stage> = {
   main: 'prod',
   staging: 'staging',
   dev: 'dev',
-  develop: 'dev',
 };
 
-/** Lowercase letters, digits and dashes: valid in SNS, SQS, DynamoDB and SSM names alike. */
-function slug(value: string, maxLength: number): string {
-  const cleaned = value
+/** The longest qualifier kept as the name itself; SQS queue names (80 characters) set the budget. */
+const QUALIFIER_MAX_LENGTH = 24;
+const QUALIFIER_HASH_LENGTH = 6;
+/** Lowercase letters and digits in dash-separated runs: valid in SNS, SQS, DynamoDB and SSM names alike. */
+const CLEAN_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** How a hashed qualifier ends; a name kept as it is never ends this way. */
+const HASHED_TAIL = new RegExp(`-[0-9a-f]{${QUALIFIER_HASH_LENGTH}}$`);
+
+/**
+ * What tells one sandbox or preview branch from another in its names, distinct per name by
+ * construction. A name that is already lowercase letters, digits and single dashes, at most 24
+ * characters, and does not end in a dash and six hex digits is kept as it is (`alice`, `develop`).
+ * Any other name (`feature/chat`, `Feature-Chat`, `feature-chat-reactions-alpha`) becomes its
+ * slug, cut to 17 characters, then `-` and the first six hex digits of the SHA-256 of the whole
+ * name: stable across deploys, and different for names that normalize or cut to the same slug.
+ * The two forms never meet, because only the hashed one ends in `-` and six hex digits.
+ */
+export function deploymentQualifier(name: string): string {
+  if (name.length <= QUALIFIER_MAX_LENGTH && CLEAN_NAME.test(name) && !HASHED_TAIL.test(name)) {
+    return name;
+  }
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, QUALIFIER_HASH_LENGTH);
+  const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return cleaned.slice(0, maxLength).replace(/-+$/, '') || 'x';
+    .replace(/^-+/, '')
+    .slice(0, QUALIFIER_MAX_LENGTH - QUALIFIER_HASH_LENGTH - 1)
+    .replace(/-+$/, '');
+  return `${slug || 'x'}-${hash}`;
 }
 
 export function deploymentSettings(identifier: BackendIdentifier): Deployment {
-  const stage: Stage = identifier.type === 'sandbox' ? 'sandbox' : (BRANCH_STAGES[identifier.name] ?? 'dev');
-  const isFixedBranch = identifier.type !== 'sandbox' && identifier.name in BRANCH_STAGES;
-  // Sandboxes and preview branches share an account with dev: their own name keeps them apart.
-  const qualifier = isFixedBranch ? '' : `${slug(identifier.name, 20)}-`;
-  const namePrefix = stage === 'prod' ? '' : `${stage}-${qualifier}`;
-  const ssmPrefix =
-    stage === 'prod' || isFixedBranch
-      ? `/bootalk/${stage}/`
-      : `/bootalk/${stage}/${slug(identifier.name, 40)}/`;
+  const isFixedBranch = identifier.type !== 'sandbox' && Object.hasOwn(BRANCH_STAGES, identifier.name);
+  const stage: Stage =
+    identifier.type === 'sandbox' ? 'sandbox' : isFixedBranch ? BRANCH_STAGES[identifier.name]! : 'dev';
+  // Sandboxes and preview branches share an account with dev: their qualifier keeps them apart.
+  const qualifier = isFixedBranch ? undefined : deploymentQualifier(identifier.name);
   return {
     stage,
     id: identifier.name,
-    namePrefix,
+    namePrefix: stage === 'prod' ? '' : qualifier ? `${stage}-${qualifier}-` : `${stage}-`,
     legacyApiUrl: LEGACY_API_URLS[stage],
-    ssmPrefix,
-    sentryEnvironment: isFixedBranch || stage === 'sandbox' ? stage : `${stage}-${slug(identifier.name, 20)}`,
+    ssmPrefix: qualifier ? `/bootalk/${stage}/${qualifier}/` : `/bootalk/${stage}/`,
+    sentryEnvironment: qualifier && stage !== 'sandbox' ? `${stage}-${qualifier}` : stage,
     logLevel: LOG_LEVELS[stage],
     webOrigins: WEB_ORIGINS[stage],
     shareLinkBaseUrl: SHARE_LINK_BASE_URLS[stage],

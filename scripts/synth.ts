@@ -1,31 +1,35 @@
 /**
  * Offline synth: runs amplify/backend.ts under the CDK context that `ampx` would give it,
- * without AWS. `npm run synth` (a sandbox), `npm run synth -- --branch main` (prod),
- * `--no-bundle` to skip esbuild, `--out <dir>` (default cdk.out).
+ * without AWS, and prints the stack name it would deploy as. `npm run synth` (your sandbox, as
+ * `ampx sandbox`), `--sandbox <identifier>` (as `ampx sandbox --identifier`), `--branch main
+ * --app-id <id>` (prod, as `ampx pipeline-deploy`; the app id defaults to $AWS_APP_ID, else
+ * `local`), `--no-bundle` to skip esbuild, `--out <dir>` (default cdk.out).
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { synthContext } from './synth-context';
+import {
+  defaultSandboxName,
+  type SynthIdentifier,
+  synthContext,
+  synthesizedStackName,
+} from './synth-context';
 
 const { values } = parseArgs({
   options: {
     branch: { type: 'string' },
     sandbox: { type: 'string' },
+    'app-id': { type: 'string' },
     out: { type: 'string', default: 'cdk.out' },
     'no-bundle': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
 
-const identifier = values.branch
-  ? { type: 'branch' as const, name: values.branch }
-  : {
-      type: 'sandbox' as const,
-      name: values.sandbox ?? (process.env.USER || userInfo().username || 'local'),
-    };
+const identifier: SynthIdentifier = values.branch
+  ? { type: 'branch', name: values.branch, appId: values['app-id'] ?? (process.env.AWS_APP_ID || 'local') }
+  : { type: 'sandbox', name: values.sandbox ?? defaultSandboxName() };
 
 const outdir = resolve(values.out);
 rmSync(outdir, { recursive: true, force: true });
@@ -44,7 +48,9 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 if (!values.quiet) {
+  const app = identifier.type === 'branch' ? ` of app ${identifier.appId}` : '';
   console.log(
-    `synthesized ${identifier.type} "${identifier.name}" into ${outdir} in ${Date.now() - started} ms`,
+    `synthesized ${identifier.type} "${identifier.name}"${app} as stack ${synthesizedStackName(outdir)} ` +
+      `into ${outdir} in ${Date.now() - started} ms`,
   );
 }

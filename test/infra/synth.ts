@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Acknowledged } from '../../amplify/custom/nag-suppressions';
 import { PUSH_CONTEXT_KEYS } from '../../amplify/environment';
-import { type SynthIdentifier, synthContext } from '../../scripts/synth-context';
+import { type SynthIdentifier, synthContext, synthesizedStackName } from '../../scripts/synth-context';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const ENTRY = join(REPO, 'test/infra/synth-entry.ts');
@@ -35,12 +35,21 @@ export const PUSH_CONFIGURED_CONTEXT = {
   [PUSH_CONTEXT_KEYS.fcm]: true,
 };
 
+/** The Amplify app id the branch deployments are synthesized under (ampx's namespace for a branch). */
+export const TEST_APP_ID = 'd1testapp0bootalk';
+
+const branch = (name: string) => ({ type: 'branch', name, appId: TEST_APP_ID }) as const;
+
 export const DEPLOYMENTS = {
   sandbox: { identifier: { type: 'sandbox', name: 'alice' } },
-  dev: { identifier: { type: 'branch', name: 'dev' } },
-  staging: { identifier: { type: 'branch', name: 'staging' } },
-  prod: { identifier: { type: 'branch', name: 'main' } },
-  prodWithPush: { identifier: { type: 'branch', name: 'main' }, context: PUSH_CONFIGURED_CONTEXT },
+  dev: { identifier: branch('dev') },
+  staging: { identifier: branch('staging') },
+  prod: { identifier: branch('main') },
+  prodWithPush: { identifier: branch('main'), context: PUSH_CONFIGURED_CONTEXT },
+  // Branches whose names used to collide with dev's or with each other's.
+  develop: { identifier: branch('develop') },
+  previewAlpha: { identifier: branch('feature-chat-reactions-alpha') },
+  previewBeta: { identifier: branch('feature-chat-reactions-beta') },
 } satisfies Record<string, DeploymentSpec>;
 
 export type DeploymentKey = keyof typeof DEPLOYMENTS;
@@ -87,6 +96,11 @@ export class Synth {
     readonly dir: string,
   ) {
     this.templates = readTemplates(dir);
+  }
+
+  /** The CloudFormation stack this synth deploys as. */
+  get stackName(): string {
+    return synthesizedStackName(this.dir);
   }
 
   get root(): CfnTemplate {
