@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EVENT_FLOWS_DOC,
   FLOW_IDENTIFIERS,
@@ -9,12 +9,16 @@ import {
   REPO_ROOT,
   renderEventFlows,
 } from '../../scripts/event-flows';
-import { DEPLOYMENTS, synthAll } from './synth';
+import { DEPLOYMENTS, type Synth, synthAll } from './synth';
 
 const STAGE_DEPLOYMENTS = { sandbox: 'sandbox', dev: 'dev', prod: 'prod' } as const;
 
+let maps: Record<FlowStage, ReturnType<typeof flowMapOf>>;
+let prodSynth: Synth;
+
 async function currentMaps() {
   const synths = await synthAll(Object.values(STAGE_DEPLOYMENTS));
+  prodSynth = synths.prod;
   return Object.fromEntries(
     (Object.keys(STAGE_DEPLOYMENTS) as FlowStage[]).map((stage) => [
       stage,
@@ -24,6 +28,10 @@ async function currentMaps() {
 }
 
 describe('the event-flow map (docs/event-flows.md)', () => {
+  beforeAll(async () => {
+    maps = await currentMaps();
+  });
+
   it('is synthesized from the same deployments the infra tests synthesize', () => {
     for (const stage of Object.keys(STAGE_DEPLOYMENTS) as FlowStage[]) {
       expect(DEPLOYMENTS[STAGE_DEPLOYMENTS[stage]].identifier).toEqual(FLOW_IDENTIFIERS[stage]);
@@ -31,15 +39,14 @@ describe('the event-flow map (docs/event-flows.md)', () => {
   });
 
   it('is what `npm run flows` generates from the code as it is now', async () => {
-    const generated = renderEventFlows(await currentMaps());
+    const generated = renderEventFlows(maps);
     const committed = readFileSync(join(REPO_ROOT, EVENT_FLOWS_DOC), 'utf8');
     // On failure: run `npm run flows` and commit docs/event-flows.md.
     expect(committed).toBe(generated);
   });
 
-  it('shows every event source mapping, schedule, queue and topic of the templates', async () => {
-    const maps = await currentMaps();
-    const synth = (await synthAll(['prod'])).prod;
+  it('shows every event source mapping, schedule, queue and topic of the templates', () => {
+    const synth = prodSynth;
     const prod = maps.prod;
     const mappings = synth.resourcesOfType('AWS::Lambda::EventSourceMapping');
     expect(prod.streamSources.length + prod.queueSources.length).toBe(mappings.length);
@@ -54,7 +61,7 @@ describe('the event-flow map (docs/event-flows.md)', () => {
   });
 
   it('gives a sandbox name as a pattern, not the name of the sandbox that happened to be synthesized', async () => {
-    const doc = renderEventFlows(await currentMaps());
+    const doc = renderEventFlows(maps);
     expect(doc).toContain('sandbox-<name>-');
     expect(doc).not.toContain(`sandbox-${FLOW_IDENTIFIERS.sandbox.name}-`);
   });
