@@ -3,12 +3,12 @@
  * path, then a table per kind of source with what matters when it breaks, and the names each
  * stage gives a resource. Deterministic (sorted, no timestamps) so a test can compare it.
  */
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { deploymentSettings } from '../amplify/environment';
 import { loadCloudAssembly } from '../local/assembly/cloud-assembly';
 import { buildFlowMap, type FlowEdge, type FlowMap, withoutCodeAssets } from '../local/assembly/flow-map';
 import { readInventory } from '../local/assembly/inventory';
-import { functionNames } from '../local/sandbox';
 import type { SynthIdentifier } from './synth-context';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
@@ -23,6 +23,16 @@ export const FLOW_IDENTIFIERS: Record<FlowStage, SynthIdentifier> = {
   dev: { type: 'branch', name: 'dev' },
   prod: { type: 'branch', name: 'main' },
 };
+
+/** Function folders (with a resource.ts): the functions the map names, as the sandbox runs them. */
+function functionNames(root: string): Set<string> {
+  const folder = join(root, 'amplify/functions');
+  return new Set(
+    readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(folder, entry.name, 'resource.ts')))
+      .map((entry) => entry.name),
+  );
+}
 
 export function flowMapOf(assemblyDir: string, identifier: SynthIdentifier, root = REPO_ROOT): FlowMap {
   const assembly = withoutCodeAssets(loadCloudAssembly(assemblyDir));
@@ -109,7 +119,7 @@ function perStage<T>(
 }
 
 function code(value: string): string {
-  return value === '—' ? value : `\`${value.replace(/\|/g, '\\|')}\``;
+  return value === '—' || value === 'none' ? value : `\`${value.replace(/\|/g, '\\|')}\``;
 }
 
 function seconds(value: number): string {

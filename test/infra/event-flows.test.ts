@@ -28,9 +28,10 @@ async function currentMaps() {
 }
 
 describe('the event-flow map (docs/event-flows.md)', () => {
+  // Three deployments, synthesized one after another when no other infra test shares them.
   beforeAll(async () => {
     maps = await currentMaps();
-  });
+  }, 900_000);
 
   it('is synthesized from the same deployments the infra tests synthesize', () => {
     for (const stage of Object.keys(STAGE_DEPLOYMENTS) as FlowStage[]) {
