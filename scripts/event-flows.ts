@@ -3,6 +3,7 @@
  * path, then a table per kind of source with what matters when it breaks, and the names each
  * stage gives a resource. Deterministic (sorted, no timestamps) so a test can compare it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deploymentSettings } from '../amplify/environment';
@@ -171,6 +172,17 @@ function diagram(maps: Record<FlowStage, FlowMap>): string {
   }
   lines.push('```');
   return `${lines.join('\n')}\n`;
+}
+
+/** The file as committed: rendered, then formatted by Biome (as `npm run lint` checks it). */
+export function eventFlowsDocument(maps: Record<FlowStage, FlowMap>): string {
+  const formatted = spawnSync(
+    join(REPO_ROOT, 'node_modules/.bin/biome'),
+    ['format', `--stdin-file-path=${EVENT_FLOWS_DOC}`],
+    { cwd: REPO_ROOT, input: renderEventFlows(maps), encoding: 'utf8' },
+  );
+  if (formatted.status !== 0) throw new Error(`biome format failed: ${formatted.stderr}`);
+  return formatted.stdout;
 }
 
 export function renderEventFlows(maps: Record<FlowStage, FlowMap>): string {

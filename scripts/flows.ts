@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   EVENT_FLOWS_DOC,
+  eventFlowsDocument,
   FLOW_IDENTIFIERS,
   FLOW_STAGES,
   type FlowStage,
   flowMapOf,
   REPO_ROOT,
-  renderEventFlows,
 } from './event-flows';
 import { synthContext } from './synth-context';
 
@@ -54,7 +54,7 @@ try {
   const maps = Object.fromEntries(
     FLOW_STAGES.map((stage) => [stage, flowMapOf(dirs[stage], FLOW_IDENTIFIERS[stage])]),
   ) as Record<FlowStage, ReturnType<typeof flowMapOf>>;
-  const markdown = renderEventFlows(maps);
+  const markdown = eventFlowsDocument(maps);
   const path = join(REPO_ROOT, EVENT_FLOWS_DOC);
   let current = '';
   try {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EVENT_FLOWS_DOC,
+  eventFlowsDocument,
   FLOW_IDENTIFIERS,
   type FlowStage,
   flowMapOf,
@@ -40,7 +41,7 @@ describe('the event-flow map (docs/event-flows.md)', () => {
   });
 
   it('is what `npm run flows` generates from the code as it is now', async () => {
-    const generated = renderEventFlows(maps);
+    const generated = eventFlowsDocument(maps);
     const committed = readFileSync(join(REPO_ROOT, EVENT_FLOWS_DOC), 'utf8');
     // On failure: run `npm run flows` and commit docs/event-flows.md.
     expect(committed).toBe(generated);
@@ -62,7 +63,7 @@ describe('the event-flow map (docs/event-flows.md)', () => {
   });
 
   it('gives a sandbox name as a pattern, not the name of the sandbox that happened to be synthesized', async () => {
-    const doc = renderEventFlows(maps);
+    const doc = eventFlowsDocument(maps);
     expect(doc).toContain('sandbox-<name>-');
     expect(doc).not.toContain(`sandbox-${FLOW_IDENTIFIERS.sandbox.name}-`);
   });
