@@ -14,8 +14,9 @@ import { scheduledEvent } from './scheduled-event';
 import { latestCode } from './sms-code';
 
 /**
- * The dev inbox: one page (page.html) and the JSON API under /api that tests, the e2e sign-in
- * and the page read. Everything it shows comes from the injected sources.
+ * The dev inbox: its page (page.html), the live event-flow map (flows.html at /flows) and the
+ * JSON API under /api that tests, the e2e sign-in and the pages read. Everything it shows comes
+ * from the injected sources.
  */
 
 export interface InboxOptions {
