@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { startLocalAppSync } from './appsync/local-appsync';
 import { loadCloudAssembly } from './assembly/cloud-assembly';
+import { buildFlowMap, type FlowMap } from './assembly/flow-map';
 import { type BackendInventory, readInventory } from './assembly/inventory';
 import { createCaptureLog } from './aws/captures';
 import { startAwsGateway } from './aws/gateway';
@@ -277,6 +278,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
 
     const startedAt = new Date().toISOString();
+    // The event-flow map of this synth, read the first time the Flows page asks for it.
+    let flowMap: FlowMap | undefined;
     const inbox = await startInbox({
       port: ports.inbox,
       sources: {
@@ -301,6 +304,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           names: () => gateway.sqs.queueNames(),
           messages: (name) => gateway.sqs.listMessages(name),
         },
+        flows: () => (flowMap ??= buildFlowMap(assembly, inventory, { root: options.root, namePrefix: '' })),
         users: () =>
           cognito.users.list().map((user) => ({
             username: user.username,

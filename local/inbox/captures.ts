@@ -1,3 +1,4 @@
+import type { FlowMap } from '../assembly/flow-map';
 import type { CaptureLog, InvokeResult } from '../contracts';
 import type { InvocationRecord } from '../functions/function-runner';
 
@@ -147,5 +148,7 @@ export interface InboxSources {
   legacy: LegacyFaultControl;
   users?: () => InboxUser[];
   queues?: InboxQueues;
+  /** The event-flow map of the running backend (GET /api/flows, the Flows page). */
+  flows?: () => FlowMap;
   info: () => InboxInfo;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CaptureLog } from '../contracts';
 import { ReferenceChangeError } from '../legacy/reference-control';
 import type { InboxSources } from './captures';
+import { liveFlows } from './flows';
 import { parseLegacyFaults } from './legacy-faults';
 import { parseLogQuery, selectEntries } from './log-query';
 import { InboxRequestError, invalidField } from './request-errors';
@@ -13,8 +14,9 @@ import { scheduledEvent } from './scheduled-event';
 import { latestCode } from './sms-code';
 
 /**
- * The dev inbox: one page (page.html) and the JSON API under /api that tests, the e2e sign-in
- * and the page read. Everything it shows comes from the injected sources.
+ * The dev inbox: its page (page.html), the live event-flow map (flows.html at /flows) and the
+ * JSON API under /api that tests, the e2e sign-in and the pages read. Everything it shows comes
+ * from the injected sources.
  */
 
 export interface InboxOptions {
@@ -123,6 +125,16 @@ function routes(sources: InboxSources): Route[] {
           }
         });
         return { status: 200, body: messages };
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/flows$/,
+      handle: () => {
+        const map = sources.flows?.();
+        if (!map)
+          throw new InboxRequestError(404, 'NotFound', 'No event-flow map: the sandbox did not give one');
+        return { status: 200, body: liveFlows(map, sources.invocations.list(), sources.queues) };
       },
     },
     { method: 'GET', path: /^\/api\/users$/, handle: () => ({ status: 200, body: sources.users?.() ?? [] }) },
@@ -257,9 +269,9 @@ function sendJson(response: ServerResponse, status: number, body?: unknown): voi
     .end(JSON.stringify(body));
 }
 
-/** The page, with a Content-Security-Policy that lets only its own inline script run. */
-async function loadPage(): Promise<{ html: string; csp: string }> {
-  const html = await readFile(join(import.meta.dirname, 'page.html'), 'utf8');
+/** A page, with a Content-Security-Policy that lets only its own inline script run. */
+async function loadPage(file: string): Promise<{ html: string; csp: string }> {
+  const html = await readFile(join(import.meta.dirname, file), 'utf8');
   const script = /<script type="module">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
   const hash = createHash('sha256').update(script).digest('base64');
   const csp = [
@@ -276,7 +288,12 @@ async function loadPage(): Promise<{ html: string; csp: string }> {
 }
 
 export async function startInbox({ port, sources }: InboxOptions): Promise<Inbox> {
-  const page = await loadPage();
+  // The inbox (page.html) and the live event-flow map (flows.html, GET /flows).
+  const pages: Record<string, { html: string; csp: string }> = {
+    '/': await loadPage('page.html'),
+    '/index.html': await loadPage('page.html'),
+    '/flows': await loadPage('flows.html'),
+  };
   const table = routes(sources);
 
   const server = createServer(async (request, response) => {
@@ -285,7 +302,8 @@ export async function startInbox({ port, sources }: InboxOptions): Promise<Inbox
       if (isForeign(request)) {
         throw new InboxRequestError(403, 'Forbidden', 'The dev inbox only answers pages served by itself');
       }
-      if (url.pathname === '/' || url.pathname === '/index.html') {
+      const page = pages[url.pathname];
+      if (page) {
         if (request.method !== 'GET' && request.method !== 'HEAD') {
           throw new InboxRequestError(405, 'MethodNotAllowed', `${request.method} / is not supported`);
         }
