@@ -85,7 +85,10 @@ function setUp() {
     signingKeyPem: TEST_SIGNING_KEY_PEM,
     now,
   });
-  return { service, sms, advance: (ms: number) => void (clock += ms) };
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { service, sms, advance };
 }
 
 type Observed = { status: number; type?: string; message?: string; body?: unknown };
