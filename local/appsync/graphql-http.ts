@@ -8,6 +8,7 @@ import {
   getOperationAST,
   Kind,
   parse,
+  type SelectionSetNode,
 } from 'graphql';
 import type { AppSyncSpec } from '../assembly/inventory';
 import type { LocalExecutionContext } from './execution-context';
@@ -116,14 +117,15 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
       const schema = options.simulator().schema;
       const rootType = (operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType())
         ?.name;
+      const fragments = new Map(
+        document.definitions
+          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((d) => [d.name.value, d]),
+      );
       // IAM grants name root fields (`types/Query/fields/badge`); AppSync refuses the ones not granted.
       if (identity.mayCall && rootType) {
-        const denied = operation.selectionSet.selections.flatMap((selection) =>
-          selection.kind === Kind.FIELD &&
-          !selection.name.value.startsWith('__') &&
-          !identity.mayCall!(rootType, selection.name.value)
-            ? [{ alias: (selection.alias ?? selection.name).value, field: selection.name.value }]
-            : [],
+        const denied = rootFields(operation.selectionSet, fragments).filter(
+          ({ field }) => !field.startsWith('__') && !identity.mayCall!(rootType, field),
         );
         if (denied.length > 0) {
           return send(response, 200, {
@@ -138,11 +140,6 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
       }
       const spec = options.spec();
       const resolvers = new Set(spec.resolvers.map((r) => `${r.typeName}.${r.fieldName}`));
-      const fragments = new Map(
-        document.definitions
-          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-          .map((d) => [d.name.value, d]),
-      );
       const exceeded = checkQueryLimits(
         operation,
         fragments,
@@ -169,6 +166,22 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
     );
     send(response, 200, result);
   };
+}
+
+/** The root fields a selection runs, through inline fragments and fragment spreads. */
+function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  seen: ReadonlySet<string> = new Set(),
+): { alias: string; field: string }[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD)
+      return [{ alias: (selection.alias ?? selection.name).value, field: selection.name.value }];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
+    const fragment = fragments.get(selection.name.value);
+    if (!fragment || seen.has(fragment.name.value)) return [];
+    return rootFields(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]));
+  });
 }
 
 /** The named type of a field. Duck-typed: the simulator's schema comes from its own copy of graphql (CJS). */

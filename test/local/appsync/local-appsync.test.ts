@@ -383,6 +383,32 @@ describe('SigV4 callers: signatures verified, grants from the synthesized polici
   });
 });
 
+describe('SigV4 grants through fragments', () => {
+  it('refuses an ungranted root field wrapped in an inline fragment or a fragment spread', async () => {
+    const input = {
+      input: {
+        userId: carol,
+        type: 'NOTICE',
+        title: 'wrapped',
+        body: 'x',
+        createdAt: new Date().toISOString(),
+      },
+    };
+    for (const query of [
+      /* GraphQL */ `mutation W($input: CreateNotificationInput!) {
+        ... on Mutation { created: createNotification(input: $input) { id } } }`,
+      /* GraphQL */ `mutation W($input: CreateNotificationInput!) { ...Write }
+        fragment Write on Mutation { created: createNotification(input: $input) { id } }`,
+    ]) {
+      const response = await signedGraphqlRequest(appsync.url, ca, keysOf('reader'), query, input);
+      expect(response.json()).toMatchObject({
+        data: null,
+        errors: [{ path: ['created'], errorType: 'Unauthorized' }],
+      });
+    }
+  });
+});
+
 describe('query cost limits (queryDepthLimit, resolverCountLimit from the synthesized API)', () => {
   it('are set on the synthesized API', () => {
     expect(spec.queryDepthLimit).toBeGreaterThan(0);
