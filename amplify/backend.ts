@@ -7,10 +7,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { configureAppClient } from './auth/app-client';
 import { auth } from './auth/resource';
+import { addSignInFirewall } from './auth/sign-in-firewall';
 import { Messaging } from './custom/messaging/resource';
 import { Push } from './custom/push/resource';
 import { RestApi } from './custom/rest-api/resource';
 import { Tables } from './custom/tables/resource';
+import { limitQueryCost } from './data/query-limits';
 import { data } from './data/resource';
 import { bindStream } from './data/stream-binding';
 import {
@@ -18,6 +20,7 @@ import {
   currentCdkContext,
   currentDeployment,
   pushSettings,
+  resourceName,
   ssmParameterName,
 } from './environment';
 import { alertLowestPrice } from './functions/alert-lowest-price/resource';
@@ -119,6 +122,14 @@ modelTables.Notification!.timeToLiveAttribute = { attributeName: 'expiresAt', en
 // Sign-in: the app client, and what each auth trigger may reach.
 configureAppClient(backend.auth.resources.cfnResources.cfnUserPoolClient);
 const authStack = Stack.of(backend.auth.resources.userPool);
+
+// Abuse limits: sign-in calls per source IP (WAF on the user pool), and what one GraphQL request may cost.
+addSignInFirewall(authStack, {
+  userPool: backend.auth.resources.userPool,
+  name: resourceName(deployment, 'sign-in-firewall'),
+});
+limitQueryCost(backend.data.resources.cfnResources.cfnGraphqlApi);
+
 for (const trigger of [backend.authCreateChallenge, backend.authVerifyChallenge]) {
   trigger.addEnvironment('OTP_TABLE_NAME', tables.otpChallenges.tableName);
   allowItems(trigger.resources.lambda, tables.otpChallenges.tableArn, ['GetItem', 'PutItem', 'DeleteItem']);

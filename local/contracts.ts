@@ -56,6 +56,11 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** The execution role's ARN; the API sees calls from the function as this role. */
   roleArn?: string;
+  /**
+   * The statements of the IAM policies attached to the execution role, resolved: what the local
+   * services check a signed call against (appsync:GraphQL, cognito-idp:Admin*, …).
+   */
+  iamStatements?: { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource?: string | string[] }[];
 }
 
 export interface InvokeResult {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { startLocalAppSync } from './appsync/local-appsync';
@@ -8,12 +8,17 @@ import { type BackendInventory, readInventory } from './assembly/inventory';
 import { createCaptureLog } from './aws/captures';
 import { startAwsGateway } from './aws/gateway';
 import { createCognitoService, startCognitoServer } from './cognito/server';
-import { type FunctionSpec, LOCAL_ACCOUNT, type LocalEndpoints } from './contracts';
+import type { FunctionSpec, LocalEndpoints } from './contracts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/dynamodb-local';
 import { QueuePoller } from './events/queue-poller';
 import { Scheduler } from './events/scheduler';
 import { StreamPoller, streamsClient } from './events/stream-poller';
 import { FunctionRunner, type InvocationRecord } from './functions/function-runner';
+import {
+  createSignedCallers,
+  OPERATOR_CREDENTIALS_FILE,
+  type SignedCallers,
+} from './functions/signed-callers';
 import { HotReloader } from './hot-reload';
 import { startInbox } from './inbox/server';
 import { startLegacyApi } from './legacy/server';
@@ -141,8 +146,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const appId of inventory.pushApplicationIds) gateway.push.createApp(appId);
 
     const secretValues: Record<string, string> = { ...secrets.values, SENTRY_DSN: endpoints.sentryDsn };
+    // Each function signs its AWS calls with its own key; the local services verify the signature.
+    const signedCallers = createSignedCallers(inventory.functions);
+    writeFileSync(
+      join(sandboxDir, OPERATOR_CREDENTIALS_FILE),
+      JSON.stringify(signedCallers.operatorCredentials()),
+      {
+        mode: 0o600,
+      },
+    );
     const functions = inventory.functions.map((spec) =>
-      localFunction(spec, secretValues, endpoints, gateway.ssm.put.bind(gateway.ssm)),
+      localFunction(spec, secretValues, endpoints, gateway.ssm.put.bind(gateway.ssm), signedCallers),
     );
 
     // Functions: each in its own worker, reaching local endpoints through the SDK's env settings.
@@ -153,7 +167,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodbUrl,
         AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodbUrl,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.userPoolEndpoint,
-        AWS_SECRET_ACCESS_KEY: 'local',
         NODE_EXTRA_CA_CERTS: tls.caCertPath,
         PATH: process.env.PATH ?? '',
       },
@@ -173,6 +186,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const cognito = createCognitoService({
       config: inventory.userPool,
       invoker: runner,
+      verifyIam: signedCallers.verify,
       ...(options.persist ? { persistDir: join(sandboxDir, 'data/cognito') } : {}),
     });
     const cognitoServer = await startCognitoServer({ service: cognito, port: ports.cognito });
@@ -197,7 +211,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     // API: the synthesized schema and resolvers over HTTPS, realtime over wss.
     if (!inventory.appSync) throw new Error('The synthesized backend has no GraphQL API');
-    const functionRoles = new Map(functions.map((spec) => [spec.environment.AWS_ACCESS_KEY_ID!, spec]));
     const appSync = await startLocalAppSync({
       spec: inventory.appSync,
       port: ports.graphql,
@@ -205,16 +218,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       dynamodb: { endpoint: endpoints.dynamodbUrl },
       invoker: runner,
       verifyJwt,
-      iamIdentity: (accessKeyId) => {
-        // A function calls as its execution role, as Gen 2 resolvers check (adminRoles).
-        const spec = functionRoles.get(accessKeyId);
-        if (!spec) return undefined;
-        const role = spec.roleArn?.split('/').pop() ?? `${spec.name}-role`;
-        return {
-          userArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${role}/${spec.environment.AWS_LAMBDA_FUNCTION_NAME}`,
-          username: `${role}:${spec.environment.AWS_LAMBDA_FUNCTION_NAME}`,
-        };
-      },
+      verifyIam: signedCallers.verify,
     });
     stops.push(() => appSync.stop());
     progress('API', `GraphQL at ${endpoints.graphqlUrl}`);
@@ -352,8 +356,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const nextInventory = readInventory(loadCloudAssembly(next.outdir), endpoints, {
           functionNames: functionNames(options.root),
         });
+        signedCallers.update(nextInventory.functions);
         current = nextInventory.functions.map((spec) =>
-          localFunction(spec, secretValues, endpoints, gateway.ssm.put.bind(gateway.ssm)),
+          localFunction(spec, secretValues, endpoints, gateway.ssm.put.bind(gateway.ssm), signedCallers),
         );
         const replaced = await runner.load(current);
         await createTables(dynamodb.client, nextInventory.tables);
@@ -399,6 +404,7 @@ function localFunction(
     value: string,
     options: { type: 'SecureString'; overwrite: boolean },
   ) => unknown,
+  signedCallers: SignedCallers,
 ): FunctionSpec {
   const ssmConfig = JSON.parse(spec.environment.AMPLIFY_SSM_ENV_CONFIG ?? '{}') as Record<
     string,
@@ -417,7 +423,7 @@ function localFunction(
       ...(spec.environment.PUBLIC_DATA_REAL_TRANSACTION_URL
         ? { PUBLIC_DATA_REAL_TRANSACTION_URL: `${endpoints.legacyApiUrl}/v1/public-data/real-transactions` }
         : {}),
-      AWS_ACCESS_KEY_ID: `LOCAL${spec.name.replace(/[^a-z0-9]/gi, '').toUpperCase()}`.slice(0, 40),
+      ...signedCallers.credentialsFor(spec.name),
     },
   };
 }

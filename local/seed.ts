@@ -12,6 +12,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conversationIdFor, dedupeKey } from '../amplify/functions/conversation-link/conversation-plan';
 import { LOCAL_REGION } from './contracts';
+import { readOperatorCredentials } from './functions/signed-callers';
+
+export { readOperatorCredentials };
+
 import { createSampleData } from './legacy/sample-data';
 
 /**
@@ -33,6 +37,8 @@ export const SEED_USERS = [
 
 export interface SeedTargets {
   userPoolEndpoint: string;
+  /** The local operator's AWS credentials: ListUsers and AdminAddUserToGroup must be signed. */
+  operatorCredentials: { accessKeyId: string; secretAccessKey: string };
   userPoolId: string;
   clientId: string;
   dynamodbUrl: string;
@@ -59,7 +65,7 @@ export async function seedSandbox(targets: SeedTargets, now = new Date()): Promi
   const cognito = new CognitoIdentityProviderClient({
     endpoint: targets.userPoolEndpoint,
     region: LOCAL_REGION,
-    credentials,
+    credentials: targets.operatorCredentials,
   });
   const dynamodb = new DynamoDBClient({ endpoint: targets.dynamodbUrl, region: LOCAL_REGION, credentials });
   const documents = DynamoDBDocumentClient.from(dynamodb, {
@@ -228,6 +234,7 @@ export function seedTargetsFrom(outputsPath: string): SeedTargets {
   if (!local) throw new Error(`${outputsPath} was not written by the local sandbox (no custom.localSandbox)`);
   return {
     userPoolEndpoint: local.userPoolEndpoint,
+    operatorCredentials: readOperatorCredentials(local.caCertPath),
     userPoolId: outputs.auth.user_pool_id,
     clientId: outputs.auth.user_pool_client_id,
     dynamodbUrl: local.dynamodbUrl,

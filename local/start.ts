@@ -69,7 +69,7 @@ async function run(): Promise<void> {
       await (await dynamodb.catch(() => undefined))?.stop();
       throw error;
     });
-    const [{ startSandbox }, { seedSandbox }] = loaded;
+    const [{ startSandbox }, { seedSandbox, readOperatorCredentials }] = loaded;
     const sandbox = await startSandbox({
       root,
       basePort,
@@ -105,6 +105,7 @@ async function run(): Promise<void> {
     if (values.seed) {
       const seeded = await seedSandbox({
         userPoolEndpoint: endpoints.userPoolEndpoint,
+        operatorCredentials: readOperatorCredentials(sandbox.caCertPath),
         userPoolId: sandbox.inventory.userPool!.userPoolId,
         clientId: sandbox.inventory.userPool!.clientId,
         dynamodbUrl: endpoints.dynamodbUrl,

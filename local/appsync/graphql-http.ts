@@ -1,8 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AmplifyAppSyncSimulator } from '@aws-amplify/amplify-appsync-simulator';
 import { runQueryOrMutation } from '@aws-amplify/amplify-appsync-simulator/lib/utils/graphql-runner/query-and-mutation.js';
-import { type DocumentNode, getOperationAST, parse } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  getOperationAST,
+  Kind,
+  parse,
+  type SelectionSetNode,
+} from 'graphql';
+import type { AppSyncSpec } from '../assembly/inventory';
 import type { LocalExecutionContext } from './execution-context';
+import { checkQueryLimits } from './query-limits';
 import { authenticate, type RequestAuthOptions, UnauthorizedError } from './request-auth';
 
 /** `POST /graphql` as AppSync answers it, plus the CORS preflight browsers send first. */
@@ -19,10 +29,13 @@ const CORS_HEADERS = {
 export interface GraphqlHttpOptions {
   auth: RequestAuthOptions;
   simulator: () => AmplifyAppSyncSimulator;
+  /** The API as synthesized: its query limits and which fields have resolvers. */
+  spec: () => AppSyncSpec;
 }
 
 interface AppSyncErrorBody {
-  errors: { errorType: string; message: string }[];
+  data?: null;
+  errors: { errorType: string; message: string; path?: string[] }[];
 }
 
 export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
@@ -42,8 +55,10 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
     }
 
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
+    let rawBody = '';
     try {
-      body = JSON.parse(await readBody(request));
+      rawBody = await readBody(request);
+      body = JSON.parse(rawBody);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         return send(
@@ -68,10 +83,15 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
 
     let identity: Awaited<ReturnType<typeof authenticate>>;
     try {
-      identity = await authenticate(header(request, 'authorization'), options.auth);
+      identity = await authenticate(header(request, 'authorization'), options.auth, {
+        method: request.method ?? 'POST',
+        path: request.url ?? '/graphql',
+        headers: request.headers,
+        body: rawBody,
+      });
     } catch (error) {
       if (error instanceof UnauthorizedError)
-        return send(response, 401, errorBody(error.errorType, error.message));
+        return send(response, error.status, errorBody(error.errorType, error.message));
       throw error;
     }
 
@@ -93,6 +113,43 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
         ),
       );
     }
+    if (operation) {
+      const schema = options.simulator().schema;
+      const rootType = (operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType())
+        ?.name;
+      const fragments = new Map(
+        document.definitions
+          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((d) => [d.name.value, d]),
+      );
+      // IAM grants name root fields (`types/Query/fields/badge`); AppSync refuses the ones not granted.
+      if (identity.mayCall && rootType) {
+        const denied = rootFields(operation.selectionSet, fragments).filter(
+          ({ field }) => !field.startsWith('__') && !identity.mayCall!(rootType, field),
+        );
+        if (denied.length > 0) {
+          return send(response, 200, {
+            data: null,
+            errors: denied.map(({ alias, field }) => ({
+              path: [alias],
+              errorType: 'Unauthorized',
+              message: `Not Authorized to access ${field} on type ${rootType}`,
+            })),
+          });
+        }
+      }
+      const spec = options.spec();
+      const resolvers = new Set(spec.resolvers.map((r) => `${r.typeName}.${r.fieldName}`));
+      const exceeded = checkQueryLimits(
+        operation,
+        fragments,
+        spec,
+        (typeName, fieldName) => resolvers.has(`${typeName}.${fieldName}`),
+        rootType ?? 'Query',
+        (typeName, fieldName) => fieldTypeName(schema, typeName, fieldName),
+      );
+      if (exceeded) return send(response, 200, { data: null, errors: [exceeded] });
+    }
     const variables = typeof body.variables === 'object' && body.variables !== null ? body.variables : {};
     const context: LocalExecutionContext = {
       ...identity,
@@ -109,6 +166,32 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
     );
     send(response, 200, result);
   };
+}
+
+/** The root fields a selection runs, through inline fragments and fragment spreads. */
+function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  seen: ReadonlySet<string> = new Set(),
+): { alias: string; field: string }[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD)
+      return [{ alias: (selection.alias ?? selection.name).value, field: selection.name.value }];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
+    const fragment = fragments.get(selection.name.value);
+    if (!fragment || seen.has(fragment.name.value)) return [];
+    return rootFields(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]));
+  });
+}
+
+/** The named type of a field. Duck-typed: the simulator's schema comes from its own copy of graphql (CJS). */
+function fieldTypeName(schema: GraphQLSchema, typeName: string, fieldName: string): string | undefined {
+  const type = schema.getType(typeName) as
+    | { getFields?: () => Record<string, { type: unknown }> }
+    | undefined;
+  let fieldType = type?.getFields?.()[fieldName]?.type as { ofType?: unknown; name?: string } | undefined;
+  while (fieldType?.ofType) fieldType = fieldType.ofType as typeof fieldType;
+  return fieldType?.name;
 }
 
 class BodyTooLargeError extends Error {}

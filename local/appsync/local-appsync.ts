@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { AmplifyAppSyncSimulator } from '@aws-amplify/amplify-appsync-simulator';
 import type { AppSyncSpec } from '../assembly/inventory';
 import type { FunctionInvoker } from '../contracts';
-import type { IamIdentity, JwtClaims } from './execution-context';
+import type { SignedCaller, SignedRequest } from '../functions/signed-callers';
+import type { JwtClaims } from './execution-context';
 import { installFilteredSubscriptions } from './filtered-subscriptions';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { createRealtimeServer, REALTIME_PATH } from './realtime';
-import { defaultIamIdentity, type RequestAuthOptions } from './request-auth';
+import type { RequestAuthOptions } from './request-auth';
 import { simulatorConfigOf } from './simulator-config';
 import { installVtlExtensions } from './vtl-extensions';
 
@@ -29,8 +30,11 @@ export interface LocalAppSyncOptions {
   invoker?: FunctionInvoker;
   /** Verifies a Cognito token (RS256 signature against the JWKS, expiry, issuer) and returns its claims; throws otherwise. */
   verifyJwt(token: string): Promise<JwtClaims>;
-  /** The IAM role behind a SigV4 access key; undefined refuses the key. Defaults to a local function role for any key. */
-  iamIdentity?: (accessKeyId: string) => IamIdentity | undefined;
+  /**
+   * Verifies a SigV4-signed request (the function's secret key, the request's date) and names
+   * the function and its IAM statements; throws SignatureError. Without it SigV4 is refused.
+   */
+  verifyIam?: (request: SignedRequest) => Promise<SignedCaller>;
   /** How often `ka` is sent on realtime connections (default 30 s). */
   keepAliveIntervalMs?: number;
 }
@@ -59,6 +63,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     installFilteredSubscriptions(simulator);
   };
   let modes = modesOf(options.spec);
+  let apiId = options.spec.apiId;
   load(options.spec);
 
   let publishCount = 0;
@@ -73,10 +78,14 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     get modes() {
       return modes;
     },
+    get apiId() {
+      return apiId;
+    },
     verifyJwt: options.verifyJwt,
-    iamIdentity: options.iamIdentity ?? defaultIamIdentity,
+    ...(options.verifyIam ? { verifyIam: options.verifyIam } : {}),
   };
-  const handleHttp = createGraphqlHttpHandler({ auth, simulator: () => simulator });
+  let currentSpec = options.spec;
+  const handleHttp = createGraphqlHttpHandler({ auth, simulator: () => simulator, spec: () => currentSpec });
   const realtime = createRealtimeServer({
     auth,
     simulator: () => simulator,
@@ -119,6 +128,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     reload(spec) {
       load(spec);
       modes = modesOf(spec);
+      apiId = spec.apiId;
+      currentSpec = spec;
     },
     get publishCount() {
       return publishCount;

@@ -58,6 +58,9 @@ export interface UserPoolSpec {
 
 export interface AppSyncSpec {
   apiId: string;
+  /** The API's QueryDepthLimit and ResolverCountLimit (absent or 0: AppSync's defaults, no depth limit). */
+  queryDepthLimit?: number;
+  resolverCountLimit?: number;
   name: string;
   schemaFile: string;
   defaultAuthentication: string;
@@ -178,6 +181,22 @@ export function readInventory(
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p.MemorySize ?? 128),
       },
     });
+  }
+  // Each role's policy statements (AWS::IAM::Policy names the roles it attaches to).
+  const statementsByRole = new Map<string, NonNullable<FunctionSpec['iamStatements']>>();
+  for (const located of resourcesOfType(assembly, resolver, 'AWS::IAM::Policy')) {
+    const p = props(located);
+    const statements = ((p.PolicyDocument as { Statement?: unknown[] })?.Statement ?? []) as NonNullable<
+      FunctionSpec['iamStatements']
+    >;
+    for (const role of (p.Roles ?? []) as unknown[]) {
+      const name = lastSegment(String(role), '/');
+      statementsByRole.set(name, [...(statementsByRole.get(name) ?? []), ...statements]);
+    }
+  }
+  for (const fn of functions) {
+    const role = fn.roleArn ? lastSegment(fn.roleArn, '/') : undefined;
+    fn.iamStatements = (role && statementsByRole.get(role)) || [];
   }
   const functionNameOf = (arnOrName: unknown): string => {
     const physical = lastSegment(String(arnOrName));
@@ -483,6 +502,10 @@ function readAppSync(
   return {
     apiId: String(resolver.getAtt(api.stack, api.logicalId, 'ApiId')),
     name: String(apiProps.Name),
+    ...(Number(apiProps.QueryDepthLimit) > 0 ? { queryDepthLimit: Number(apiProps.QueryDepthLimit) } : {}),
+    ...(Number(apiProps.ResolverCountLimit) > 0
+      ? { resolverCountLimit: Number(apiProps.ResolverCountLimit) }
+      : {}),
     schemaFile,
     defaultAuthentication: String(apiProps.AuthenticationType),
     additionalAuthentications: (

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { CognitoService } from './service';
+import { createSignInRateLimiter, type SignInRateLimiter, WAF_BLOCK } from './sign-in-rate-limit';
 
 export { type CognitoService, type CognitoServiceOptions, createCognitoService } from './service';
 
@@ -41,10 +42,13 @@ export async function startCognitoServer(options: {
   port?: number;
   host?: string;
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** The deployment's WAF limit per source address (amplify/auth/sign-in-firewall.ts) by default. */
+  rateLimiter?: SignInRateLimiter;
 }): Promise<CognitoServer> {
   const { service, host = '127.0.0.1' } = options;
+  const rateLimiter = options.rateLimiter ?? createSignInRateLimiter();
   const listener = (request: IncomingMessage, response: ServerResponse) => {
-    route(service, request, response).catch((error: unknown) => {
+    route(service, rateLimiter, request, response).catch((error: unknown) => {
       console.error('local cognito server:', error);
       if (!response.headersSent)
         send(response, 500, { __type: 'InternalErrorException', message: String(error) });
@@ -69,6 +73,7 @@ export async function startCognitoServer(options: {
 
 async function route(
   service: CognitoService,
+  rateLimiter: SignInRateLimiter,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -94,7 +99,14 @@ async function route(
   }
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const answer = await service.handle(target, Buffer.concat(chunks).toString('utf8'), request.headers);
+  const body = Buffer.concat(chunks).toString('utf8');
+  if (rateLimiter.blocks(request.socket.remoteAddress ?? '', target, body)) {
+    return send(response, WAF_BLOCK.status, WAF_BLOCK.body, { 'x-amzn-ErrorType': WAF_BLOCK.body.__type });
+  }
+  const answer = await service.handle(target, body, request.headers, {
+    method: request.method,
+    path: request.url ?? '/',
+  });
   send(response, answer.status, answer.body, answer.headers);
 }
 

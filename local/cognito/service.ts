@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { maskPhone } from '../../amplify/functions/shared/phone';
-import type { FunctionInvoker } from '../contracts';
+import { type FunctionInvoker, LOCAL_ACCOUNT } from '../contracts';
+import {
+  accessDeniedMessage,
+  iamAllows,
+  SignatureError,
+  type SignedCaller,
+  type SignedRequest,
+} from '../functions/signed-callers';
 import { resolveUserPoolConfig, type UserPoolConfig, type UserPoolConfigInput } from './config';
 import { CognitoError } from './errors';
 import { createRefreshTokenStore } from './refresh-tokens';
@@ -23,7 +30,32 @@ export interface CognitoServiceOptions {
   signingKeyPem?: string;
   /** Epoch milliseconds; tests move the clock. */
   now?: () => number;
+  /**
+   * Verifies the SigV4 signature of an IAM-authorized call (Admin*, ListUsers) and names the
+   * function that made it; throws SignatureError. Without it those calls are refused, as AWS
+   * refuses them without credentials.
+   */
+  verifyIam?: (request: SignedRequest) => Promise<SignedCaller>;
 }
+
+/** The operations an app calls with no AWS credentials (a client id or a token instead). */
+const PUBLIC_OPERATIONS = new Set([
+  'SignUp',
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'GetUser',
+  'GlobalSignOut',
+  'DeleteUser',
+  'RevokeToken',
+  'GetTokensFromRefreshToken',
+]);
+
+const SIGNATURE_ERROR_TYPES: Record<SignatureError['reason'], string> = {
+  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+  UnrecognizedClient: 'UnrecognizedClientException',
+  InvalidSignature: 'InvalidSignatureException',
+  SignatureExpired: 'InvalidSignatureException',
+};
 
 export interface CognitoResponse {
   status: number;
@@ -50,6 +82,8 @@ export interface CognitoService {
     target: string,
     body: unknown,
     headers?: Record<string, string | string[] | undefined>,
+    /** The HTTP method and path, for a SigV4 check (POST / by default). */
+    http?: { method?: string; path?: string },
   ): Promise<CognitoResponse>;
   jwks(): { keys: JWK[] };
   /** For the local REST API authorizer: a NotAuthorizedException (CognitoError) when not valid. */
@@ -79,10 +113,30 @@ export function createCognitoService(options: CognitoServiceOptions): CognitoSer
     startedAt: now(),
   };
   const operations = new Map(Object.entries(targets).map(([name, target]) => [name, target(services)]));
+  const poolArn = `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT}:userpool/${config.userPoolId}`;
+
+  /** A signed call from a function whose role may make it, or a CognitoError as AWS answers. */
+  async function authorizeIam(operation: string, request: SignedRequest): Promise<void> {
+    if (!options.verifyIam) {
+      throw new CognitoError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    }
+    let caller: SignedCaller;
+    try {
+      caller = await options.verifyIam(request);
+    } catch (error) {
+      if (error instanceof SignatureError)
+        throw new CognitoError(SIGNATURE_ERROR_TYPES[error.reason], error.message);
+      throw error;
+    }
+    const action = `cognito-idp:${operation}`;
+    if (!iamAllows(caller.statements, action, poolArn)) {
+      throw new CognitoError('AccessDeniedException', accessDeniedMessage(caller, action, poolArn));
+    }
+  }
 
   return {
     config,
-    async handle(target, body, headers = {}) {
+    async handle(target, body, headers = {}, http = {}) {
       const requestId = randomUUID();
       try {
         const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
@@ -92,6 +146,14 @@ export function createCognitoService(options: CognitoServiceOptions): CognitoSer
             'UnknownOperationException',
             `The local Cognito endpoint does not implement ${target}.`,
           );
+        }
+        if (!PUBLIC_OPERATIONS.has(name)) {
+          await authorizeIam(name, {
+            method: http.method ?? 'POST',
+            path: http.path ?? '/',
+            headers,
+            body: typeof body === 'string' ? body : JSON.stringify(body ?? {}),
+          });
         }
         const context: RequestContext = {
           userAgent: header(headers, 'x-amz-user-agent') ?? header(headers, 'user-agent'),

@@ -8,7 +8,7 @@ import { emptyPhoneOtpState, type PhoneOtpState } from './otp-policy';
  * TTL (`expiresAt`, epoch seconds); reads also check the time, since TTL deletes lazily.
  *
  *   CHALLENGE#<id> / CHALLENGE   the code's keyed hash, the phone key, expiry
- *   PHONE#<key>    / LIMITS      codes sent and wrong answers in the last day, lock
+ *   PHONE#<key>    / LIMITS      codes sent, wrong answers and cooldowns in the last day
  *   PHONE#<key>    / LIVE        the challenge just issued, so a retried trigger reuses it
  */
 
@@ -72,6 +72,7 @@ export function createOtpChallengeStore(options: {
         state: {
           sentAt: (Item.sentAt as number[] | undefined) ?? [],
           failedAt: (Item.failedAt as number[] | undefined) ?? [],
+          ...(Array.isArray(Item.cooldownsAt) ? { cooldownsAt: Item.cooldownsAt as number[] } : {}),
           ...(typeof Item.lockedUntil === 'number' ? { lockedUntil: Item.lockedUntil } : {}),
         },
         version: Number(Item.version ?? 0),
@@ -88,6 +89,7 @@ export function createOtpChallengeStore(options: {
             sk: 'LIMITS',
             sentAt: state.sentAt,
             failedAt: state.failedAt,
+            ...(state.cooldownsAt?.length ? { cooldownsAt: state.cooldownsAt } : {}),
             ...(state.lockedUntil ? { lockedUntil: state.lockedUntil } : {}),
             version: version + 1,
             expiresAt: ttl(keepUntil),

@@ -10,11 +10,22 @@ export function otpLimits(env: NodeJS.ProcessEnv = process.env): OtpLimits {
       throw new Error(`${name} must be a positive integer, got "${raw}"`);
     return value;
   };
+  const readList = (name: string, fallback: readonly number[]): number[] => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return [...fallback];
+    const values = raw.split(',').map((part) => Number(part.trim()));
+    if (values.some((value) => !Number.isInteger(value) || value <= 0))
+      throw new Error(`${name} must be a comma-separated list of positive integers, got "${raw}"`);
+    return values;
+  };
   return {
     maxSendsPerHour: read('OTP_MAX_SENDS_PER_HOUR', DEFAULT_OTP_LIMITS.maxSendsPerHour),
     maxSendsPerDay: read('OTP_MAX_SENDS_PER_DAY', DEFAULT_OTP_LIMITS.maxSendsPerDay),
-    maxFailuresPerDay: read('OTP_MAX_FAILURES_PER_DAY', DEFAULT_OTP_LIMITS.maxFailuresPerDay),
-    lockMs: read('OTP_LOCK_MINUTES', DEFAULT_OTP_LIMITS.lockMs / 60_000) * 60_000,
+    failuresPerCooldown: read('OTP_FAILURES_PER_COOLDOWN', DEFAULT_OTP_LIMITS.failuresPerCooldown),
+    cooldownsMs: readList(
+      'OTP_COOLDOWN_MINUTES',
+      DEFAULT_OTP_LIMITS.cooldownsMs.map((ms) => ms / 60_000),
+    ).map((minutes) => minutes * 60_000),
     codeTtlMs: read('OTP_CODE_TTL_SECONDS', DEFAULT_OTP_LIMITS.codeTtlMs / 1000) * 1000,
     maxAttemptsPerSession: read('OTP_MAX_ATTEMPTS_PER_SESSION', DEFAULT_OTP_LIMITS.maxAttemptsPerSession),
   };
@@ -36,8 +47,8 @@ export function otpLimitsEnvironment(limits: OtpLimits = DEFAULT_OTP_LIMITS): Re
   return {
     OTP_MAX_SENDS_PER_HOUR: String(limits.maxSendsPerHour),
     OTP_MAX_SENDS_PER_DAY: String(limits.maxSendsPerDay),
-    OTP_MAX_FAILURES_PER_DAY: String(limits.maxFailuresPerDay),
-    OTP_LOCK_MINUTES: String(limits.lockMs / 60_000),
+    OTP_FAILURES_PER_COOLDOWN: String(limits.failuresPerCooldown),
+    OTP_COOLDOWN_MINUTES: limits.cooldownsMs.map((ms) => String(ms / 60_000)).join(','),
     OTP_CODE_TTL_SECONDS: String(limits.codeTtlMs / 1000),
     OTP_MAX_ATTEMPTS_PER_SESSION: String(limits.maxAttemptsPerSession),
   };

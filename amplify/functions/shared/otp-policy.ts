@@ -10,18 +10,28 @@ export const OTP_LENGTH = 6;
 export interface OtpLimits {
   maxSendsPerHour: number;
   maxSendsPerDay: number;
-  maxFailuresPerDay: number;
-  lockMs: number;
+  /** Wrong answers (since the last cooldown) that start a cooldown. */
+  failuresPerCooldown: number;
+  /** The cooldowns, escalating: the n-th of the last 24 hours lasts the n-th entry (the last repeats). */
+  cooldownsMs: readonly number[];
   codeTtlMs: number;
   maxAttemptsPerSession: number;
 }
 
+const MINUTE_MS = 60 * 1000;
+
+/**
+ * Escalating cooldowns, not a 24-hour lock: a stranger typing wrong codes for someone's number
+ * (issue 18) keeps them out for minutes, not a day. Every cooldown also kills the codes issued
+ * before it, so each code gets at most `failuresPerCooldown` guesses and a day at most
+ * `maxSendsPerDay × failuresPerCooldown` (50 of 10^6).
+ */
 export const DEFAULT_OTP_LIMITS: OtpLimits = {
   maxSendsPerHour: 5,
   maxSendsPerDay: 10,
-  maxFailuresPerDay: 10,
-  lockMs: 24 * 60 * 60 * 1000,
-  codeTtlMs: 3 * 60 * 1000,
+  failuresPerCooldown: 5,
+  cooldownsMs: [1, 5, 15, 60].map((minutes) => minutes * MINUTE_MS),
+  codeTtlMs: 3 * MINUTE_MS,
   maxAttemptsPerSession: 3,
 };
 
@@ -68,6 +78,8 @@ export interface PhoneOtpState {
   sentAt: number[];
   /** Epoch ms of wrong answers in the last 24 hours. */
   failedAt: number[];
+  /** Epoch ms at which cooldowns started in the last 24 hours (they set the next one's length). */
+  cooldownsAt?: number[];
   lockedUntil?: number;
 }
 
@@ -110,19 +122,42 @@ export function decideCodeSend(state: PhoneOtpState, now: number, limits: OtpLim
   };
 }
 
-/** Records a wrong answer; the 10th in a day locks the number for 24 hours. */
+/** When the latest cooldown started; codes issued before it are no longer accepted. */
+export function lastCooldownStart(state: PhoneOtpState): number | undefined {
+  const starts = state.cooldownsAt ?? [];
+  return starts.length > 0 ? Math.max(...starts) : undefined;
+}
+
+/**
+ * Records a wrong answer. Every `failuresPerCooldown` wrong answers start a cooldown, longer
+ * for each cooldown of the last 24 hours (1, 5, 15, 60 minutes by default), so the steps decay
+ * after a quiet day.
+ */
 export function recordWrongAnswer(
   state: PhoneOtpState,
   now: number,
   limits: OtpLimits,
 ): { state: PhoneOtpState; locked: boolean } {
   const failedAt = [...withinDay(state.failedAt, now), now];
-  const lockNow = failedAt.length >= limits.maxFailuresPerDay;
-  const lockedUntil = lockNow ? now + limits.lockMs : state.lockedUntil;
+  const cooldownsAt = withinDay(state.cooldownsAt ?? [], now);
+  const since = lastCooldownStart({ ...state, cooldownsAt }) ?? Number.NEGATIVE_INFINITY;
+  const startCooldown = failedAt.filter((t) => t > since).length >= limits.failuresPerCooldown;
+  const step = limits.cooldownsMs[Math.min(cooldownsAt.length, limits.cooldownsMs.length - 1)]!;
+  const lockedUntil = startCooldown ? now + step : state.lockedUntil;
   return {
-    state: { sentAt: withinDay(state.sentAt, now), failedAt, ...(lockedUntil ? { lockedUntil } : {}) },
-    locked: lockNow || isLocked(state, now),
+    state: {
+      sentAt: withinDay(state.sentAt, now),
+      failedAt,
+      cooldownsAt: startCooldown ? [...cooldownsAt, now] : cooldownsAt,
+      ...(lockedUntil ? { lockedUntil } : {}),
+    },
+    locked: startCooldown || isLocked(state, now),
   };
+}
+
+/** The owner signed in with a code sent to the phone: wrong answers and cooldowns are forgotten. */
+export function recordSignIn(state: PhoneOtpState): PhoneOtpState {
+  return { sentAt: state.sentAt, failedAt: [] };
 }
 
 /** The message a refused number sees, in Korean and English (it reaches the app verbatim). */
@@ -132,7 +167,7 @@ export function refusalMessage(reason: OtpRefusal, retryAfterMs: number): string
   const waitEn = minutes >= 60 ? `${Math.ceil(minutes / 60)} hour(s)` : `${minutes} minute(s)`;
   switch (reason) {
     case 'locked':
-      return `OTP_LOCKED: 인증 실패가 너무 많아 ${wait} 동안 로그인할 수 없습니다. (Too many wrong codes: try again in ${waitEn}.)`;
+      return `OTP_LOCKED: 인증 실패가 너무 많아 ${wait} 후에 새 인증번호를 받을 수 있습니다. (Too many wrong codes: request a new code in ${waitEn}.)`;
     case 'hourly_limit':
     case 'daily_limit':
       return `OTP_LIMIT: 인증번호 요청이 너무 많습니다. ${wait} 후 다시 시도해주세요. (Too many codes requested: try again in ${waitEn}.)`;

@@ -14,9 +14,11 @@ import {
   freePort,
   graphqlRequest,
   httpsRequest,
+  signedGraphqlRequest,
   sigV4Authorization,
   startAmplifyClient,
   synthesizedInventory,
+  testFunctions,
 } from './support';
 
 // The synthesized Gen 2 API (schema + VTL), DynamoDB Local, and the real aws-amplify client.
@@ -27,6 +29,7 @@ let dynamodb: DynamoDbLocal;
 let appsync: LocalAppSync;
 let issuer: Awaited<ReturnType<typeof createTokenIssuer>>;
 let tlsDir: string;
+let functions: ReturnType<typeof testFunctions>;
 const alice = randomUUID();
 const bob = randomUUID();
 const carol = randomUUID();
@@ -44,12 +47,14 @@ beforeAll(async () => {
     inventory.tables.filter((table) => table.modelName),
   );
   issuer = await createTokenIssuer(spec.userPoolId!);
+  functions = testFunctions(spec.apiId, { writer: ['Query', 'Mutation'], reader: ['Query'] });
   appsync = await startLocalAppSync({
     spec,
     port: 0,
     tls: certificates,
     dynamodb: { endpoint: dynamodb.url },
     verifyJwt: issuer.verifyJwt,
+    verifyIam: functions.verify,
   });
 });
 
@@ -70,8 +75,12 @@ const clientFor = async (sub: string) => {
   return client;
 };
 
+const keysOf = (name: string) => {
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = functions.credentialsFor(name);
+  return { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY };
+};
 const asFunction = (query: string, variables: Record<string, unknown>) =>
-  graphqlRequest(appsync.url, ca, sigV4Authorization(), query, variables);
+  signedGraphqlRequest(appsync.url, ca, keysOf('writer'), query, variables);
 
 const CREATE_ALERT = /* GraphQL */ `
   mutation Create($input: CreateAlertSubscriptionInput!) {
@@ -279,6 +288,197 @@ describe('POST /graphql authorization and protocol', () => {
     expect(response.json()).toEqual({
       errors: [{ errorType: 'MalformedHttpRequestException', message: 'The request body is not valid JSON' }],
     });
+  });
+});
+
+describe('SigV4 callers: signatures verified, grants from the synthesized policies', () => {
+  const NOTIFICATION_INPUT = () => ({
+    input: { userId: carol, type: 'NOTICE', title: 'signed', body: 'x', createdAt: new Date().toISOString() },
+  });
+
+  it('refuses a header that names a function’s access key without its signature', async () => {
+    const response = await graphqlRequest(
+      appsync.url,
+      ca,
+      sigV4Authorization(keysOf('writer').accessKeyId),
+      CREATE_NOTIFICATION,
+      NOTIFICATION_INPUT(),
+    );
+    expect(response.status).toBe(403);
+    expect(response.json()).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
+  });
+
+  it('refuses a request signed with a wrong secret key', async () => {
+    const response = await signedGraphqlRequest(
+      appsync.url,
+      ca,
+      { accessKeyId: keysOf('writer').accessKeyId, secretAccessKey: 'not-the-function-secret' },
+      CREATE_NOTIFICATION,
+      NOTIFICATION_INPUT(),
+    );
+    expect(response.status).toBe(403);
+    expect(response.json()).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
+  });
+
+  it('refuses an unknown access key, a body changed after signing and a signature older than 15 minutes', async () => {
+    const unknown = await signedGraphqlRequest(
+      appsync.url,
+      ca,
+      { accessKeyId: 'ASIALOCALNOBODY', secretAccessKey: keysOf('writer').secretAccessKey },
+      CREATE_NOTIFICATION,
+      NOTIFICATION_INPUT(),
+    );
+    expect(unknown.json()).toMatchObject({ errors: [{ errorType: 'UnrecognizedClientException' }] });
+    const tampered = await signedGraphqlRequest(
+      appsync.url,
+      ca,
+      keysOf('writer'),
+      CREATE_NOTIFICATION,
+      NOTIFICATION_INPUT(),
+      {
+        tamper: (body) => body.replace('signed', 'forged'),
+      },
+    );
+    expect(tampered.json()).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
+    const stale = await signedGraphqlRequest(
+      appsync.url,
+      ca,
+      keysOf('writer'),
+      CREATE_NOTIFICATION,
+      NOTIFICATION_INPUT(),
+      {
+        signingDate: new Date(Date.now() - 16 * 60 * 1000),
+      },
+    );
+    expect(stale.json()).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
+    for (const response of [unknown, tampered, stale]) expect(response.status).toBe(403);
+  });
+
+  it('refuses a mutation from a function whose role may only query, and writes nothing', async () => {
+    const title = `not granted ${randomUUID()}`;
+    const response = await signedGraphqlRequest(appsync.url, ca, keysOf('reader'), CREATE_NOTIFICATION, {
+      input: { ...NOTIFICATION_INPUT().input, title },
+    });
+    expect(response.json()).toEqual({
+      data: null,
+      errors: [
+        {
+          path: ['createNotification'],
+          errorType: 'Unauthorized',
+          message: 'Not Authorized to access createNotification on type Mutation',
+        },
+      ],
+    });
+    const listed = await signedGraphqlRequest(
+      appsync.url,
+      ca,
+      keysOf('reader'),
+      /* GraphQL */ `query List($userId: ID!) { listNotificationsByUser(userId: $userId) { items { title } } }`,
+      { userId: carol },
+    );
+    const titles = (
+      listed.json() as { data: { listNotificationsByUser: { items: { title: string }[] } } }
+    ).data.listNotificationsByUser.items.map((item) => item.title);
+    expect(titles).not.toContain(title);
+  });
+});
+
+describe('SigV4 grants through fragments', () => {
+  it('refuses an ungranted root field wrapped in an inline fragment or a fragment spread', async () => {
+    const input = {
+      input: {
+        userId: carol,
+        type: 'NOTICE',
+        title: 'wrapped',
+        body: 'x',
+        createdAt: new Date().toISOString(),
+      },
+    };
+    for (const query of [
+      /* GraphQL */ `mutation W($input: CreateNotificationInput!) {
+        ... on Mutation { created: createNotification(input: $input) { id } } }`,
+      /* GraphQL */ `mutation W($input: CreateNotificationInput!) { ...Write }
+        fragment Write on Mutation { created: createNotification(input: $input) { id } }`,
+    ]) {
+      const response = await signedGraphqlRequest(appsync.url, ca, keysOf('reader'), query, input);
+      expect(response.json()).toMatchObject({
+        data: null,
+        errors: [{ path: ['created'], errorType: 'Unauthorized' }],
+      });
+    }
+  });
+});
+
+describe('query cost limits (queryDepthLimit, resolverCountLimit from the synthesized API)', () => {
+  it('are set on the synthesized API', () => {
+    expect(spec.queryDepthLimit).toBeGreaterThan(0);
+    expect(spec.resolverCountLimit).toBeGreaterThan(0);
+  });
+
+  it('refuse 100 aliased badge calls at once, before any resolver runs', async () => {
+    const query = `query Many { ${Array.from({ length: 100 }, (_, i) => `b${i}: badge { total }`).join(' ')} }`;
+    const started = Date.now();
+    const response = await graphqlRequest(appsync.url, ca, await issuer.accessToken(alice), query);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(response.json()).toEqual({
+      data: null,
+      errors: [
+        {
+          errorType: 'ResolverCountLimitExceeded',
+          message: `The query invokes 100 resolvers, more than this API's resolverCountLimit of ${spec.resolverCountLimit}.`,
+        },
+      ],
+    });
+  });
+
+  it('refuse a depth-8 query quickly, and run nothing of a refused mutation', async () => {
+    const depth8 = /* GraphQL */ `query Deep($id: ID!) {
+      getConversation(id: $id) { members { items { conversation { members { items { conversation { id } } } } } } }
+    }`;
+    const started = Date.now();
+    const response = await graphqlRequest(appsync.url, ca, await issuer.accessToken(alice), depth8, {
+      id: 'c-1',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(response.json()).toEqual({
+      data: null,
+      errors: [
+        {
+          errorType: 'QueryDepthLimitExceeded',
+          message: `The query has a depth of 8, more than this API's queryDepthLimit of ${spec.queryDepthLimit}.`,
+        },
+      ],
+    });
+
+    // A mutation whose selection is too deep is refused before it writes.
+    const conversationId = randomUUID();
+    const deepWrite = await asFunction(
+      /* GraphQL */ `mutation Deep($input: CreateConversationMemberInput!) {
+        createConversationMember(input: $input) {
+          conversation { members { items { conversation { members { items { id } } } } } }
+        }
+      }`,
+      {
+        input: {
+          conversationId,
+          userId: alice,
+          memberIds: [alice],
+          role: 'BUYER',
+          unreadCount: 0,
+          lastMessageAt: new Date().toISOString(),
+        },
+      },
+    );
+    expect(deepWrite.json()).toMatchObject({
+      data: null,
+      errors: [{ errorType: 'QueryDepthLimitExceeded' }],
+    });
+    const read = await asFunction(
+      /* GraphQL */ `query Get($conversationId: ID!, $userId: ID!) {
+        getConversationMember(conversationId: $conversationId, userId: $userId) { userId } }`,
+      { conversationId, userId: alice },
+    );
+    expect(read.json()).toEqual({ data: { getConversationMember: null } });
   });
 });
 

@@ -6,10 +6,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { loadCloudAssembly } from '../../../local/assembly/cloud-assembly';
 import { type BackendInventory, readInventory } from '../../../local/assembly/inventory';
-import { LOCAL_REGION } from '../../../local/contracts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../local/contracts';
+import { createSignedCallers } from '../../../local/functions/signed-callers';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -111,9 +114,59 @@ export async function createTokenIssuer(userPoolId: string) {
   };
 }
 
-/** What a function's SigV4 signature looks like; the local AppSync reads the access key, not the signature. */
+/** A SigV4 header that names an access key but is not its signature (what the sandbox used to accept). */
 export function sigV4Authorization(accessKeyId = 'ASIALOCALFUNCTION'): string {
   return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20250101/${LOCAL_REGION}/appsync/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+}
+
+/** Local functions with appsync:GraphQL grants on the API, as the synthesized policies give them. */
+export function testFunctions(apiId: string, grants: Record<string, readonly ('Query' | 'Mutation')[]>) {
+  const api = `arn:aws:appsync:${LOCAL_REGION}:${LOCAL_ACCOUNT}:apis/${apiId}`;
+  return createSignedCallers(
+    Object.entries(grants).map(([name, types]) => ({
+      name,
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}-role`,
+      environment: { AWS_LAMBDA_FUNCTION_NAME: name },
+      iamStatements: [
+        {
+          Effect: 'Allow' as const,
+          Action: 'appsync:GraphQL',
+          Resource: types.map((type) => `${api}/types/${type}/*`),
+        },
+      ],
+    })),
+  );
+}
+
+/** A POST /graphql signed with SigV4 the way a function's AppSync client signs it. */
+export async function signedGraphqlRequest(
+  url: string,
+  ca: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { signingDate?: Date; tamper?: (body: string) => string } = {},
+) {
+  const target = new URL(url);
+  const body = JSON.stringify({ query, variables });
+  const signer = new SignatureV4({ credentials, region: LOCAL_REGION, service: 'appsync', sha256: Sha256 });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      headers: { 'content-type': 'application/json', host: target.host },
+      body,
+    },
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
+  return httpsRequest(url, {
+    ca,
+    headers: signed.headers as Record<string, string>,
+    body: options.tamper ? options.tamper(body) : body,
+  });
 }
 
 export interface HttpsResponse {

@@ -26,6 +26,8 @@ import {
   createCognitoService,
   startCognitoServer,
 } from '../../../local/cognito/server';
+import { LOCAL_ACCOUNT } from '../../../local/contracts';
+import { createSignedCallers } from '../../../local/functions/signed-callers';
 import {
   CLIENT_ID,
   fakeTriggerInvoker,
@@ -35,10 +37,37 @@ import {
   USER_POOL_ID,
 } from './fake-triggers';
 
-// The AWS SDK v3 as the functions use it (AWS_ENDPOINT_URL pointing here; signatures not checked).
+// The AWS SDK v3 as the functions use it (AWS_ENDPOINT_URL pointing here), signing with a local
+// function's credentials; its grants are what its role's policy allows, as the template gives them.
+const POOL_ARN = `arn:aws:cognito-idp:ap-northeast-2:${LOCAL_ACCOUNT}:userpool/${USER_POOL_ID}`;
+const callers = createSignedCallers([
+  {
+    name: 'user-admin',
+    roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/user-admin-role`,
+    environment: { AWS_LAMBDA_FUNCTION_NAME: 'user-admin' },
+    iamStatements: [{ Effect: 'Allow', Action: 'cognito-idp:*', Resource: POOL_ARN }],
+  },
+  {
+    name: 'group-adder',
+    roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/group-adder-role`,
+    environment: { AWS_LAMBDA_FUNCTION_NAME: 'group-adder' },
+    iamStatements: [{ Effect: 'Allow', Action: 'cognito-idp:AdminAddUserToGroup', Resource: POOL_ARN }],
+  },
+]);
+const credentialsOf = (name: string) => {
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = callers.credentialsFor(name);
+  return { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY };
+};
 let server: CognitoServer;
 let service: CognitoService;
 let cognito: CognitoIdentityProviderClient;
+const clientAs = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+  new CognitoIdentityProviderClient({
+    region: 'ap-northeast-2',
+    endpoint: server.url,
+    credentials,
+    maxAttempts: 1,
+  });
 const triggers = fakeTriggerInvoker({
   // Like the real postConfirmation function: it calls back into the pool while SignUp waits for it.
   [TRIGGER_FUNCTIONS.postConfirmation]: async (event) => {
@@ -60,14 +89,13 @@ const triggers = fakeTriggerInvoker({
 });
 
 beforeAll(async () => {
-  service = createCognitoService({ config: testConfig(), invoker: triggers.invoker });
-  server = await startCognitoServer({ service });
-  cognito = new CognitoIdentityProviderClient({
-    region: 'ap-northeast-2',
-    endpoint: server.url,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+  service = createCognitoService({
+    config: testConfig(),
+    invoker: triggers.invoker,
+    verifyIam: callers.verify,
   });
+  server = await startCognitoServer({ service });
+  cognito = clientAs(credentialsOf('user-admin'));
 });
 afterAll(async () => {
   cognito.destroy();
@@ -259,5 +287,94 @@ describe('the AWS SDK v3 client against the local endpoint', () => {
       callerContext: { awsSdkVersion: string };
     };
     expect(event.callerContext.awsSdkVersion).toMatch(/^aws-sdk-js-3\.\d+\.\d+$/);
+  });
+});
+
+describe('IAM-authorized calls (Admin*, ListUsers) need a signature from a function whose role allows them', () => {
+  const rawCall = (operation: string, body: object, headers: Record<string, string> = {}) =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('refuses an unsigned ListUsers or AdminAddUserToGroup and changes nothing', async () => {
+    const { UserSub } = await signUp('+821066660001');
+    const listed = await rawCall('ListUsers', { UserPoolId: USER_POOL_ID });
+    expect(listed.status).toBe(400);
+    expect(await listed.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
+    const added = await rawCall('AdminAddUserToGroup', {
+      UserPoolId: USER_POOL_ID,
+      Username: UserSub,
+      GroupName: 'ADMINS',
+    });
+    expect(((await added.json()) as { __type: string }).__type).toBe('MissingAuthenticationTokenException');
+    const groups = await cognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: USER_POOL_ID, Username: UserSub }),
+    );
+    expect(groups.Groups?.map((group) => group.GroupName)).not.toContain('ADMINS');
+  });
+
+  it('refuses a header naming a function’s key without its signature', async () => {
+    const accessKeyId = credentialsOf('user-admin').accessKeyId;
+    const response = await rawCall(
+      'ListUsers',
+      { UserPoolId: USER_POOL_ID },
+      {
+        authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261207/ap-northeast-2/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': new Date().toISOString().replace(/[-:]|\.\d{3}/g, ''),
+      },
+    );
+    expect(((await response.json()) as { __type: string }).__type).toBe('InvalidSignatureException');
+  });
+
+  it('refuses a wrong secret key and an unknown access key', async () => {
+    const wrongSecret = clientAs({
+      accessKeyId: credentialsOf('user-admin').accessKeyId,
+      secretAccessKey: 'guessed',
+    });
+    await expect(wrongSecret.send(new ListUsersCommand({ UserPoolId: USER_POOL_ID }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    const stranger = clientAs({ accessKeyId: 'ASIALOCALSTRANGER', secretAccessKey: 'guessed' });
+    await expect(stranger.send(new ListUsersCommand({ UserPoolId: USER_POOL_ID }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+  });
+
+  it('refuses a call the function’s role does not allow, naming the role and the action', async () => {
+    const groupAdder = clientAs(credentialsOf('group-adder'));
+    const { UserSub } = await signUp('+821066660002');
+    await groupAdder.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: USER_POOL_ID, Username: UserSub!, GroupName: 'BROKERS' }),
+    );
+    await expect(groupAdder.send(new ListUsersCommand({ UserPoolId: USER_POOL_ID }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message:
+        `User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/group-adder-role/group-adder is not authorized to perform: ` +
+        `cognito-idp:ListUsers on resource: ${POOL_ARN} because no identity-based policy allows the cognito-idp:ListUsers action`,
+    });
+    await expect(
+      groupAdder.send(new AdminDeleteUserCommand({ UserPoolId: USER_POOL_ID, Username: UserSub! })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(
+      (await cognito.send(new AdminGetUserCommand({ UserPoolId: USER_POOL_ID, Username: UserSub! }))).Enabled,
+    ).toBe(true);
+  });
+
+  it('keeps the app’s own calls (SignUp, InitiateAuth) free of AWS credentials', async () => {
+    const response = await rawCall('SignUp', {
+      ClientId: CLIENT_ID,
+      Username: '+821066660003',
+      Password: 'Random-Pa55',
+    });
+    expect(response.status).toBe(200);
   });
 });

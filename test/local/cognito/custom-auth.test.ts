@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCognitoService } from '../../../local/cognito/server';
-import { answer, call, failure, signUpUser, startSignIn } from './calls';
+import { answer, call, failure, signUpUser, startSignIn, TEST_IAM } from './calls';
 import {
   CLIENT_ID,
   fakeTriggerInvoker,
@@ -23,6 +23,7 @@ function setUp(
   let clock = Date.parse('2025-03-01T00:00:00Z');
   const triggers = fakeTriggerInvoker(options.overrides);
   const service = createCognitoService({
+    ...TEST_IAM,
     config: testConfig(options.config),
     invoker: triggers.invoker,
     signingKeyPem: TEST_SIGNING_KEY_PEM,

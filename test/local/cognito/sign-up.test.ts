@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCognitoService } from '../../../local/cognito/server';
-import { call, failure, signUpUser, startSignIn } from './calls';
+import { call, failure, signUpUser, startSignIn, TEST_IAM } from './calls';
 import {
   CLIENT_ID,
   fakeTriggerInvoker,
@@ -15,6 +15,7 @@ const PHONE = '+821012345678';
 function setUp(overrides?: Parameters<typeof fakeTriggerInvoker>[0]) {
   const triggers = fakeTriggerInvoker(overrides);
   const service = createCognitoService({
+    ...TEST_IAM,
     config: testConfig(),
     invoker: triggers.invoker,
     signingKeyPem: TEST_SIGNING_KEY_PEM,

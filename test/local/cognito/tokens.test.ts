@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCognitoService } from '../../../local/cognito/server';
-import { call, failure, signInUser, signUpUser } from './calls';
+import { call, failure, signInUser, signUpUser, TEST_IAM } from './calls';
 import {
   CLIENT_ID,
   fakeTriggerInvoker,
@@ -32,6 +32,7 @@ function setUp(
   let clock = Date.parse('2025-03-01T00:00:00Z');
   const triggers = options.invoker ?? fakeTriggerInvoker();
   const service = createCognitoService({
+    ...TEST_IAM,
     config: testConfig(options.config),
     invoker: triggers.invoker,
     persistDir: options.persistDir,

@@ -266,6 +266,13 @@ describe('verifyAuthChallengeResponse', () => {
     const result = await handlers.verify!(verifyEvent(challengeId, '123456', true), context, noop);
     expect(result.response.answerCorrect).toBe(false);
   });
+
+  it('counts a wrong code for an unknown number as for a known one', async () => {
+    liveChallenge();
+    await handlers.verify!(verifyEvent(challengeId, '654321', true), context, noop);
+    const limits = dynamo.commandCalls(PutCommand).find((call) => call.args[0].input.Item?.sk === 'LIMITS');
+    expect(limits!.args[0].input.Item!.failedAt).toHaveLength(1);
+  });
 });
 
 describe('postConfirmation', () => {

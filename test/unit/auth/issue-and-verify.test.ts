@@ -168,14 +168,49 @@ describe('verifying a sign-in code', () => {
     expect(await verifyAnswer({ challengeId, answer: code, userNotFound: false }, deps)).toBe(false);
   });
 
-  it('refuses the right code once the number is locked by wrong answers across sessions', async () => {
+  it('refuses the right code during the cooldown that five wrong answers across sessions start', async () => {
     const { deps, challengeId, code, advance } = await issued();
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 5; i++) {
       await verifyAnswer({ challengeId, answer: '000000', userNotFound: false }, deps);
       advance(1_000);
     }
     expect(await verifyAnswer({ challengeId, answer: code, userNotFound: false }, deps)).toBe(false);
-    await expect(issueCode(newSession, { ...deps })).rejects.toThrow(/OTP_LOCKED/);
+    await expect(issueCode(newSession, deps)).rejects.toThrow(
+      'OTP_LOCKED: 인증 실패가 너무 많아 1분 후에 새 인증번호를 받을 수 있습니다. (Too many wrong codes: request a new code in 1 minute(s).)',
+    );
+  });
+
+  it('never accepts a code issued before a cooldown, even after it ends', async () => {
+    const { deps, store, challengeId, code, advance } = await issued();
+    for (let i = 0; i < 5; i++)
+      await verifyAnswer({ challengeId, answer: '000000', userNotFound: false }, deps);
+    advance(60_000);
+    expect(await verifyAnswer({ challengeId, answer: code, userNotFound: false }, deps)).toBe(false);
+    // A dead code's answers are not counted: they cannot start the next cooldown.
+    expect(store.phones.get(phoneKey(pepper, phone))!.state.failedAt).toHaveLength(5);
+  });
+
+  it('lets the owner in with a fresh code after the cooldown and forgets the wrong answers', async () => {
+    const { deps, store, sent, codeIn, challengeId, advance } = await issued();
+    for (let i = 0; i < 5; i++)
+      await verifyAnswer({ challengeId, answer: '000000', userNotFound: false }, deps);
+    advance(60_000);
+    const fresh = await issueCode(newSession, deps);
+    expect(fresh.smsSent).toBe(true);
+    const answer = { challengeId: fresh.challengeId, answer: codeIn(sent[1]!.text), userNotFound: false };
+    expect(await verifyAnswer(answer, deps)).toBe(true);
+    expect(store.phones.get(phoneKey(pepper, phone))!.state).toMatchObject({ failedAt: [] });
+  });
+
+  it('counts wrong answers for an unknown number and cools it down the same way', async () => {
+    const context = setup();
+    const unknown = { ...newSession, userExists: false };
+    const challenge = await issueCode(unknown, context.deps);
+    for (let i = 0; i < 5; i++) {
+      const answer = { challengeId: challenge.challengeId, answer: '000000', userNotFound: true };
+      expect(await verifyAnswer(answer, context.deps)).toBe(false);
+    }
+    await expect(issueCode(unknown, context.deps)).rejects.toThrow(/^OTP_LOCKED: /);
   });
 
   it('never accepts an answer for an unknown number', async () => {

@@ -5,13 +5,17 @@ import {
   emptyPhoneOtpState,
   generateOtpCode,
   hashOtpCode,
+  lastCooldownStart,
   otpAnswerMatches,
   otpSmsText,
+  type PhoneOtpState,
   phoneKey,
+  recordSignIn,
   recordWrongAnswer,
 } from '../../../amplify/functions/shared/otp-policy';
 
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
 const limits = DEFAULT_OTP_LIMITS;
 const pepper = 'test-pepper-0123456789';
 
@@ -122,21 +126,59 @@ describe('OTP send limits', () => {
     });
   });
 
-  it('lock a number for 24 hours at the tenth wrong answer of the day', () => {
-    let state = emptyPhoneOtpState();
+  /** `count` wrong answers, `spacingMs` apart from `from`, on top of `state`. */
+  function wrongAnswers(state: PhoneOtpState, count: number, from: number, spacingMs = 1000) {
     let locked = false;
-    for (let i = 0; i < 10; i++) {
-      ({ state, locked } = recordWrongAnswer(state, start + i * 1000, limits));
-      expect(locked).toBe(i === 9);
+    for (let i = 0; i < count; i++)
+      ({ state, locked } = recordWrongAnswer(state, from + i * spacingMs, limits));
+    return { state, locked };
+  }
+
+  it('start a one-minute cooldown at the fifth wrong answer, not a day-long lock', () => {
+    const four = wrongAnswers(emptyPhoneOtpState(), 4, start);
+    expect(four.locked).toBe(false);
+    const fifth = recordWrongAnswer(four.state, start + 4000, limits);
+    expect(fifth.locked).toBe(true);
+    expect(decideCodeSend(fifth.state, start + 4000 + MINUTE - 1, limits)).toMatchObject({
+      allowed: false,
+      reason: 'locked',
+      retryAfterMs: 1,
+    });
+    expect(decideCodeSend(fifth.state, start + 4000 + MINUTE, limits).allowed).toBe(true);
+  });
+
+  it('escalate the cooldowns to 5, 15 and then 60 minutes for repeated wrong answers', () => {
+    let state = emptyPhoneOtpState();
+    let at = start;
+    const lengths: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      ({ state } = wrongAnswers(state, 5, at));
+      lengths.push(state.lockedUntil! - (at + 4000));
+      at = state.lockedUntil!;
     }
-    const refused = decideCodeSend(state, start + 23 * HOUR, limits);
-    expect(refused).toMatchObject({ allowed: false, reason: 'locked' });
-    expect(decideCodeSend(state, start + 9000 + 24 * HOUR + 1, limits).allowed).toBe(true);
+    expect(lengths).toEqual([1, 5, 15, 60, 60].map((minutes) => minutes * MINUTE));
+  });
+
+  it('start again from one minute after a day without cooldowns', () => {
+    let { state } = wrongAnswers(emptyPhoneOtpState(), 5, start);
+    ({ state } = wrongAnswers(state, 5, start + 2 * MINUTE));
+    expect(state.lockedUntil! - (start + 2 * MINUTE + 4000)).toBe(5 * MINUTE);
+    const later = start + 25 * HOUR;
+    ({ state } = wrongAnswers(state, 5, later));
+    expect(state.lockedUntil! - (later + 4000)).toBe(MINUTE);
+  });
+
+  it('forget wrong answers and cooldowns once the owner signs in', () => {
+    let { state } = wrongAnswers(emptyPhoneOtpState(), 9, start);
+    state = recordSignIn(state);
+    expect(state).toEqual({ sentAt: [], failedAt: [] });
+    expect(lastCooldownStart(state)).toBeUndefined();
+    expect(recordWrongAnswer(state, start + HOUR, limits).locked).toBe(false);
   });
 
   it('forget wrong answers older than a day', () => {
     let state = emptyPhoneOtpState();
-    for (let i = 0; i < 9; i++) state = recordWrongAnswer(state, start + i, limits).state;
+    for (let i = 0; i < 4; i++) state = recordWrongAnswer(state, start + i, limits).state;
     const next = recordWrongAnswer(state, start + 25 * HOUR, limits);
     expect(next.locked).toBe(false);
     expect(next.state.failedAt).toHaveLength(1);
