@@ -10,7 +10,7 @@ import { deploymentSettings } from '../amplify/environment';
 import { loadCloudAssembly } from '../local/assembly/cloud-assembly';
 import { buildFlowMap, type FlowEdge, type FlowMap, withoutCodeAssets } from '../local/assembly/flow-map';
 import { readInventory } from '../local/assembly/inventory';
-import type { SynthIdentifier } from './synth-context';
+import { amplifyBackendIdentifier, OFFLINE_APP_ID, type SynthIdentifier } from './synth-context';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const EVENT_FLOWS_DOC = 'docs/event-flows.md';
@@ -21,8 +21,8 @@ export type FlowStage = (typeof FLOW_STAGES)[number];
 /** The deployments the map shows; the same identifiers as the infra tests, so they share a synth. */
 export const FLOW_IDENTIFIERS: Record<FlowStage, SynthIdentifier> = {
   sandbox: { type: 'sandbox', name: 'alice' },
-  dev: { type: 'branch', name: 'dev' },
-  prod: { type: 'branch', name: 'main' },
+  dev: { type: 'branch', name: 'dev', appId: OFFLINE_APP_ID },
+  prod: { type: 'branch', name: 'main', appId: OFFLINE_APP_ID },
 };
 
 /** Function folders (with a resource.ts): the functions the map names, as the sandbox runs them. */
@@ -47,7 +47,7 @@ export function flowMapOf(assemblyDir: string, identifier: SynthIdentifier, root
     },
     { functionNames: functionNames(root) },
   );
-  const { namePrefix } = deploymentSettings({ namespace: 'bootalk', ...identifier });
+  const { namePrefix } = deploymentSettings(amplifyBackendIdentifier(identifier));
   return buildFlowMap(assembly, inventory, {
     root,
     namePrefix,

@@ -22,6 +22,9 @@ export interface AmplifyBackendIdentifier {
 
 const REPO = join(import.meta.dirname, '..');
 
+/** The Amplify app id offline branch synths use when none is given (tests, the event-flow map). */
+export const OFFLINE_APP_ID = 'd1testapp0bootalk';
+
 /** What `ampx sandbox` reads as the namespace: the `name` in the package.json it runs next to. */
 export function sandboxNamespace(): string {
   const { name } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name?: string };

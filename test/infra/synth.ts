@@ -17,7 +17,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Acknowledged } from '../../amplify/custom/nag-suppressions';
 import { PUSH_CONTEXT_KEYS } from '../../amplify/environment';
-import { type SynthIdentifier, synthContext, synthesizedStackName } from '../../scripts/synth-context';
+import {
+  OFFLINE_APP_ID,
+  type SynthIdentifier,
+  synthContext,
+  synthesizedStackName,
+} from '../../scripts/synth-context';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const ENTRY = join(REPO, 'test/infra/synth-entry.ts');
@@ -36,7 +41,7 @@ export const PUSH_CONFIGURED_CONTEXT = {
 };
 
 /** The Amplify app id the branch deployments are synthesized under (ampx's namespace for a branch). */
-export const TEST_APP_ID = 'd1testapp0bootalk';
+export const TEST_APP_ID = OFFLINE_APP_ID;
 
 const branch = (name: string) => ({ type: 'branch', name, appId: TEST_APP_ID }) as const;
 
