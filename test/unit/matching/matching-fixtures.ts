@@ -176,6 +176,10 @@ export class FakeChatAppSync implements AppSyncClient {
     const failure = this.failures.get(operation);
     if (failure) throw failure;
     const input = variables.input as Record<string, unknown>;
+    // A variable the document does not declare is dropped by GraphQL: the condition would be too.
+    if (variables.condition !== undefined && !query.includes('$condition')) {
+      throw new Error(`${operation} passes a condition its document does not declare`);
+    }
     this.beforeWrite.get(operation)?.(variables);
     switch (operation) {
       case 'GetConversation':
