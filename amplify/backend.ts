@@ -183,7 +183,7 @@ allowItems(unreadCounter.resources.lambda, modelTableOf('ConversationMember').ta
 // advises at most two readers per stream shard, and the unread counter and legacy sync are those two.
 const pushPlanner = backend.messagePush;
 pushPlanner.resources.lambda.addEventSource(
-  new SqsEventSource(messaging.messagePushQueue, { batchSize: 10, reportBatchItemFailures: true }),
+  new SqsEventSource(messaging.messageSentQueue, { batchSize: 10, reportBatchItemFailures: true }),
 );
 pushPlanner.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
 // The message itself, read by key and strongly consistent: the event is published right after its write.

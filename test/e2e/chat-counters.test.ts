@@ -357,7 +357,7 @@ describe('unread counts, read receipts and pushes', () => {
     );
     expect(pushesBefore).toHaveLength(1);
 
-    // And what the message-push queue would redeliver: the message.sent event, raw from chat-events.
+    // And what the message-sent queue would redeliver: the message.sent event, raw from chat-events.
     const eventReplay = {
       Records: [
         {

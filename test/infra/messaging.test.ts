@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CfnResource, type Synth, synth } from './synth';
 
 const PREFIX = 'sandbox-alice-';
-const WORK_QUEUES = { push: 30, notice: 60, 'legacy-relay': 30, 'message-push': 30 };
+const WORK_QUEUES = { push: 30, notice: 60, 'legacy-relay': 30, 'message-sent': 30 };
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
 let sandbox: Synth;
@@ -42,7 +42,7 @@ describe('messaging', () => {
     }
   });
 
-  it('gives push, notice, legacy-relay and message-push each their own dead-letter queue, after 5 receives', () => {
+  it('gives push, notice, legacy-relay and message-sent each their own dead-letter queue, after 5 receives', () => {
     const deadLetterQueues = new Set<string>();
     for (const base of Object.keys(WORK_QUEUES)) {
       const dlqId = queueId(`${base}-dlq`);
@@ -75,11 +75,11 @@ describe('messaging', () => {
     messaging.resourceCountIs('AWS::SNS::Subscription', 3);
   });
 
-  it('subscribes message-push to chat-events, raw, filtered to message.sent on the type attribute', () => {
+  it("subscribes message-sent (message-push's queue) to chat-events, raw, filtered to message.sent on the type attribute", () => {
     messaging.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
       TopicArn: { Ref: topicId('chat-events') },
-      Endpoint: { 'Fn::GetAtt': [queueId('message-push'), 'Arn'] },
+      Endpoint: { 'Fn::GetAtt': [queueId('message-sent'), 'Arn'] },
       RawMessageDelivery: true,
       FilterPolicy: { type: ['message.sent'] },
     });

@@ -86,7 +86,7 @@ describe('stream bindings', () => {
 
   it('feeds the push planner from its own queue, with partial batch failures, not from the Message stream', () => {
     const pushPlannerMappings = allMappings().filter(({ resource }) =>
-      /MessagingMessagePush(?!Dlq)/.test(JSON.stringify(resource.Properties!.EventSourceArn)),
+      /MessagingMessageSent(?!Dlq)/.test(JSON.stringify(resource.Properties!.EventSourceArn)),
     );
     expect(pushPlannerMappings).toHaveLength(1);
     expect(pushPlannerMappings[0]!.resource.Properties).toMatchObject({

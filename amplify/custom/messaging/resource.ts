@@ -20,7 +20,7 @@ export const QUEUE_CONSUMER_TIMEOUT_SECONDS = {
   push: 30,
   notice: 60,
   'legacy-relay': 30,
-  'message-push': 30,
+  'message-sent': 30,
 } as const;
 
 export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
@@ -30,7 +30,7 @@ export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
  * - `chat-events`, `user-events`: what the legacy MSA backend consumes; both fan out to the
  *   `legacy-relay` queue (raw delivery, so its consumer sees the published JSON as is);
  * - `push`, `notice`: work queues for push-sender and notice-broadcast;
- * - `message-push`: the `message.sent` events of `chat-events`, for message-push (the Message
+ * - `message-sent`: the `message.sent` events of `chat-events`, for message-push (the Message
  *   stream keeps two readers, AWS's advice per shard: the unread counter and message-legacy-sync);
  * - `stream-failures`: where DynamoDB stream bindings send a batch's metadata after their retries.
  * Every work queue has its own dead-letter queue. Everything is encrypted and TLS-only.
@@ -41,7 +41,7 @@ export class Messaging extends Construct {
   readonly pushQueue: Queue;
   readonly noticeQueue: Queue;
   readonly legacyRelayQueue: Queue;
-  readonly messagePushQueue: Queue;
+  readonly messageSentQueue: Queue;
   /** On-failure destination of the DynamoDB stream event source mappings. */
   readonly streamFailuresQueue: Queue;
   /** Encrypts both topics; publishers need `grantPublish`, which also grants use of the key. */
@@ -88,9 +88,10 @@ export class Messaging extends Construct {
       eventTopic.addSubscription(new SqsSubscription(this.legacyRelayQueue, { rawMessageDelivery: true }));
     }
 
-    this.messagePushQueue = workQueue('message-push');
+    // Not named message-push: that is the function's name (and its tag) in every deployment.
+    this.messageSentQueue = workQueue('message-sent');
     this.chatEventsTopic.addSubscription(
-      new SqsSubscription(this.messagePushQueue, {
+      new SqsSubscription(this.messageSentQueue, {
         rawMessageDelivery: true,
         // On the `type` message attribute publishEvent sets: only new messages push.
         filterPolicy: { type: SubscriptionFilter.stringFilter({ allowlist: ['message.sent'] }) },

@@ -8,7 +8,7 @@ import { type MessagePushDeps, queueSentMessagePushes, sentMessageId } from './m
 import { pushStore } from './push-store';
 
 /**
- * SQS message-push (chat-events' `message.sent`) → one push request per recipient on the push
+ * SQS message-sent (chat-events' `message.sent`) → one push request per recipient on the push
  * queue (push-sender sends them). A failed message is reported alone and comes back.
  */
 export function createHandler(deps: MessagePushDeps) {

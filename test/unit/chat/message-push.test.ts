@@ -98,7 +98,7 @@ const handler = () =>
 let stored: Map<string, MessageRow>;
 
 /**
- * The `message.sent` event of `row` as the message-push queue delivers it (raw SNS delivery: the
+ * The `message.sent` event of `row` as the message-sent queue delivers it (raw SNS delivery: the
  * body is the envelope message-legacy-sync published); the row is stored as its INSERT wrote it.
  * `messageId` is the SQS message id a partial batch response reports.
  */
@@ -121,7 +121,7 @@ function queueMessage(body: string, messageId = 'sqs-100'): SQSRecord {
     messageAttributes: {},
     md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
     eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:sandbox-message-push',
+    eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:sandbox-message-sent',
     awsRegion: 'ap-northeast-2',
   };
 }
