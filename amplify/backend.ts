@@ -168,6 +168,8 @@ bindStream(
   },
 );
 
+// One of the Message stream's two readers (AWS advises at most two per shard); its message.sent
+// also feeds message-push, below.
 bindStream('MessageLegacySyncStream', backend.messageLegacySync.resources.lambda, modelTableOf('Message'), {
   eventNames: ['INSERT', 'MODIFY'],
   onFailure: messaging.streamFailuresQueue,
@@ -188,12 +190,16 @@ allowItems(unreadCounter.resources.lambda, tables.idempotency.tableArn, ['PutIte
 allowItems(unreadCounter.resources.lambda, modelTableOf('ConversationMember').tableArn, ['UpdateItem']);
 
 // Pushes for a new message: one request per recipient on the push queue (push-sender sends them).
+// Fed by chat-events' message.sent (message-legacy-sync publishes it), not the Message stream: AWS
+// advises at most two readers per stream shard, and the unread counter and legacy sync are those two.
 const pushPlanner = backend.messagePush;
-bindStream('MessagePushStream', pushPlanner.resources.lambda, modelTableOf('Message'), {
-  eventNames: ['INSERT'],
-  onFailure: messaging.streamFailuresQueue,
-});
+pushPlanner.resources.lambda.addEventSource(
+  new SqsEventSource(messaging.messageSentQueue, { batchSize: 10, reportBatchItemFailures: true }),
+);
 pushPlanner.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
+// The message itself, read by key and strongly consistent: the event is published right after its write.
+pushPlanner.addEnvironment('MESSAGE_TABLE_NAME', modelTableOf('Message').tableName);
+allowItems(pushPlanner.resources.lambda, modelTableOf('Message').tableArn, ['GetItem']);
 pushPlanner.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
 messaging.pushQueue.grantSendMessages(pushPlanner.resources.lambda);
 // Whether the unread counter has counted the message yet, for the badge.

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { messageSentEvent } from '../../amplify/functions/message-legacy-sync/chat-events';
+import type { MessageRow } from '../../amplify/functions/shared/chat-message';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';
@@ -306,8 +308,8 @@ describe('unread counts, read receipts and pushes', () => {
     });
     expect(muted.errors, JSON.stringify(muted.errors)).toBeUndefined();
     const quiet = await send(buyer, '조용히 보낸 메시지', 'muted-1');
-    // Counted as unread like any message (the counter and the push planner read the same records;
-    // give the planner the same time before looking), but pushed to no one.
+    // Counted as unread like any message (the push planner gets it a hop later, through chat-events
+    // and its queue; give it time before looking), but pushed to no one.
     await expect.poll(() => unreadOf(broker), { timeout: 30_000 }).toBe(27);
     await sleep(2000);
     expect((await chatPushes(conversation.id)).filter((push) => push.data?.messageId === quiet.id)).toEqual(
@@ -327,7 +329,7 @@ describe('unread counts, read receipts and pushes', () => {
     expect(await unreadOf(broker)).toBe(28);
   });
 
-  it('counts nothing twice and pushes nothing twice when a stream record is delivered again', async () => {
+  it('counts nothing twice and pushes nothing twice when a stream record and its event are delivered again', async () => {
     const message = sent.find((m) => m.senderId === buyer.sub)!;
     const full = await broker.model<Record<string, unknown>>('Message', 'get', { id: message.id });
     const { __typename: _typename, ...row } = full.data;
@@ -355,10 +357,26 @@ describe('unread counts, read receipts and pushes', () => {
     );
     expect(pushesBefore).toHaveLength(1);
 
-    for (const name of ['message-unread-counter', 'message-push']) {
+    // And what the message-sent queue would redeliver: the message.sent event, raw from chat-events.
+    const eventReplay = {
+      Records: [
+        {
+          messageId: `replay-${message.id}`,
+          receiptHandle: `replay-${message.id}`,
+          body: JSON.stringify(messageSentEvent(row as unknown as MessageRow)),
+          attributes: { ApproximateReceiveCount: '2' },
+          messageAttributes: {},
+          eventSource: 'aws:sqs',
+        },
+      ],
+    };
+    for (const [name, event] of [
+      ['message-unread-counter', replay],
+      ['message-push', eventReplay],
+    ] as const) {
       const invoked = await inbox<{ ok: boolean; result?: { batchItemFailures: unknown[] } }>(
         `/api/functions/${name}/invoke`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(replay) },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
       );
       expect(invoked, name).toMatchObject({ ok: true, result: { batchItemFailures: [] } });
     }

@@ -42,10 +42,21 @@ describe('chat stream functions', () => {
     expect(appSyncScopes('message-unread-counter')).toContain('/types/Mutation/*');
   });
 
-  it('lets the push planner read and queue pushes, but write nothing through AppSync', () => {
+  it('lets the push planner read messages and queue pushes, but write nothing through AppSync', () => {
     expect(actions('message-push')).toEqual(
-      ['appsync:GraphQL', 'dynamodb:GetItem', 's3:GetObject', ...STREAM_READ, ...SEND].sort(),
+      [
+        'appsync:GraphQL',
+        'dynamodb:GetItem',
+        's3:GetObject',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:ReceiveMessage',
+        ...SEND,
+      ].sort(),
     );
+    const gets = resourcesFor(sandbox, 'message-push', 'dynamodb:GetItem').join(' ');
+    expect(gets).toMatch(/Idempotency/i);
+    expect(gets).toMatch(/MessageTable|Message(?!Member)/);
     expect(appSyncScopes('message-push')).toContain('/types/Query/*');
     expect(appSyncScopes('message-push')).not.toContain('Mutation');
     const queues = resourcesFor(sandbox, 'message-push', 'sqs:SendMessage').join(' ');

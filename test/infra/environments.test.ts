@@ -21,6 +21,8 @@ const OWN_NAMES = [
   'notice-dlq',
   'legacy-relay',
   'legacy-relay-dlq',
+  'message-sent',
+  'message-sent-dlq',
   'stream-failures',
   'otp-challenges',
   'idempotency',

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CfnResource, type Synth, synth } from './synth';
 
 const PREFIX = 'sandbox-alice-';
-const WORK_QUEUES = { push: 30, notice: 60, 'legacy-relay': 30 };
+const WORK_QUEUES = { push: 30, notice: 60, 'legacy-relay': 30, 'message-sent': 30 };
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
 let sandbox: Synth;
@@ -42,7 +42,7 @@ describe('messaging', () => {
     }
   });
 
-  it('gives push, notice and legacy-relay each their own dead-letter queue, after 5 receives', () => {
+  it('gives push, notice, legacy-relay and message-sent each their own dead-letter queue, after 5 receives', () => {
     const deadLetterQueues = new Set<string>();
     for (const base of Object.keys(WORK_QUEUES)) {
       const dlqId = queueId(`${base}-dlq`);
@@ -53,7 +53,7 @@ describe('messaging', () => {
       expect(resources[dlqId]!.Properties!.MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
       deadLetterQueues.add(dlqId);
     }
-    expect(deadLetterQueues.size).toBe(3);
+    expect(deadLetterQueues.size).toBe(4);
   });
 
   it("sets each work queue's visibility timeout to six times its consumer's timeout", () => {
@@ -72,7 +72,22 @@ describe('messaging', () => {
         RawMessageDelivery: true,
       });
     }
-    messaging.resourceCountIs('AWS::SNS::Subscription', 2);
+    messaging.resourceCountIs('AWS::SNS::Subscription', 3);
+  });
+
+  it("subscribes message-sent (message-push's queue) to chat-events, raw, filtered to message.sent on the type attribute", () => {
+    messaging.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      TopicArn: { Ref: topicId('chat-events') },
+      Endpoint: { 'Fn::GetAtt': [queueId('message-sent'), 'Arn'] },
+      RawMessageDelivery: true,
+      FilterPolicy: { type: ['message.sent'] },
+    });
+    const scopes = Object.values(messaging.findResources('AWS::SNS::Subscription')).map(
+      (subscription) => subscription.Properties.FilterPolicyScope,
+    );
+    // Without a scope SNS matches message attributes, which publishEvent sets.
+    expect(scopes.every((scope) => scope === undefined || scope === 'MessageAttributes')).toBe(true);
   });
 
   it('lets only the two topics send to legacy-relay', () => {
@@ -99,7 +114,7 @@ describe('messaging', () => {
 
   it('encrypts every queue at rest with SQS-managed keys', () => {
     const queues = Object.values(messaging.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(9);
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
 

@@ -29,6 +29,18 @@ describe('stream bindings', () => {
     }
   });
 
+  it('lets no table stream have more than two readers, as AWS advises per shard', () => {
+    const readers = new Map<string, string[]>();
+    for (const { stack, logicalId, resource } of mappings()) {
+      // The same stream is referred to the same way within a stack (a nested-stack parameter or output).
+      const stream = `${stack} ${JSON.stringify(resource.Properties!.EventSourceArn)}`;
+      readers.set(stream, [...(readers.get(stream) ?? []), logicalId]);
+    }
+    expect(readers.size).toBeGreaterThan(1);
+    const crowded = [...readers].filter(([, ids]) => ids.length > 2);
+    expect(crowded).toEqual([]);
+  });
+
   it('gives message-legacy-sync new and changed messages', () => {
     const mapping = mappings().find(({ logicalId }) => logicalId.startsWith('MessageLegacySyncStream'))!;
     expect(mapping.resource.Properties!.FilterCriteria).toEqual({
@@ -63,15 +75,26 @@ describe('stream bindings', () => {
     expect(mapping, prefix).toBeDefined();
     return mapping!.resource.Properties!;
   };
-  it('gives the unread counter and the push planner only new messages', () => {
-    for (const prefix of ['MessageUnreadCounterStream', 'MessagePushStream']) {
-      const properties = mappingOf(prefix);
-      expect(properties.FilterCriteria).toEqual({
-        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }],
-      });
-      expect(JSON.stringify(properties.EventSourceArn)).toMatch(/Message(?!Member)/);
-      expect(JSON.stringify(properties.EventSourceArn)).not.toContain('ConversationMember');
-    }
+  it('gives the unread counter only new messages', () => {
+    const properties = mappingOf('MessageUnreadCounterStream');
+    expect(properties.FilterCriteria).toEqual({
+      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }],
+    });
+    expect(JSON.stringify(properties.EventSourceArn)).toMatch(/Message(?!Member)/);
+    expect(JSON.stringify(properties.EventSourceArn)).not.toContain('ConversationMember');
+  });
+
+  it('feeds the push planner from its own queue, with partial batch failures, not from the Message stream', () => {
+    const pushPlannerMappings = allMappings().filter(({ resource }) =>
+      /MessagingMessageSent(?!Dlq)/.test(JSON.stringify(resource.Properties!.EventSourceArn)),
+    );
+    expect(pushPlannerMappings).toHaveLength(1);
+    expect(pushPlannerMappings[0]!.resource.Properties).toMatchObject({
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(pushPlannerMappings[0]!.resource.Properties!.StartingPosition).toBeUndefined();
+    expect(mappings().some(({ logicalId }) => logicalId.startsWith('MessagePushStream'))).toBe(false);
   });
 
   it('gives message-read-receipt only member changes that carry a read position', () => {

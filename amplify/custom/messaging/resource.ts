@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -20,6 +20,7 @@ export const QUEUE_CONSUMER_TIMEOUT_SECONDS = {
   push: 30,
   notice: 60,
   'legacy-relay': 30,
+  'message-sent': 30,
 } as const;
 
 export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
@@ -29,6 +30,8 @@ export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
  * - `chat-events`, `user-events`: what the legacy MSA backend consumes; both fan out to the
  *   `legacy-relay` queue (raw delivery, so its consumer sees the published JSON as is);
  * - `push`, `notice`: work queues for push-sender and notice-broadcast;
+ * - `message-sent`: the `message.sent` events of `chat-events`, for message-push (the Message
+ *   stream keeps two readers, AWS's advice per shard: the unread counter and message-legacy-sync);
  * - `stream-failures`: where DynamoDB stream bindings send a batch's metadata after their retries.
  * Every work queue has its own dead-letter queue. Everything is encrypted and TLS-only.
  */
@@ -38,6 +41,7 @@ export class Messaging extends Construct {
   readonly pushQueue: Queue;
   readonly noticeQueue: Queue;
   readonly legacyRelayQueue: Queue;
+  readonly messageSentQueue: Queue;
   /** On-failure destination of the DynamoDB stream event source mappings. */
   readonly streamFailuresQueue: Queue;
   /** Encrypts both topics; publishers need `grantPublish`, which also grants use of the key. */
@@ -83,6 +87,16 @@ export class Messaging extends Construct {
     for (const eventTopic of [this.chatEventsTopic, this.userEventsTopic]) {
       eventTopic.addSubscription(new SqsSubscription(this.legacyRelayQueue, { rawMessageDelivery: true }));
     }
+
+    // Not named message-push: that is the function's name (and its tag) in every deployment.
+    this.messageSentQueue = workQueue('message-sent');
+    this.chatEventsTopic.addSubscription(
+      new SqsSubscription(this.messageSentQueue, {
+        rawMessageDelivery: true,
+        // On the `type` message attribute publishEvent sets: only new messages push.
+        filterPolicy: { type: SubscriptionFilter.stringFilter({ allowlist: ['message.sent'] }) },
+      }),
+    );
 
     this.streamFailuresQueue = this.queue(deployment, 'stream-failures', {
       retentionPeriod: DEAD_LETTER_RETENTION,

@@ -1,7 +1,7 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
 
-/** Message stream → chat events on SNS chat-events, for the Legacy API. */
+/** Message stream → chat events on SNS chat-events, for the Legacy API and (message.sent) message-push. */
 export const messageLegacySync = defineFunction({
   name: 'message-legacy-sync',
   entry: './handler.ts',

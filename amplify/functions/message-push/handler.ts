@@ -1,23 +1,19 @@
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
-import { processStreamBatch } from '../shared/batch';
+import { processQueueBatch } from '../shared/batch';
 import { config } from '../shared/config';
 import { queuePushes } from '../shared/push-request';
 import { withSentry } from '../shared/sentry';
-import { insertedMessage, type MessagePushDeps, queueMessagePushes } from './message-pushes';
+import { type MessagePushDeps, queueSentMessagePushes, sentMessageId } from './message-pushes';
 import { pushStore } from './push-store';
 
-/** Message INSERT → one push request per recipient on the push queue (push-sender sends them). */
+/**
+ * SQS message-sent (chat-events' `message.sent`) → one push request per recipient on the push
+ * queue (push-sender sends them). A failed message is reported alone and comes back.
+ */
 export function createHandler(deps: MessagePushDeps) {
-  return (event: DynamoDBStreamEvent, context: Context) =>
-    processStreamBatch(
-      event,
-      async (record) => {
-        // The binding filters on INSERT; an edit or a delete is never a new push.
-        if (record.eventName === 'INSERT') await queueMessagePushes(insertedMessage(record), deps);
-      },
-      context,
-    );
+  return (event: SQSEvent, context: Context) =>
+    processQueueBatch(event, (record) => queueSentMessagePushes(sentMessageId(record.body), deps), context);
 }
 
 export const handler = withSentry(

@@ -1,6 +1,4 @@
-import type { DynamoDBRecord } from 'aws-lambda';
 import { AppSyncGraphQLError } from '../shared/appsync-client';
-import { unmarshallStreamImage } from '../shared/batch';
 import { type ConversationMemberRow, type MessageRow, notifiesMembers } from '../shared/chat-message';
 import { PermanentRecordError } from '../shared/errors';
 import { logger } from '../shared/logger';
@@ -16,19 +14,22 @@ export interface MessagePushDeps {
   now: () => Date;
 }
 
-/** The inserted Message row; a record without a readable one can never be pushed. */
-export function insertedMessage(record: DynamoDBRecord): MessageRow {
-  const row = unmarshallStreamImage<Partial<MessageRow>>(record, 'NewImage');
-  const readable =
-    row !== undefined &&
-    typeof row.id === 'string' &&
-    typeof row.conversationId === 'string' &&
-    typeof row.senderId === 'string' &&
-    typeof row.createdAt === 'string' &&
-    typeof row.kind === 'string' &&
-    Array.isArray(row.memberIds);
-  if (!readable) throw new PermanentRecordError('A Message stream record without a readable NewImage');
-  return row as MessageRow;
+/**
+ * The message a `message.sent` event (docs/events.md, raw SNS delivery: the body is the envelope)
+ * is about. The queue's subscription lets only that type through; anything else can never push.
+ */
+export function sentMessageId(body: string): string {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    throw new PermanentRecordError('A message-push queue message that is not JSON');
+  }
+  const { type, payload } = (event ?? {}) as { type?: unknown; payload?: { messageId?: unknown } | null };
+  if (type !== 'message.sent' || typeof payload?.messageId !== 'string' || payload.messageId === '') {
+    throw new PermanentRecordError(`Not a message.sent event with a messageId (type ${String(type)})`);
+  }
+  return payload.messageId;
 }
 
 export function toPushRequest(push: PlannedPush, message: MessageRow): PushRequest {
@@ -79,9 +80,24 @@ async function recipientBadges(
 }
 
 /**
- * Queues one push per recipient of a new message. Safe to repeat: a retried record queues the
- * same pushIds, which push-sender sends once.
+ * Queues one push per recipient of a sent message, read by its id: the event carries what the
+ * Legacy API needs, not who may read the message or whether it notifies. Safe to repeat: a
+ * redelivered or republished event queues the same pushIds, which push-sender sends once.
  */
+export async function queueSentMessagePushes(
+  messageId: string,
+  deps: MessagePushDeps,
+): Promise<PushRequest[]> {
+  const message = await deps.store.message(messageId);
+  if (!message) {
+    // Read consistently after its INSERT published the event: only a hard delete (account deletion) gets here.
+    logger.info('Sent message no longer exists; nothing to push', { messageId });
+    return [];
+  }
+  return queueMessagePushes(message, deps);
+}
+
+/** Queues one push per recipient of a new message (a deleted one pushes nothing). */
 export async function queueMessagePushes(message: MessageRow, deps: MessagePushDeps): Promise<PushRequest[]> {
   if (!notifiesMembers(message)) return [];
   const [members, sender] = await Promise.all([

@@ -14,7 +14,7 @@ export const FALLBACK_TITLE = '부톡';
 /** One message on the push queue: push-sender finds the recipient's devices and sends it to each. */
 export interface PlannedPush {
   recipientId: string;
-  /** Stable per (message, recipient): a retried stream record queues the same id, and push-sender drops it. */
+  /** Stable per (message, recipient): a redelivered message.sent queues the same id, and push-sender drops it. */
   pushId: string;
   title: string;
   body: string;

@@ -4,18 +4,20 @@ import type { AppSyncClient } from '../shared/appsync-client';
 import { badgeCount } from '../shared/badge';
 import { MEMBER_FIELDS } from '../shared/chat-fields';
 import { listConversationMembers } from '../shared/chat-members';
-import type { ConversationMemberRow } from '../shared/chat-message';
-import { config } from '../shared/config';
+import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
+import { config, requiredSetting } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 
 /**
  * What message-push reads: members and profiles through AppSync with the function's IAM role
- * (query only), and the unread counter's marker in the idempotency table.
+ * (query only), the message and the unread counter's marker from their tables.
  */
 
 const GET_PROFILE = 'query GetUserProfile($id: ID!) { getUserProfile(id: $id) { id nickname } }';
 
 export interface PushStore {
+  /** The Message row as stored now; undefined when there is none. */
+  message(id: string): Promise<MessageRow | undefined>;
   /** The conversation's member rows, every page. */
   members(conversationId: string): Promise<ConversationMemberRow[]>;
   /** The sender's profile; undefined when there is none (a deleted account, a system sender). */
@@ -32,6 +34,18 @@ export function pushStore(options: {
 }): PushStore {
   const dynamo = options.dynamo ?? documentClient;
   return {
+    async message(id) {
+      const result = await dynamo.send(
+        new GetCommand({
+          TableName: requiredSetting('MESSAGE_TABLE_NAME'),
+          Key: { id },
+          // AppSync's getMessage reads eventually consistent; the message was written a moment ago.
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item as MessageRow | undefined;
+    },
+
     members: (conversationId) =>
       listConversationMembers<ConversationMemberRow>(options.appSync(), conversationId, MEMBER_FIELDS),
 

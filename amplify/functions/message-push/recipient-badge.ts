@@ -12,7 +12,7 @@ export function isUnreadBy(
 
 /**
  * The badge a push for `message` should carry, from the stored badge total. The unread counter
- * consumes the same stream on its own, so the total may not include this message yet: the
+ * reads the Message stream on its own, so the total may not include this message yet: the
  * handler reads the counter's marker (`counted`) before the total. Marker absent → the total
  * misses the message, add it. This overcounts by one only when the counter commits between the
  * two reads, and never undercounts. With the marker present the total includes it, except that

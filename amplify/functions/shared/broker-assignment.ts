@@ -5,6 +5,7 @@ import {
   CREATE_MEMBER,
   CREATE_MESSAGE,
   GET_CONVERSATION,
+  GET_MEMBER,
   UPDATE_CONVERSATION,
   UPDATE_MEMBER,
   UPDATE_MESSAGE,
@@ -19,6 +20,12 @@ import {
   type NewNotification,
   notificationId,
 } from './notification-create';
+import {
+  ConcurrentUpdateError,
+  OPTIMISTIC_UPDATE_ATTEMPTS,
+  unchangedSince,
+  updateOptimistically,
+} from './optimistic-update';
 import { postSystemMessage } from './system-message';
 
 /**
@@ -49,6 +56,8 @@ export type AssignmentOutcome =
 export interface AssignmentDeps {
   appSync?: AppSyncClient;
   now?: () => Date;
+  /** The backoff between conditional attempts (optimistic-update.ts); tests pass their own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const BROKER_ASSIGNED_TITLE = '새 매물 문의가 배정되었습니다'; // "a new listing inquiry was assigned to you"
@@ -80,7 +89,10 @@ export function chatDeepLink(conversationId: string): string {
 
 const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
   listMessagesByConversation(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
-    items { id memberIds } nextToken } }`;
+    items { id memberIds updatedAt } nextToken } }`;
+const GET_MESSAGE_MEMBERS = 'query GetMessage($id: ID!) { getMessage(id: $id) { id memberIds updatedAt } }';
+
+type MessageMembers = Pick<MessageRow, 'id' | 'memberIds'> & { updatedAt?: string | null };
 const GET_LISTING = 'query GetListing($id: ID!) { getListing(id: $id) { id complexId complexName } }';
 const GET_COMPLEX = 'query GetComplex($id: ID!) { getComplex(id: $id) { id name } }';
 
@@ -89,6 +101,16 @@ export function assignmentStore(appSync: AppSyncClient) {
   async function createOnce<T>(mutation: string, input: Record<string, unknown>): Promise<T | undefined> {
     try {
       const data = await appSync.graphql<Record<string, T>>(mutation, { input });
+      return Object.values(data)[0];
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return undefined;
+      throw error;
+    }
+  }
+  /** undefined when the condition failed: the row changed (or went) since it was read. */
+  async function updateIf<T>(mutation: string, input: Record<string, unknown>, condition: object) {
+    try {
+      const data = await appSync.graphql<Record<string, T>>(mutation, { input, condition });
       return Object.values(data)[0];
     } catch (error) {
       if (isConditionalCheckFailure(error)) return undefined;
@@ -104,21 +126,23 @@ export function assignmentStore(appSync: AppSyncClient) {
     },
 
     /** undefined when the condition failed: the row changed since it was read. */
-    async updateConversation(
+    updateConversation(
       input: Pick<ConversationRow, 'id'> &
         Partial<Pick<ConversationRow, 'brokerId' | 'memberIds' | 'status'>>,
       condition: Record<string, unknown>,
     ): Promise<ConversationRow | undefined> {
-      try {
-        const data = await appSync.graphql<{ updateConversation: ConversationRow }>(UPDATE_CONVERSATION, {
-          input,
-          condition,
-        });
-        return data.updateConversation;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return undefined;
-        throw error;
-      }
+      return updateIf<ConversationRow>(UPDATE_CONVERSATION, input, condition);
+    },
+
+    async member(conversationId: string, userId: string): Promise<ConversationMemberRow | undefined> {
+      const data = await appSync.graphql<{ getConversationMember: ConversationMemberRow | null }>(
+        GET_MEMBER,
+        {
+          conversationId,
+          userId,
+        },
+      );
+      return data.getConversationMember ?? undefined;
     },
 
     members(conversationId: string): Promise<ConversationMemberRow[]> {
@@ -130,30 +154,37 @@ export function assignmentStore(appSync: AppSyncClient) {
       return createOnce<ConversationMemberRow>(CREATE_MEMBER, { ...input });
     },
 
-    updateMemberIds(conversationId: string, userId: string, memberIds: readonly string[]) {
-      return appSync.graphql(UPDATE_MEMBER, { input: { conversationId, userId, memberIds } });
+    /** undefined when the member row changed (or went) since `read`. */
+    updateMemberIds(read: ConversationMemberRow, memberIds: readonly string[]) {
+      const { conversationId, userId } = read;
+      return updateIf<ConversationMemberRow>(
+        UPDATE_MEMBER,
+        { conversationId, userId, memberIds },
+        unchangedSince(read),
+      );
     },
 
-    /** Every message of the conversation (id and readers only), page by page. */
-    async *messagePages(conversationId: string): AsyncGenerator<Pick<MessageRow, 'id' | 'memberIds'>[]> {
+    /** Every message of the conversation (id, readers and version only), page by page. */
+    async *messagePages(conversationId: string): AsyncGenerator<MessageMembers[]> {
       let nextToken: string | null | undefined;
       do {
         const data = await appSync.graphql<{
-          listMessagesByConversation: {
-            items: (Pick<MessageRow, 'id' | 'memberIds'> | null)[];
-            nextToken?: string | null;
-          } | null;
+          listMessagesByConversation: { items: (MessageMembers | null)[]; nextToken?: string | null } | null;
         }>(LIST_MESSAGES, { conversationId, nextToken });
         const page = data.listMessagesByConversation;
-        yield (page?.items ?? []).filter(
-          (item): item is Pick<MessageRow, 'id' | 'memberIds'> => item !== null,
-        );
+        yield (page?.items ?? []).filter((item): item is MessageMembers => item !== null);
         nextToken = page?.nextToken;
       } while (nextToken);
     },
 
-    updateMessageMemberIds(id: string, memberIds: readonly string[]) {
-      return appSync.graphql(UPDATE_MESSAGE, { input: { id, memberIds } });
+    async messageMembers(id: string): Promise<MessageMembers | undefined> {
+      const data = await appSync.graphql<{ getMessage: MessageMembers | null }>(GET_MESSAGE_MEMBERS, { id });
+      return data.getMessage ?? undefined;
+    },
+
+    /** undefined when the message changed (or went) since `read`. */
+    updateMessageMemberIds(read: MessageMembers, memberIds: readonly string[]) {
+      return updateIf<MessageRow>(UPDATE_MESSAGE, { id: read.id, memberIds }, unchangedSince(read));
     },
 
     /** For postSystemMessage: a Message keeps its createdAt (its sort key); undefined when it exists. */
@@ -208,43 +239,48 @@ export async function assignBroker(
   const { conversationId, broker, mode } = input;
   const log = { conversationId, brokerId: broker.id, mode };
 
-  const current = await store.conversation(conversationId);
-  if (!current) return { kind: 'CONVERSATION_NOT_FOUND' };
-  if (current.status === 'CLOSED') return { kind: 'CONVERSATION_CLOSED', conversation: current };
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  if (current.memberIds.includes(broker.userId)) {
-    await completeAssignment(store, current, broker, now, { announce: 'ifHalfDone' });
-    return { kind: 'ALREADY_MEMBER', conversation: current };
-  }
-  if (mode === 'MATCHED' && current.status !== 'WAITING_FOR_BROKER') {
-    return { kind: 'NOT_WAITING', conversation: current };
-  }
+  // The claim is conditional on the status and on the row being as read (optimistic-update.ts):
+  // memberIds is rewritten from the read, so a concurrent membership change (another assignment,
+  // an account deletion's removal) makes the claim fail and read again rather than undo it.
+  for (let attempt = 0; attempt < OPTIMISTIC_UPDATE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(Math.random() * Math.min(1_000, 25 * 2 ** attempt));
+    const current = await store.conversation(conversationId);
+    if (!current) return { kind: 'CONVERSATION_NOT_FOUND' };
+    if (current.status === 'CLOSED') return { kind: 'CONVERSATION_CLOSED', conversation: current };
 
-  const claimed = await store.updateConversation(
-    {
-      id: conversationId,
-      brokerId: mode === 'LEGACY_ASSIGNED' ? (current.brokerId ?? broker.id) : broker.id,
-      memberIds: [...current.memberIds, broker.userId],
-      status: 'OPEN',
-    },
-    mode === 'MATCHED' ? { status: { eq: 'WAITING_FOR_BROKER' } } : { status: { ne: 'CLOSED' } },
-  );
-  if (!claimed) {
-    // Someone changed it between the read and the write: report what it is now.
-    const after = await store.conversation(conversationId);
-    if (!after) return { kind: 'CONVERSATION_NOT_FOUND' };
-    if (after.memberIds.includes(broker.userId)) {
-      await completeAssignment(store, after, broker, now, { announce: 'ifHalfDone' });
-      return { kind: 'ALREADY_MEMBER', conversation: after };
+    if (current.memberIds.includes(broker.userId)) {
+      await completeAssignment(store, current, broker, now, { announce: 'ifHalfDone' });
+      return { kind: 'ALREADY_MEMBER', conversation: current };
     }
-    if (after.status === 'CLOSED') return { kind: 'CONVERSATION_CLOSED', conversation: after };
-    logger.info('Broker assignment lost a race', log);
-    return { kind: 'NOT_WAITING', conversation: after };
-  }
+    if (mode === 'MATCHED' && current.status !== 'WAITING_FOR_BROKER') {
+      if (attempt > 0) logger.info('Broker assignment lost a race', log);
+      return { kind: 'NOT_WAITING', conversation: current };
+    }
 
-  await completeAssignment(store, claimed, broker, now, { announce: 'always' });
-  logger.info('Broker assigned', log);
-  return { kind: 'ASSIGNED', conversation: claimed };
+    const claimed = await store.updateConversation(
+      {
+        id: conversationId,
+        brokerId: mode === 'LEGACY_ASSIGNED' ? (current.brokerId ?? broker.id) : broker.id,
+        memberIds: [...current.memberIds, broker.userId],
+        status: 'OPEN',
+      },
+      {
+        and: [
+          mode === 'MATCHED' ? { status: { eq: 'WAITING_FOR_BROKER' } } : { status: { ne: 'CLOSED' } },
+          unchangedSince(current),
+        ],
+      },
+    );
+    if (claimed) {
+      await completeAssignment(store, claimed, broker, now, { announce: 'always' });
+      logger.info('Broker assigned', log);
+      return { kind: 'ASSIGNED', conversation: claimed };
+    }
+    logger.debug('Conversation changed since it was read; reading it again', { ...log, attempt });
+  }
+  throw new ConcurrentUpdateError(`conversation ${conversationId}`, OPTIMISTIC_UPDATE_ATTEMPTS);
 }
 
 /**
@@ -275,13 +311,62 @@ async function completeAssignment(
       ...(conversation.lastMessagePreview ? { lastMessagePreview: conversation.lastMessagePreview } : {}),
     });
     if (!created) logger.debug('Broker member row existed already', { conversationId: conversation.id });
+    // Copied from the claim: a membership change since then must reach the new row too.
+    await matchConversationMembers(store, conversation.id, broker.userId);
   }
+  // The others' rows gain the broker, each its own conditional read-modify-write: a copy of the
+  // conversation's list would undo a removal written to the row meanwhile.
   for (const member of members) {
-    if (!sameMembers(member.memberIds, conversation.memberIds)) {
-      await store.updateMemberIds(conversation.id, member.userId, conversation.memberIds);
-    }
+    if (member.userId === broker.userId) continue;
+    await addReader(
+      `member ${conversation.id}/${member.userId}`,
+      member,
+      () => store.member(conversation.id, member.userId),
+      (row, memberIds) => store.updateMemberIds(row, memberIds),
+      broker.userId,
+    );
   }
   await shareHistory(store, conversation.id, broker.userId);
+}
+
+/** The row's memberIds with `userId` added, conditional on the row as read, retried on a change. */
+async function addReader<R extends { memberIds?: readonly string[] | null; updatedAt?: string | null }>(
+  what: string,
+  initial: R,
+  read: () => Promise<R | undefined>,
+  write: (row: R, memberIds: readonly string[]) => Promise<unknown>,
+  userId: string,
+): Promise<boolean> {
+  const outcome = await updateOptimistically({
+    what,
+    initial,
+    read,
+    plan: (row) => (row.memberIds?.includes(userId) ? undefined : [...(row.memberIds ?? []), userId]),
+    write: (memberIds, row) => write(row, memberIds),
+  });
+  return outcome.kind === 'written';
+}
+
+/**
+ * The broker's new row lists the conversation's members as they are now. The row is read before
+ * the conversation: a removal written to the conversation after that read is written to the row
+ * after it too, which fails this conditional write (or follows it).
+ */
+async function matchConversationMembers(
+  store: AssignmentStore,
+  conversationId: string,
+  brokerUserId: string,
+): Promise<void> {
+  await updateOptimistically({
+    what: `member ${conversationId}/${brokerUserId}`,
+    read: async () => {
+      const row = await store.member(conversationId, brokerUserId);
+      const conversation = row && (await store.conversation(conversationId));
+      return row && conversation ? { row, memberIds: conversation.memberIds } : undefined;
+    },
+    plan: ({ row, memberIds }) => (sameMembers(row.memberIds, memberIds) ? undefined : memberIds),
+    write: (memberIds, { row }) => store.updateMemberIds(row, memberIds),
+  });
 }
 
 async function announce(
@@ -328,8 +413,14 @@ async function shareHistory(
   for await (const page of store.messagePages(conversationId)) {
     for (const message of page) {
       if (message.memberIds.includes(brokerUserId)) continue;
-      await store.updateMessageMemberIds(message.id, [...message.memberIds, brokerUserId]);
-      shared++;
+      const added = await addReader(
+        `message ${message.id}`,
+        message,
+        () => store.messageMembers(message.id),
+        (row, memberIds) => store.updateMessageMemberIds(row, memberIds),
+        brokerUserId,
+      );
+      if (added) shared++;
     }
   }
   return shared;

@@ -12,7 +12,7 @@ export const GET_CONVERSATION = `query GetConversation($id: ID!) {
 export const CREATE_CONVERSATION = `mutation CreateConversation($input: CreateConversationInput!) {
   createConversation(input: $input) { ${CONVERSATION_FIELDS} } }`;
 
-/** `$condition` is optional: optimistic writes (e.g. "only while still waiting") pass one. */
+/** `$condition` is optional on every update: optimistic writes (shared/optimistic-update.ts) pass one. */
 export const UPDATE_CONVERSATION = `mutation UpdateConversation($input: UpdateConversationInput!, $condition: ModelConversationConditionInput) {
   updateConversation(input: $input, condition: $condition) { ${CONVERSATION_FIELDS} } }`;
 
@@ -22,8 +22,8 @@ export const GET_MEMBER = `query GetMember($conversationId: ID!, $userId: ID!) {
 export const CREATE_MEMBER = `mutation CreateMember($input: CreateConversationMemberInput!) {
   createConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
 
-export const UPDATE_MEMBER = `mutation UpdateMember($input: UpdateConversationMemberInput!) {
-  updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
+export const UPDATE_MEMBER = `mutation UpdateMember($input: UpdateConversationMemberInput!, $condition: ModelConversationMemberConditionInput) {
+  updateConversationMember(input: $input, condition: $condition) { ${MEMBER_FIELDS} } }`;
 
 export const DELETE_MEMBER = `mutation DeleteConversationMember($input: DeleteConversationMemberInput!) {
   deleteConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
@@ -33,5 +33,5 @@ export const GET_MESSAGE = `query GetMessage($id: ID!) { getMessage(id: $id) { $
 export const CREATE_MESSAGE = `mutation CreateMessage($input: CreateMessageInput!) {
   createMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
 
-export const UPDATE_MESSAGE = `mutation UpdateMessage($input: UpdateMessageInput!) {
-  updateMessage(input: $input) { ${MESSAGE_FIELDS} } }`;
+export const UPDATE_MESSAGE = `mutation UpdateMessage($input: UpdateMessageInput!, $condition: ModelMessageConditionInput) {
+  updateMessage(input: $input, condition: $condition) { ${MESSAGE_FIELDS} } }`;

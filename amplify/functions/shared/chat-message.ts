@@ -39,6 +39,8 @@ export interface MessageRow {
   deletedAt?: string | null;
   /** Marks a SYSTEM message that should notify (push, unread) like a member's message. */
   notify?: boolean | null;
+  /** Set by AppSync on every write: the row's version for conditional updates. */
+  updatedAt?: string;
 }
 
 export interface ConversationMemberRow {
@@ -55,6 +57,8 @@ export interface ConversationMemberRow {
   viewingUntil?: string | null;
   lastMessageAt: string;
   lastMessagePreview?: string | null;
+  /** Set by AppSync on every write: the row's version for conditional updates. */
+  updatedAt?: string;
 }
 
 /** Longest preview, in user-perceived characters, before the ellipsis. */

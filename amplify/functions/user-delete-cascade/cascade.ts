@@ -1,5 +1,6 @@
 import { type EventEnvelope, eventEnvelope } from '../shared/events';
 import { logger } from '../shared/logger';
+import { unchangedSince, updateOptimistically } from '../shared/optimistic-update';
 import { type Deadline, forEachChunk } from '../shared/paged-work';
 import type { SystemMessage } from '../shared/system-message';
 import type { ChatWrites } from './chat-writes';
@@ -49,6 +50,8 @@ export interface CascadeDeps {
   messageBodyPolicy: () => MessageBodyPolicy;
   now: () => Date;
   settings?: Partial<CascadeSettings>;
+  /** The backoff between conditional attempts (shared/optimistic-update.ts); tests pass their own. */
+  optimisticRetry?: { sleep?: (ms: number) => Promise<void>; random?: () => number };
 }
 
 export interface CascadeSettings {
@@ -269,23 +272,53 @@ async function leaveConversation(
       deps.now(),
     );
   }
-  const conversationUpdate = conversation && conversationDeparture(conversation, userId);
-  if (conversationUpdate) await deps.chat.updateConversation(conversationUpdate);
+  // Each write below rewrites a memberIds list from a read: conditional on the row as read and
+  // planned again from a fresh read when it changed (a broker assigned meanwhile stays assigned).
+  await updateOptimistically({
+    what: `conversation ${conversationId}`,
+    initial: conversation,
+    read: () => deps.chat.conversation(conversationId),
+    plan: (row) => conversationDeparture(row, userId),
+    write: async (update, row) =>
+      (await deps.chat.updateConversation(update, unchangedSince(row))) || undefined,
+    ...deps.optimisticRetry,
+  });
 
-  const memberUpdates = (await deps.chat.members(conversationId)).flatMap(
-    (member) => memberDeparture(member, userId) ?? [],
+  const members = (await deps.chat.members(conversationId)).filter((member) =>
+    memberDeparture(member, userId),
   );
-  await writeAll(memberUpdates, settings.concurrency, (update) => deps.chat.updateMember(update));
+  await writeAll(members, settings.concurrency, async (member) => {
+    await updateOptimistically({
+      what: `member ${conversationId}/${member.userId}`,
+      initial: member,
+      read: () => deps.chat.member(conversationId, member.userId),
+      plan: (row) => memberDeparture(row, userId),
+      write: async (update, row) => (await deps.chat.updateMember(update, unchangedSince(row))) || undefined,
+      ...deps.optimisticRetry,
+    });
+  });
 
   const policy = deps.messageBodyPolicy();
   let start = messagesAfter;
   do {
     if (run.deadline.near()) return 'stopped';
     const page = await deps.data.messagePage(conversationId, start, settings.messagePageSize);
-    const updates = page.items.flatMap((message) => messageDeparture(message, userId, policy) ?? []);
+    const departing = page.items.filter((message) => messageDeparture(message, userId, policy));
     // A page cut short is redone from its start: its finished messages need no change any more.
-    const whole = await forEachChunk(updates, settings.concurrency, run.deadline, async (chunk) => {
-      await Promise.all(chunk.map((update) => deps.chat.updateMessage(update)));
+    const whole = await forEachChunk(departing, settings.concurrency, run.deadline, async (chunk) => {
+      await Promise.all(
+        chunk.map((message) =>
+          updateOptimistically({
+            what: `message ${message.id}`,
+            initial: message,
+            read: () => deps.chat.message(message.id),
+            plan: (row) => messageDeparture(row, userId, policy),
+            write: async (update, row) =>
+              (await deps.chat.updateMessage(update, unchangedSince(row))) || undefined,
+            ...deps.optimisticRetry,
+          }),
+        ),
+      );
     });
     if (!whole) return 'stopped';
     start = page.next;

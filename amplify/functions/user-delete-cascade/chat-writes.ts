@@ -13,29 +13,43 @@ import type {
   MemberDeparture,
   MemberState,
   MessageDeparture,
+  MessageState,
 } from './member-departure';
 
 /**
  * A departure's chat writes, through AppSync so the members still in the conversation see them
- * live; every mutation selects the row's fields for their subscriptions. A row that is gone
- * (AppSync's conditional check on update and delete) needs no change: the write counts as done.
+ * live; every mutation selects the row's fields for their subscriptions. Updates are conditional
+ * on the row being as read (its `updatedAt`, shared/optimistic-update.ts) and answer false when it
+ * changed or went; the cascade then reads the row again. A member row already deleted needs no
+ * delete: that counts as done.
  */
 
 export interface ChatWrites {
   conversation(id: string): Promise<ConversationState | undefined>;
-  updateConversation(update: ConversationDeparture): Promise<void>;
+  updateConversation(update: ConversationDeparture, condition: object): Promise<boolean>;
   members(conversationId: string): Promise<MemberState[]>;
-  updateMember(update: MemberDeparture): Promise<void>;
-  updateMessage(update: MessageDeparture): Promise<void>;
+  member(conversationId: string, userId: string): Promise<MemberState | undefined>;
+  updateMember(update: MemberDeparture, condition: object): Promise<boolean>;
+  message(id: string): Promise<MessageState | undefined>;
+  updateMessage(update: MessageDeparture, condition: object): Promise<boolean>;
   deleteMember(conversationId: string, userId: string): Promise<void>;
 }
 
+const MEMBER_STATE = 'conversationId userId memberIds updatedAt';
+const GET_MEMBER_STATE = `query GetMemberState($conversationId: ID!, $userId: ID!) {
+  getConversationMember(conversationId: $conversationId, userId: $userId) { ${MEMBER_STATE} } }`;
+const GET_MESSAGE_STATE = `query GetMessageState($id: ID!) {
+  getMessage(id: $id) { id senderId memberIds updatedAt } }`;
+
 export function chatWrites(appSync: () => AppSyncClient): ChatWrites {
-  async function unlessGone(query: string, input: object): Promise<void> {
+  /** false when the condition failed: the row changed or is gone. */
+  async function updateIf(query: string, input: object, condition: object): Promise<boolean> {
     try {
-      await appSync().graphql(query, { input });
+      await appSync().graphql(query, { input, condition });
+      return true;
     } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
     }
   }
 
@@ -46,11 +60,28 @@ export function chatWrites(appSync: () => AppSyncClient): ChatWrites {
       });
       return data.getConversation ?? undefined;
     },
-    updateConversation: (update) => unlessGone(UPDATE_CONVERSATION, update),
+    updateConversation: (update, condition) => updateIf(UPDATE_CONVERSATION, update, condition),
     members: (conversationId) =>
-      listConversationMembers<MemberState>(appSync(), conversationId, 'conversationId userId memberIds'),
-    updateMember: (update) => unlessGone(UPDATE_MEMBER, update),
-    updateMessage: (update) => unlessGone(UPDATE_MESSAGE, update),
-    deleteMember: (conversationId, userId) => unlessGone(DELETE_MEMBER, { conversationId, userId }),
+      listConversationMembers<MemberState>(appSync(), conversationId, MEMBER_STATE),
+    async member(conversationId, userId) {
+      const data = await appSync().graphql<{ getConversationMember: MemberState | null }>(GET_MEMBER_STATE, {
+        conversationId,
+        userId,
+      });
+      return data.getConversationMember ?? undefined;
+    },
+    updateMember: (update, condition) => updateIf(UPDATE_MEMBER, update, condition),
+    async message(id) {
+      const data = await appSync().graphql<{ getMessage: MessageState | null }>(GET_MESSAGE_STATE, { id });
+      return data.getMessage ?? undefined;
+    },
+    updateMessage: (update, condition) => updateIf(UPDATE_MESSAGE, update, condition),
+    async deleteMember(conversationId, userId) {
+      try {
+        await appSync().graphql(DELETE_MEMBER, { input: { conversationId, userId } });
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+      }
+    },
   };
 }

@@ -22,12 +22,14 @@ export const memberLeftKey = (conversationId: string, userId: string) =>
 const without = (ids: readonly string[] | null | undefined, userId: string) =>
   (ids ?? []).filter((id) => id !== userId);
 
+/** `updatedAt` is the row's version: each write is conditional on it (shared/optimistic-update.ts). */
 export interface ConversationState {
   id: string;
   status: ConversationStatus;
   memberIds: string[];
   buyerId?: string | null;
   dedupeKey?: string | null;
+  updatedAt?: string | null;
 }
 
 export interface ConversationDeparture {
@@ -69,6 +71,7 @@ export interface MemberState {
   conversationId: string;
   userId: string;
   memberIds?: string[] | null;
+  updatedAt?: string | null;
 }
 
 export interface MemberDeparture {
@@ -91,6 +94,7 @@ export interface MessageState {
   id: string;
   senderId?: string | null;
   memberIds?: string[] | null;
+  updatedAt?: string | null;
 }
 
 export interface MessageDeparture {

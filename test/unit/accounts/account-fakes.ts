@@ -42,6 +42,7 @@ import { cognitoAccounts } from '../../../amplify/functions/user-delete-cascade/
 import { deletionJobStore } from '../../../amplify/functions/user-delete-cascade/deletion-job-store';
 import type { MessageBodyPolicy } from '../../../amplify/functions/user-delete-cascade/deletion-settings';
 import { userDataStore } from '../../../amplify/functions/user-delete-cascade/user-data-store';
+import { meetsCondition } from '../matching/matching-fixtures';
 
 export const NOW = new Date('2026-04-01T09:00:00.000Z');
 export const LEAVER = '6b0e2c4a-1f3d-4e5b-9a7c-8d9e0f1a2b3c';
@@ -144,6 +145,9 @@ export class FakeWorld {
   appSyncFault: ((operation: string, variables: Record<string, unknown>) => Error | undefined) | undefined;
   /** Runs after a Query answered, e.g. a device registered again by someone else meanwhile. */
   afterQuery: ((input: QueryCommandInput) => void) | undefined;
+  /** Runs just before an AppSync write, e.g. a broker assignment changing the row first. */
+  beforeAppSyncWrite: ((operation: string, input: Item) => void) | undefined;
+  private appSyncWrites = 0;
   memberPageSize = 100;
 
   readonly appSync: AppSyncClient = {
@@ -152,6 +156,10 @@ export class FakeWorld {
       this.appSyncCalls.push({ operation, query, variables: structuredClone(variables) });
       const fault = this.appSyncFault?.(operation, variables);
       if (fault) throw fault;
+      // A variable the document does not declare is dropped by GraphQL: the condition would be too.
+      if (variables.condition !== undefined && !query.includes('$condition')) {
+        throw new Error(`${operation} passes a condition its document does not declare`);
+      }
       return this.answerGraphql(operation, variables) as T;
     },
   };
@@ -424,10 +432,17 @@ export class FakeWorld {
 
   // --- AppSync ---
 
-  private merge(table: string, key: Item, input: Item, operation: string) {
+  /** What AppSync sets on every write: a new updatedAt, distinct for each write here. */
+  nextUpdatedAt(): string {
+    this.appSyncWrites++;
+    return new Date(NOW.getTime() + this.appSyncWrites).toISOString();
+  }
+
+  private merge(table: string, key: Item, input: Item, operation: string, condition?: unknown) {
+    this.beforeAppSyncWrite?.(operation, input);
     const row = this.row(table, key);
-    if (!row) throw appSyncConditionFailed(operation);
-    Object.assign(row, structuredClone(input), { updatedAt: NOW.toISOString() });
+    if (!row || !meetsCondition(row, condition)) throw appSyncConditionFailed(operation);
+    Object.assign(row, structuredClone(input), { updatedAt: this.nextUpdatedAt() });
     return structuredClone(row);
   }
 
@@ -439,7 +454,15 @@ export class FakeWorld {
           getConversation: structuredClone(this.row(TABLES.conversation, { id: variables.id })) ?? null,
         };
       case 'UpdateConversation':
-        return { updateConversation: this.merge(TABLES.conversation, input, input, operation) };
+        return {
+          updateConversation: this.merge(TABLES.conversation, input, input, operation, variables.condition),
+        };
+      case 'GetMemberState':
+        return {
+          getConversationMember: structuredClone(this.row(TABLES.conversationMember, variables)) ?? null,
+        };
+      case 'GetMessageState':
+        return { getMessage: structuredClone(this.row(TABLES.message, { id: variables.id })) ?? null };
       case 'ListConversationMembers': {
         const members = this.rows(
           TABLES.conversationMember,
@@ -455,9 +478,17 @@ export class FakeWorld {
         };
       }
       case 'UpdateMember':
-        return { updateConversationMember: this.merge(TABLES.conversationMember, input, input, operation) };
+        return {
+          updateConversationMember: this.merge(
+            TABLES.conversationMember,
+            input,
+            input,
+            operation,
+            variables.condition,
+          ),
+        };
       case 'UpdateMessage':
-        return { updateMessage: this.merge(TABLES.message, input, input, operation) };
+        return { updateMessage: this.merge(TABLES.message, input, input, operation, variables.condition) };
       case 'DeleteConversationMember': {
         const row = this.row(TABLES.conversationMember, input);
         if (!row) throw appSyncConditionFailed(operation);
@@ -487,6 +518,7 @@ export function cascadeDeps(
       message: () => TABLES.message,
     }),
     chat: chatWrites(() => world.appSync),
+    optimisticRetry: { sleep: async () => undefined },
     postSystemMessage: (message, now) =>
       postSystemMessage(message, now, {
         createMessage: (item) => world.createMessage(item as unknown as Item),

@@ -487,3 +487,71 @@ describe('subFilter', () => {
     expect(subFilter('a"b\\c')).toBe('sub = "a\\"b\\\\c"');
   });
 });
+
+describe('the cascade racing other membership changes', () => {
+  const NEW_BROKER = 'sub-new-broker';
+
+  /** What a broker assignment writes to one row meanwhile: its memberIds gain the broker. */
+  function assignmentAddsBroker(row: Record<string, unknown> | undefined) {
+    if (!row) throw new Error('no such row');
+    row.memberIds = [...(row.memberIds as string[]), NEW_BROKER];
+    row.updatedAt = world.nextUpdatedAt();
+  }
+
+  it('keeps a broker assigned between its read of the conversation and its update', async () => {
+    seedAccount(world);
+    let raced = false;
+    world.beforeAppSyncWrite = (operation, input) => {
+      if (raced || operation !== 'UpdateConversation' || input.id !== 'conv-group') return;
+      raced = true;
+      assignmentAddsBroker(world.row(TABLES.conversation, { id: 'conv-group' }));
+    };
+
+    expect(await runStream()).toEqual({ batchItemFailures: [] });
+
+    expect(raced).toBe(true);
+    expect(world.row(TABLES.conversation, { id: 'conv-group' })!.memberIds).toEqual([
+      STAFF,
+      BROKER,
+      NEW_BROKER,
+    ]);
+    // The first write failed on its condition; the second was planned from the row with the broker.
+    const writes = world.appSyncOperations('UpdateConversation').filter((call) => {
+      const input = call.variables.input as { id: string };
+      return input.id === 'conv-group';
+    });
+    expect(writes).toHaveLength(2);
+    expect(writes[0]!.variables.condition).toEqual({ updatedAt: { eq: expect.any(String) } });
+  });
+
+  it('keeps a broker added to a member row or a message while the user is removed from it', async () => {
+    seedAccount(world);
+    const raced = new Set<string>();
+    world.beforeAppSyncWrite = (operation, input) => {
+      if (operation === 'UpdateMember' && input.userId === STAFF && !raced.has('member')) {
+        raced.add('member');
+        assignmentAddsBroker(
+          world.row(TABLES.conversationMember, { conversationId: 'conv-group', userId: STAFF }),
+        );
+      }
+      if (operation === 'UpdateMessage' && input.id === 'conv-group-m001' && !raced.has('message')) {
+        raced.add('message');
+        assignmentAddsBroker(world.row(TABLES.message, { id: 'conv-group-m001' }));
+      }
+    };
+
+    expect(await runStream()).toEqual({ batchItemFailures: [] });
+
+    expect([...raced].sort()).toEqual(['member', 'message']);
+    expect(
+      world.row(TABLES.conversationMember, { conversationId: 'conv-group', userId: STAFF })!.memberIds,
+    ).toEqual([STAFF, BROKER, NEW_BROKER]);
+    expect(message('conv-group-m001')!.memberIds).toEqual([STAFF, BROKER, NEW_BROKER]);
+    // The leaver's message, still anonymized: the retry planned the whole departure again.
+    expect(message('conv-group-m001')).toMatchObject({
+      senderId: DELETED_SENDER_ID,
+      senderLabel: DELETED_SENDER_LABEL,
+    });
+    expect(world.rows(TABLES.message, (row) => (row.memberIds as string[]).includes(LEAVER))).toEqual([]);
+  });
+});

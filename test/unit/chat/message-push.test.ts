@@ -1,9 +1,9 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { messageSentEvent } from '../../../amplify/functions/message-legacy-sync/chat-events';
 import { createHandler } from '../../../amplify/functions/message-push/handler';
 import { FALLBACK_TITLE } from '../../../amplify/functions/message-push/push-plan';
 import { pushStore } from '../../../amplify/functions/message-push/push-store';
@@ -24,7 +24,11 @@ import { lambdaContext } from '../shared/lambda-context';
 import { BROKER, BUYER, member, message, minutesFromNow, NOW, STAFF } from './chat-fixtures';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-push';
-Object.assign(process.env, { IDEMPOTENCY_TABLE_NAME: 'sandbox-idempotency', AWS_REGION: 'ap-northeast-2' });
+Object.assign(process.env, {
+  IDEMPOTENCY_TABLE_NAME: 'sandbox-idempotency',
+  MESSAGE_TABLE_NAME: 'Message-sandbox',
+  AWS_REGION: 'ap-northeast-2',
+});
 
 const sqs = mockClient(SQSClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -90,24 +94,40 @@ const handler = () =>
     now: () => NOW,
   });
 
-/** A stream record; `sequenceNumber` is what a partial batch response reports. */
-function insert(row: Partial<MessageRow> | undefined, sequenceNumber = '100'): DynamoDBRecord {
+/** Message rows as the Message table holds them, read by id. */
+let stored: Map<string, MessageRow>;
+
+/**
+ * The `message.sent` event of `row` as the message-sent queue delivers it (raw SNS delivery: the
+ * body is the envelope message-legacy-sync published); the row is stored as its INSERT wrote it.
+ * `messageId` is the SQS message id a partial batch response reports.
+ */
+function sent(row: MessageRow, messageId = 'sqs-100'): SQSRecord {
+  stored.set(row.id, row);
+  return queueMessage(JSON.stringify(messageSentEvent(row)), messageId);
+}
+
+function queueMessage(body: string, messageId = 'sqs-100'): SQSRecord {
   return {
-    eventID: `event-${sequenceNumber}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'ap-northeast-2',
-    dynamodb: {
-      Keys: { id: { S: row?.id ?? 'unknown' } },
-      ...(row ? { NewImage: marshall(row, { removeUndefinedValues: true }) as never } : {}),
-      SequenceNumber: sequenceNumber,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    messageId,
+    receiptHandle: `handle-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1773457199000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1773457199001',
     },
+    messageAttributes: {},
+    md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:sandbox-message-sent',
+    awsRegion: 'ap-northeast-2',
   };
 }
 
-async function run(...records: DynamoDBRecord[]) {
-  const event: DynamoDBStreamEvent = { Records: records };
+async function run(...records: SQSRecord[]) {
+  const event: SQSEvent = { Records: records };
   const response = await handler()(event, lambdaContext());
   return response.batchItemFailures.map((failure) => failure.itemIdentifier);
 }
@@ -128,6 +148,7 @@ beforeEach(() => {
   appSync.members = [member(BUYER), member(BROKER), member(STAFF)];
   appSync.profiles.set(BUYER, { nickname: NICKNAME });
   counted = new Set();
+  stored = new Map();
   sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
     Successful: (input.Entries ?? []).map((entry) => ({
       Id: entry.Id,
@@ -138,6 +159,11 @@ beforeEach(() => {
   }));
   dynamo.on(GetCommand).callsFake((input: GetCommandInput) => {
     const id = String(input.Key?.id);
+    if (input.TableName === 'Message-sandbox') {
+      appSync.log.push(`message:${id}`);
+      const row = stored.get(id);
+      return row ? { Item: row } : {};
+    }
     appSync.log.push(`marker:${id}`);
     return counted.has(id) ? { Item: { id } } : {};
   });
@@ -149,7 +175,7 @@ const threeWay = { memberIds: [BUYER, BROKER, STAFF] };
 
 describe('message-push: who gets a push', () => {
   it('queues one alert per member but the sender, with everything push-sender needs', async () => {
-    expect(await run(insert(message(threeWay)))).toEqual([]);
+    expect(await run(sent(message(threeWay)))).toEqual([]);
     expect(recipientsQueued()).toEqual([BROKER, STAFF]);
     expect(queued()[0]).toEqual({
       version: 1,
@@ -183,33 +209,33 @@ describe('message-push: who gets a push', () => {
       member('viewing', { viewingUntil: minutesFromNow(0.5) }),
       member('was-viewing', { viewingUntil: minutesFromNow(-0.5) }),
     ];
-    await run(insert(message({ senderId: 'sender', memberIds: everyone })));
+    await run(sent(message({ senderId: 'sender', memberIds: everyone })));
     expect(recipientsQueued()).toEqual(['mute-expired', 'was-viewing']);
   });
 
   it('reads every page of members', async () => {
     appSync.pageSize = 1;
-    await run(insert(message(threeWay)));
+    await run(sent(message(threeWay)));
     expect(recipientsQueued()).toEqual([BROKER, STAFF]);
     expect(appSync.log.filter((call) => call === 'ListConversationMembers:conv-1')).toHaveLength(3);
   });
 
   it('queues nothing and reads nothing for a SYSTEM message that does not notify', async () => {
-    await run(insert(message({ kind: 'SYSTEM', body: '중개사가 입장했습니다' })));
+    await run(sent(message({ kind: 'SYSTEM', body: '중개사가 입장했습니다' })));
     expect(sentBatches()).toEqual([]);
-    expect(appSync.log).toEqual([]);
+    expect(appSync.log).toEqual(['message:msg-1']);
   });
 
   it('pushes a SYSTEM message marked notify', async () => {
-    await run(insert(message({ kind: 'SYSTEM', body: '중개사가 배정되었습니다', notify: true })));
+    await run(sent(message({ kind: 'SYSTEM', body: '중개사가 배정되었습니다', notify: true })));
     expect(recipientsQueued()).toEqual([BROKER]);
   });
 
   it('queues nothing, and reads no badge, when every member muted the conversation', async () => {
     appSync.members = [member(BUYER), member(BROKER, { muted: true })];
-    await run(insert(message()));
+    await run(sent(message()));
     expect(sentBatches()).toEqual([]);
-    expect(dynamo.commandCalls(GetCommand)).toEqual([]);
+    expect(appSync.log.some((entry) => entry.startsWith('marker:'))).toBe(false);
     expect(appSync.log.some((entry) => entry.startsWith('Badge'))).toBe(false);
   });
 });
@@ -219,13 +245,13 @@ describe('message-push: what the push says', () => {
     ['IMAGE', { kind: 'IMAGE', body: null, image: { key: 'chat/conv-1/a.jpg' } }, '사진'],
     ['LISTING_CARD', { kind: 'LISTING_CARD', body: null, listing: { listingId: 'L-1' } }, '매물 정보'],
   ] as const)('previews an %s message as %s', async (_kind, overrides, preview) => {
-    await run(insert(message(overrides as Partial<MessageRow>)));
+    await run(sent(message(overrides as Partial<MessageRow>)));
     expect(queued().map((push) => push.body)).toEqual([preview]);
   });
 
   it('titles the push with a fallback when the sender has no profile', async () => {
     appSync.profiles.clear();
-    await run(insert(message()));
+    await run(sent(message()));
     expect(queued().map((push) => push.title)).toEqual([FALLBACK_TITLE]);
   });
 
@@ -239,7 +265,7 @@ describe('message-push: what the push says', () => {
       `BadgeNotifications:${STAFF}`,
       new AppSyncGraphQLError('BadgeNotifications', [], null),
     );
-    await run(insert(message(threeWay)));
+    await run(sent(message(threeWay)));
     expect(written.length).toBeGreaterThan(0);
     const text = JSON.stringify(written);
     expect(text).not.toContain(NICKNAME);
@@ -259,19 +285,23 @@ describe('message-push: badge', () => {
   const brokerBadge = () => queued().find((push) => push.recipientId === BROKER)?.badge;
 
   it('adds the message to the stored total when the unread counter has not counted it yet', async () => {
-    await run(insert(message()));
+    await run(sent(message()));
     expect(brokerBadge()).toBe(2 + 3 + 1 + 1);
   });
 
   it('uses the stored total when the unread counter already counted the message', async () => {
     counted.add('unread-counter:msg-1');
-    await run(insert(message()));
+    await run(sent(message()));
     expect(brokerBadge()).toBe(2 + 3 + 1);
   });
 
   it('reads the marker, consistently, before the badge', async () => {
-    await run(insert(message()));
-    expect(dynamo.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+    await run(sent(message()));
+    const markerReads = dynamo
+      .commandCalls(GetCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.TableName === 'sandbox-idempotency');
+    expect(markerReads).toEqual([
       {
         TableName: 'sandbox-idempotency',
         Key: { id: 'unread-counter:msg-1' },
@@ -287,7 +317,7 @@ describe('message-push: badge', () => {
 
   it('does not add a message the recipient has already read past', async () => {
     appSync.members = [member(BUYER), member(BROKER, { lastReadAt: minutesFromNow(0) })];
-    await run(insert(message()));
+    await run(sent(message()));
     expect(brokerBadge()).toBe(2 + 3 + 1);
   });
 
@@ -296,7 +326,7 @@ describe('message-push: badge', () => {
     appSync.memberships.set(BROKER, []);
     appSync.notifications.set(BROKER, []);
     counted.add('unread-counter:msg-1');
-    await run(insert(message()));
+    await run(sent(message()));
     expect(brokerBadge()).toBe(1);
   });
 
@@ -305,7 +335,7 @@ describe('message-push: badge', () => {
       `BadgeMemberships:${BROKER}`,
       new AppSyncGraphQLError('BadgeMemberships', [{ errorType: 'MappingTemplate', message: 'x' }], null),
     );
-    expect(await run(insert(message(threeWay)))).toEqual([]);
+    expect(await run(sent(message(threeWay)))).toEqual([]);
     expect(queued().map((push) => [push.recipientId, push.badge])).toEqual([
       [BROKER, undefined],
       [STAFF, 1],
@@ -314,14 +344,49 @@ describe('message-push: badge', () => {
 
   it('fails the record, queueing nothing, when AppSync is unavailable for the badge', async () => {
     appSync.failures.set(`BadgeNotifications:${BROKER}`, new AppSyncUnavailableError('HTTP 503', 503));
-    expect(await run(insert(message(), '700'))).toEqual(['700']);
+    expect(await run(sent(message(), '700'))).toEqual(['700']);
     expect(sentBatches()).toEqual([]);
   });
 });
 
+describe('message-push: the message behind the event', () => {
+  it('reads the message by id, consistently, before anything else', async () => {
+    await run(sent(message(threeWay)));
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
+      TableName: 'Message-sandbox',
+      Key: { id: 'msg-1' },
+      ConsistentRead: true,
+    });
+    expect(appSync.log[0]).toBe('message:msg-1');
+  });
+
+  it('pushes only to the members the message was sent to, which the event does not carry', async () => {
+    // STAFF joined after the message was sent: a member row, but not one of its readers.
+    await run(sent(message({ memberIds: [BUYER, BROKER] })));
+    expect(recipientsQueued()).toEqual([BROKER]);
+  });
+
+  it('pushes nothing for a message deleted before its event arrived', async () => {
+    const row = message(threeWay);
+    const record = sent(row);
+    stored.set(row.id, { ...row, body: null, deletedAt: '2026-03-14T03:00:01.000Z' });
+    expect(await run(record)).toEqual([]);
+    expect(sentBatches()).toEqual([]);
+  });
+
+  it('pushes nothing, and does not retry, when the message no longer exists', async () => {
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const record = sent(message(threeWay));
+    stored.clear();
+    expect(await run(record)).toEqual([]);
+    expect(sentBatches()).toEqual([]);
+    expect(appSync.log).toEqual(['message:msg-1']);
+  });
+});
+
 describe('message-push: retries and failures', () => {
-  it('queues the same pushIds when a record is retried, so push-sender sends each once', async () => {
-    const record = insert(message(threeWay));
+  it('queues the same pushIds when an event is delivered again, so push-sender sends each once', async () => {
+    const record = sent(message(threeWay));
     await run(record);
     const first = queued();
     sqs.resetHistory();
@@ -329,49 +394,53 @@ describe('message-push: retries and failures', () => {
     counted.add('unread-counter:msg-1');
     for (const userId of [BROKER, STAFF])
       appSync.memberships.set(userId, [{ conversationId: 'conv-1', unreadCount: 1 }]);
-    await run(record);
+    // SNS delivers at least once: the same envelope as a second SQS message.
+    await run({ ...record, messageId: 'sqs-duplicate' });
     const second = queued();
     expect(second.map((push) => push.pushId)).toEqual([`chat:msg-1:${BROKER}`, `chat:msg-1:${STAFF}`]);
     expect(second).toEqual(first);
   });
 
-  it('drops an unreadable record without holding back the others in its batch', async () => {
+  it('drops a queue message that is not a message.sent event without holding back the others', async () => {
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const failed = await run(
-      insert(undefined, '101'),
-      insert({ id: 'msg-x', conversationId: 'conv-1' }, '102'),
-      insert(message({ id: 'msg-2' }), '103'),
+      queueMessage('{not json', '101'),
+      queueMessage(JSON.stringify({ type: 'message.edited', payload: { messageId: 'msg-1' } }), '102'),
+      queueMessage(JSON.stringify({ type: 'message.sent', payload: {} }), '103'),
+      sent(message({ id: 'msg-2' }), '104'),
     );
     expect(failed).toEqual([]);
     expect(queued().map((push) => push.pushId)).toEqual([`chat:msg-2:${BROKER}`]);
-    expect(logged).toHaveBeenCalledTimes(2);
+    expect(logged).toHaveBeenCalledTimes(3);
   });
 
-  it('reports only the record whose reads failed, and queues the others', async () => {
+  it('reports only the message whose reads failed, and queues the others', async () => {
     appSync.members.push(
       member(BUYER, { conversationId: 'conv-2' }),
       member(BROKER, { conversationId: 'conv-2' }),
     );
     appSync.failures.set('ListConversationMembers:conv-1', new AppSyncUnavailableError('timeout'));
     const failed = await run(
-      insert(message({ id: 'msg-1', conversationId: 'conv-1' }), '101'),
-      insert(message({ id: 'msg-2', conversationId: 'conv-2' }), '102'),
+      sent(message({ id: 'msg-1', conversationId: 'conv-1' }), '101'),
+      sent(message({ id: 'msg-2', conversationId: 'conv-2' }), '102'),
     );
     expect(failed).toEqual(['101']);
     expect(queued().map((push) => push.pushId)).toEqual([`chat:msg-2:${BROKER}`]);
   });
 
-  it('fails the record when SQS refuses some of its pushes', async () => {
+  it('fails the message when SQS refuses some of its pushes', async () => {
     sqs.on(SendMessageBatchCommand).resolves({
       Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }],
       Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError' }],
     });
-    expect(await run(insert(message(threeWay), '300'))).toEqual(['300']);
+    expect(await run(sent(message(threeWay), '300'))).toEqual(['300']);
   });
 
-  it('ignores anything but an INSERT', async () => {
-    const modify = { ...insert(message()), eventName: 'MODIFY' as const };
-    expect(await run(modify)).toEqual([]);
+  it('fails the message when the Message table cannot be read', async () => {
+    dynamo
+      .on(GetCommand, { TableName: 'Message-sandbox' })
+      .rejects(new Error('ProvisionedThroughputExceeded'));
+    expect(await run(sent(message(threeWay), '400'))).toEqual(['400']);
     expect(sentBatches()).toEqual([]);
   });
 });

@@ -29,7 +29,10 @@ function assign(
   mode: 'MATCHED' | 'LEGACY_ASSIGNED' = 'MATCHED',
   client: AppSyncClient = appSync,
 ) {
-  return assignBroker({ conversationId: 'conv-1', broker, mode }, { appSync: client, now: () => NOW });
+  return assignBroker(
+    { conversationId: 'conv-1', broker, mode },
+    { appSync: client, now: () => NOW, sleep: async () => undefined },
+  );
 }
 
 /** A waiting inquiry the buyer already wrote two messages in, after the welcome. */
@@ -68,7 +71,7 @@ describe('assignBroker (MATCHED)', () => {
     });
     expect(outcome.kind === 'ASSIGNED' && outcome.conversation.status).toBe('OPEN');
     expect(appSync.calls('UpdateConversation')[0]!.variables.condition).toEqual({
-      status: { eq: 'WAITING_FOR_BROKER' },
+      and: [{ status: { eq: 'WAITING_FOR_BROKER' } }, { updatedAt: { eq: '2026-03-14T02:00:00.000Z' } }],
     });
   });
 
@@ -260,7 +263,9 @@ describe('assignBroker (LEGACY_ASSIGNED)', () => {
       brokerId: 'BRK-301',
       memberIds: [BUYER, 'sub-kim', 'sub-lee'],
     });
-    expect(appSync.calls('UpdateConversation')[0]!.variables.condition).toEqual({ status: { ne: 'CLOSED' } });
+    expect(appSync.calls('UpdateConversation')[0]!.variables.condition).toEqual({
+      and: [{ status: { ne: 'CLOSED' } }, { updatedAt: { eq: '2026-03-14T02:00:00.000Z' } }],
+    });
     expect(systemMessages()[0]!.body).toBe('이지은 중개사님이 대화에 참여했습니다.');
   });
 
@@ -301,5 +306,91 @@ describe('assignment texts', () => {
 
   it('names no complex when none is known', () => {
     expect(brokerAssignedBody(undefined)).toBe('매물 문의가 배정되었습니다. 대화방에서 확인해주세요.');
+  });
+});
+
+describe('assignBroker: concurrent membership changes', () => {
+  const STAFF = 'sub-staff';
+
+  /** An open inquiry with a staff member, as a support hand-off leaves it. */
+  function openWithStaff() {
+    appSync.addConversation(inquiry({ status: 'OPEN', memberIds: [BUYER, STAFF] }));
+    appSync.addMember('conv-1', BUYER, 'BUYER', [BUYER, STAFF]);
+    appSync.addMember('conv-1', STAFF, 'STAFF', [BUYER, STAFF]);
+    appSync.addMessage('conv-1', 0, [BUYER, STAFF]);
+  }
+
+  /** What an account deletion writes for `userId` (user-delete-cascade): out of one row's memberIds. */
+  function removeFrom<R extends { memberIds: string[]; updatedAt?: string }>(row: R, userId: string) {
+    row.memberIds = row.memberIds.filter((id) => id !== userId);
+    row.updatedAt = appSync.nextUpdatedAt();
+  }
+
+  it('keeps both brokers when two assignments read the same conversation and write one after the other', async () => {
+    openWithStaff();
+
+    // Both read memberIds before either writes: the second write must not replace the first.
+    const outcomes = await Promise.all([assign(KIM, 'LEGACY_ASSIGNED'), assign(LEE, 'LEGACY_ASSIGNED')]);
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['ASSIGNED', 'ASSIGNED']);
+    expect(appSync.conversations.get('conv-1')!.memberIds.sort()).toEqual(
+      [BUYER, STAFF, 'sub-kim', 'sub-lee'].sort(),
+    );
+    for (const row of appSync.membersOf('conv-1')) {
+      expect(row.memberIds.sort(), row.userId).toEqual([BUYER, STAFF, 'sub-kim', 'sub-lee'].sort());
+    }
+    for (const message of appSync.messagesOf('conv-1').filter((m) => m.kind !== 'SYSTEM')) {
+      expect(message.memberIds).toEqual(expect.arrayContaining(['sub-kim', 'sub-lee']));
+    }
+    // The loser's first write failed on its condition and was written again from a fresh read.
+    expect(appSync.calls('UpdateConversation')).toHaveLength(3);
+  });
+
+  it('keeps a member removal written between its read of the conversation and its update', async () => {
+    openWithStaff();
+    appSync.beforeUpdateConversation = () => removeFrom(appSync.conversations.get('conv-1')!, STAFF);
+
+    expect((await assign(KIM, 'LEGACY_ASSIGNED')).kind).toBe('ASSIGNED');
+
+    expect(appSync.conversations.get('conv-1')!.memberIds).toEqual([BUYER, 'sub-kim']);
+    expect(appSync.membersOf('conv-1').find((m) => m.userId === 'sub-kim')!.memberIds).toEqual([
+      BUYER,
+      'sub-kim',
+    ]);
+  });
+
+  it('keeps a member removal written to a member row or a message while the broker is added to it', async () => {
+    openWithStaff();
+    let memberRace = true;
+    appSync.beforeWrite.set('UpdateMember', (variables) => {
+      const input = variables.input as { userId: string };
+      if (!memberRace || input.userId !== BUYER) return;
+      memberRace = false;
+      removeFrom(appSync.members.get(`conv-1|${BUYER}`)!, STAFF);
+    });
+    let messageRace = true;
+    appSync.beforeWrite.set('UpdateMessage', (variables) => {
+      const id = (variables.input as { id: string }).id;
+      if (!messageRace || !appSync.messages.get(id)!.memberIds.includes(STAFF)) return;
+      messageRace = false;
+      removeFrom(appSync.messages.get(id)!, STAFF);
+    });
+
+    expect((await assign(KIM, 'LEGACY_ASSIGNED')).kind).toBe('ASSIGNED');
+
+    expect(memberRace || messageRace).toBe(false);
+    expect(appSync.members.get(`conv-1|${BUYER}`)!.memberIds).toEqual([BUYER, 'sub-kim']);
+    expect(appSync.messagesOf('conv-1')[0]!.memberIds).toEqual([BUYER, 'sub-kim']);
+  });
+
+  it('gives up after a bounded number of attempts when the conversation never stops changing, so the record is retried', async () => {
+    openWithStaff();
+    appSync.beforeWrite.set('UpdateConversation', () => {
+      appSync.conversations.get('conv-1')!.updatedAt = appSync.nextUpdatedAt();
+    });
+
+    await expect(assign(KIM, 'LEGACY_ASSIGNED')).rejects.toThrow(/kept changing/);
+    expect(appSync.calls('UpdateConversation')).toHaveLength(6);
+    expect(appSync.conversations.get('conv-1')!.memberIds).toEqual([BUYER, STAFF]);
   });
 });

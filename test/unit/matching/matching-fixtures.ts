@@ -57,6 +57,27 @@ export function inquiry(overrides: Partial<ConversationRow> = {}): ConversationR
   };
 }
 
+/**
+ * Whether `row` meets an AppSync mutation `condition` (the operators these functions use: `and`,
+ * `or`, `not`, `eq`, `ne`, `attributeExists`), as the resolver's DynamoDB condition would.
+ */
+export function meetsCondition(row: object, condition: unknown): boolean {
+  if (!condition) return true;
+  const values = row as Record<string, unknown>;
+  return Object.entries(condition as Record<string, unknown>).every(([key, rule]) => {
+    if (key === 'and') return (rule as unknown[]).every((part) => meetsCondition(row, part));
+    if (key === 'or') return (rule as unknown[]).some((part) => meetsCondition(row, part));
+    if (key === 'not') return !meetsCondition(row, rule);
+    const value = values[key];
+    return Object.entries(rule as Record<string, unknown>).every(([operator, expected]) => {
+      if (operator === 'eq') return value === expected;
+      if (operator === 'ne') return value !== expected;
+      if (operator === 'attributeExists') return (value !== undefined && value !== null) === expected;
+      throw new Error(`the fake does not know the condition operator ${operator}`);
+    });
+  });
+}
+
 type Listing = { id: string; complexId: string; complexName?: string | null; regionCode: string };
 type Complex = { id: string; name: string; regionCode: string };
 
@@ -75,7 +96,16 @@ export class FakeChatAppSync implements AppSyncClient {
   pageSize = 100;
   /** Runs once just before the next UpdateConversation: another writer getting there first. */
   beforeUpdateConversation?: () => void;
+  /** Runs just before each write of `operation`, e.g. a concurrent writer changing the row first. */
+  readonly beforeWrite = new Map<string, (variables: Record<string, unknown>) => void>();
   failures = new Map<string, Error>();
+  private writes = 0;
+
+  /** What AppSync sets on every write: a new updatedAt, distinct for each write here. */
+  nextUpdatedAt(): string {
+    this.writes++;
+    return new Date(NOW.getTime() + this.writes).toISOString();
+  }
 
   addConversation(conversation: ConversationRow) {
     this.conversations.set(conversation.id, structuredClone(conversation));
@@ -94,6 +124,7 @@ export class FakeChatAppSync implements AppSyncClient {
       role,
       unreadCount: 0,
       lastMessageAt: '2026-03-14T02:00:00.000Z',
+      updatedAt: '2026-03-14T02:00:00.000Z',
     });
   }
 
@@ -107,6 +138,7 @@ export class FakeChatAppSync implements AppSyncClient {
       memberIds: [...memberIds],
       kind: 'TEXT',
       body: '은마 84㎡ 아직 있나요?',
+      updatedAt: '2026-03-14T02:00:00.000Z',
     });
   }
 
@@ -144,6 +176,11 @@ export class FakeChatAppSync implements AppSyncClient {
     const failure = this.failures.get(operation);
     if (failure) throw failure;
     const input = variables.input as Record<string, unknown>;
+    // A variable the document does not declare is dropped by GraphQL: the condition would be too.
+    if (variables.condition !== undefined && !query.includes('$condition')) {
+      throw new Error(`${operation} passes a condition its document does not declare`);
+    }
+    this.beforeWrite.get(operation)?.(variables);
     switch (operation) {
       case 'GetConversation':
         return {
@@ -154,15 +191,8 @@ export class FakeChatAppSync implements AppSyncClient {
         this.beforeUpdateConversation = undefined;
         race?.();
         const row = this.conversations.get(String(input.id));
-        const condition = variables.condition as { status?: { eq?: string; ne?: string } } | undefined;
-        if (
-          !row ||
-          (condition?.status?.eq !== undefined && row.status !== condition.status.eq) ||
-          (condition?.status?.ne !== undefined && row.status === condition.status.ne)
-        ) {
-          throw conditionalCheckFailed(operation);
-        }
-        const updated = { ...row, ...input, updatedAt: NOW.toISOString() } as ConversationRow;
+        if (!row || !meetsCondition(row, variables.condition)) throw conditionalCheckFailed(operation);
+        const updated = { ...row, ...input, updatedAt: this.nextUpdatedAt() } as ConversationRow;
         this.conversations.set(row.id, updated);
         return { updateConversation: structuredClone(updated) } as T;
       }
@@ -173,36 +203,54 @@ export class FakeChatAppSync implements AppSyncClient {
             variables.nextToken,
           ),
         } as T;
+      case 'GetMember':
+        return {
+          getConversationMember: structuredClone(
+            this.members.get(`${variables.conversationId}|${variables.userId}`) ?? null,
+          ),
+        } as T;
       case 'CreateMember': {
         const key = `${input.conversationId}|${input.userId}`;
         if (this.members.has(key)) throw conditionalCheckFailed(operation);
-        this.members.set(key, structuredClone(input) as unknown as ConversationMemberRow);
-        return { createConversationMember: structuredClone(input) } as T;
+        const row = { ...structuredClone(input), updatedAt: this.nextUpdatedAt() };
+        this.members.set(key, row as unknown as ConversationMemberRow);
+        return { createConversationMember: structuredClone(row) } as T;
       }
       case 'UpdateMember': {
         const key = `${input.conversationId}|${input.userId}`;
         const row = this.members.get(key);
-        if (!row) throw conditionalCheckFailed(operation);
-        this.members.set(key, { ...row, ...structuredClone(input) });
-        return { updateConversationMember: this.members.get(key) } as T;
+        if (!row || !meetsCondition(row, variables.condition)) throw conditionalCheckFailed(operation);
+        this.members.set(key, { ...row, ...structuredClone(input), updatedAt: this.nextUpdatedAt() });
+        return { updateConversationMember: structuredClone(this.members.get(key)) } as T;
       }
       case 'ListMessagesByConversation':
         return {
           listMessagesByConversation: this.page(
-            this.messagesOf(String(variables.conversationId)).map(({ id, memberIds }) => ({ id, memberIds })),
+            this.messagesOf(String(variables.conversationId)).map(({ id, memberIds, updatedAt }) => ({
+              id,
+              memberIds,
+              updatedAt,
+            })),
             variables.nextToken,
           ),
         } as T;
+      case 'GetMessage': {
+        const row = this.messages.get(String(variables.id));
+        return {
+          getMessage: row ? { id: row.id, memberIds: [...row.memberIds], updatedAt: row.updatedAt } : null,
+        } as T;
+      }
       case 'UpdateMessage': {
         const row = this.messages.get(String(input.id));
-        if (!row) throw conditionalCheckFailed(operation);
-        this.messages.set(row.id, { ...row, ...structuredClone(input) });
-        return { updateMessage: this.messages.get(row.id) } as T;
+        if (!row || !meetsCondition(row, variables.condition)) throw conditionalCheckFailed(operation);
+        this.messages.set(row.id, { ...row, ...structuredClone(input), updatedAt: this.nextUpdatedAt() });
+        return { updateMessage: structuredClone(this.messages.get(row.id)) } as T;
       }
       case 'CreateMessage': {
         if (this.messages.has(String(input.id))) throw conditionalCheckFailed(operation);
-        this.messages.set(String(input.id), structuredClone(input) as unknown as MessageRow);
-        return { createMessage: structuredClone(input) } as T;
+        const row = { ...structuredClone(input), updatedAt: this.nextUpdatedAt() };
+        this.messages.set(String(input.id), row as unknown as MessageRow);
+        return { createMessage: structuredClone(row) } as T;
       }
       case 'CreateNotification': {
         if (this.notifications.has(String(input.id))) throw conditionalCheckFailed(operation);
