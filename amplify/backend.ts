@@ -147,15 +147,17 @@ allowItems(backend.conversationLink.resources.lambda, tables.idempotency.tableAr
 
 // Event flows (DESIGN §4): model table streams → functions.
 const modelTableOf = (model: string) => backend.data.resources.tables[model]!;
-bindStream(
-  'ConversationCreatedStream',
-  backend.conversationCreated.resources.lambda,
-  modelTableOf('Conversation'),
-  {
-    eventNames: ['INSERT'],
-    onFailure: messaging.streamFailuresQueue,
-  },
-);
+// conversation-created: the Conversation stream's reader for facts (broker-matching is the other):
+// events on chat-events, the CRM command on legacy-relay; it never calls the Legacy API.
+const conversationFacts = backend.conversationCreated;
+bindStream('ConversationCreatedStream', conversationFacts.resources.lambda, modelTableOf('Conversation'), {
+  eventNames: ['INSERT', 'MODIFY'],
+  onFailure: messaging.streamFailuresQueue,
+});
+conversationFacts.addEnvironment('CHAT_EVENTS_TOPIC_ARN', messaging.chatEventsTopic.topicArn);
+conversationFacts.addEnvironment('LEGACY_RELAY_QUEUE_URL', messaging.legacyRelayQueue.queueUrl);
+allowPublish(conversationFacts.resources.lambda, messaging.chatEventsTopic, messaging.topicKey);
+messaging.legacyRelayQueue.grantSendMessages(conversationFacts.resources.lambda);
 
 bindStream('MessageLegacySyncStream', backend.messageLegacySync.resources.lambda, modelTableOf('Message'), {
   eventNames: ['INSERT', 'MODIFY'],
@@ -413,9 +415,15 @@ cascadeLambda.addToRolePolicy(
   }),
 );
 
-backend.legacyEventRelay.resources.lambda.addEventSource(
+// The relay: events and commands from legacy-relay to the Legacy API; what can never succeed as
+// it is goes to legacy-relay-dlq with why (shared/batch.ts).
+const relay = backend.legacyEventRelay;
+relay.resources.lambda.addEventSource(
   new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),
 );
+const relayDeadLetters = messaging.legacyRelayQueue.deadLetterQueue!.queue;
+relay.addEnvironment('DEAD_LETTER_QUEUE_URL', relayDeadLetters.queueUrl);
+relayDeadLetters.grantSendMessages(relay.resources.lambda);
 
 backend.addOutput({
   custom: {
