@@ -90,9 +90,8 @@ function failureAttributes(
   return attributes;
 }
 
-let defaultSqs: SQSClient | undefined;
-const sqsOf = (options: { sqs?: Pick<SQSClient, 'send'> }) =>
-  options.sqs ?? (defaultSqs ??= new SQSClient({}));
+const defaultSqs = new SQSClient({});
+const sqsOf = (options: { sqs?: Pick<SQSClient, 'send'> }) => options.sqs ?? defaultSqs;
 
 /** Where a record that cannot succeed is kept; false when this consumer has no store. */
 type FailureStore<R> = (record: R, failure: ParkedFailure) => Promise<boolean>;

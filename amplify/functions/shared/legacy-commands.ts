@@ -43,14 +43,14 @@ export function legacyCommand<P extends Record<string, unknown>>(
   return eventEnvelope(type, id, payload, occurredAt);
 }
 
-let sqs: SQSClient | undefined;
+const sqs = new SQSClient({});
 
 /** Queues an envelope (command or event) for the relay; succeeds while the Legacy API is down. */
 export async function queueForLegacy(
   envelope: EventEnvelope<string, unknown>,
   options: { queueUrl?: string; client?: Pick<SQSClient, 'send'> } = {},
 ): Promise<void> {
-  const client = options.client ?? (sqs ??= new SQSClient({}));
+  const client = options.client ?? sqs;
   await client.send(
     new SendMessageCommand({
       QueueUrl: options.queueUrl ?? config.legacyRelayQueueUrl(),
