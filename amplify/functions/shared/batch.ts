@@ -221,7 +221,7 @@ function withFailureClasses<R extends DynamoDBRecord | SQSRecord>(
         ...identity,
         failureClass,
         status,
-        reason,
+        error,
         ...(receiveCount !== undefined ? { receiveCount } : {}),
       });
       if (lastAttempt) report(failureClass === 'retry' ? 'retried-out' : failureClass);

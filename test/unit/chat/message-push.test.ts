@@ -21,6 +21,7 @@ import {
   queuePushes,
 } from '../../../amplify/functions/shared/push-request';
 import { lambdaContext } from '../shared/lambda-context';
+import { parkingStreamRecords } from '../shared/stream-failures';
 import { BROKER, BUYER, member, message, minutesFromNow, NOW, STAFF } from './chat-fixtures';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-push';
@@ -335,16 +336,17 @@ describe('message-push: retries and failures', () => {
     expect(second).toEqual(first);
   });
 
-  it('drops an unreadable record without holding back the others in its batch', async () => {
-    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const failed = await run(
-      insert(undefined, '101'),
-      insert({ id: 'msg-x', conversationId: 'conv-1' }, '102'),
-      insert(message({ id: 'msg-2' }), '103'),
+  it('parks an unreadable record on stream-failures without holding back the others in its batch', async () => {
+    const { result: failed, parked } = await parkingStreamRecords(sqs, () =>
+      run(
+        insert(undefined, '101'),
+        insert({ id: 'msg-x', conversationId: 'conv-1' }, '102'),
+        insert(message({ id: 'msg-2' }), '103'),
+      ),
     );
     expect(failed).toEqual([]);
     expect(queued().map((push) => push.pushId)).toEqual([`chat:msg-2:${BROKER}`]);
-    expect(logged).toHaveBeenCalledTimes(2);
+    expect(parked.map((record) => record.record.dynamodb?.SequenceNumber)).toEqual(['101', '102']);
   });
 
   it('reports only the record whose reads failed, and queues the others', async () => {
