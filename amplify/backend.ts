@@ -317,7 +317,7 @@ for (const index of ['conversationsByBrokerId', 'conversationsByStatus']) {
   allowItems(matching.resources.lambda, `${modelTableOf('Conversation').tableArn}/index/${index}`, ['Query']);
 }
 
-// The crawler: data.go.kr 실거래 → Legacy save(); complexes name each trade, fingerprints dedupe runs.
+// The crawler: data.go.kr 실거래 → Legacy save() (queued); complexes name each trade, fingerprints dedupe runs.
 const crawler = backend.realTransactionUpdate;
 crawler.addEnvironment('COMPLEX_TABLE_NAME', modelTableOf('Complex').tableName);
 crawler.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
@@ -325,6 +325,9 @@ allowItems(crawler.resources.lambda, `${modelTableOf('Complex').tableArn}/index/
   'Query',
 ]);
 allowItems(crawler.resources.lambda, tables.idempotency.tableArn, ['BatchGetItem', 'BatchWriteItem']);
+// Its saves are commands on legacy-relay (docs/events.md): the relay calls the Legacy API.
+crawler.addEnvironment('LEGACY_RELAY_QUEUE_URL', messaging.legacyRelayQueue.queueUrl);
+messaging.legacyRelayQueue.grantSendMessages(crawler.resources.lambda);
 
 // REST (docs/rest-api.md, docs/openapi.yaml). Each route's invoke permission lives with the route
 // (LambdaIntegration scopes it to the method), so the rest-api stack refers to the functions only.

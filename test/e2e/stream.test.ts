@@ -16,7 +16,6 @@ type LegacyCall = {
   authorized: boolean;
   body?: { conversationId?: string; id?: string; type?: string };
 };
-type DeadLetter = { source: string; reason: string; body: unknown };
 
 let buyer: AppUser & { sub: string };
 let brokerId: string;
