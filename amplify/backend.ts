@@ -3,11 +3,11 @@ import { Stack } from 'aws-cdk-lib';
 import { LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterRule } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { configureAppClient } from './auth/app-client';
 import { auth } from './auth/resource';
 import { addSignInFirewall } from './auth/sign-in-firewall';
+import { bindQueue } from './custom/messaging/queue-binding';
 import { Messaging } from './custom/messaging/resource';
 import { Push } from './custom/push/resource';
 import { RestApi } from './custom/rest-api/resource';
@@ -158,15 +158,17 @@ allowItems(backend.conversationLink.resources.lambda, tables.idempotency.tableAr
 
 // Event flows (DESIGN §4): model table streams → functions.
 const modelTableOf = (model: string) => backend.data.resources.tables[model]!;
-bindStream(
-  'ConversationCreatedStream',
-  backend.conversationCreated.resources.lambda,
-  modelTableOf('Conversation'),
-  {
-    eventNames: ['INSERT'],
-    onFailure: messaging.streamFailuresQueue,
-  },
-);
+// conversation-created: the Conversation stream's reader for facts (broker-matching is the other):
+// events on chat-events, the CRM command on legacy-relay; it never calls the Legacy API.
+const conversationFacts = backend.conversationCreated;
+bindStream('ConversationCreatedStream', conversationFacts.resources.lambda, modelTableOf('Conversation'), {
+  eventNames: ['INSERT', 'MODIFY'],
+  onFailure: messaging.streamFailuresQueue,
+});
+conversationFacts.addEnvironment('CHAT_EVENTS_TOPIC_ARN', messaging.chatEventsTopic.topicArn);
+conversationFacts.addEnvironment('LEGACY_RELAY_QUEUE_URL', messaging.legacyRelayQueue.queueUrl);
+allowPublish(conversationFacts.resources.lambda, messaging.chatEventsTopic, messaging.topicKey);
+messaging.legacyRelayQueue.grantSendMessages(conversationFacts.resources.lambda);
 
 // One of the Message stream's two readers (AWS advises at most two per shard); its message.sent
 // also feeds message-push, below.
@@ -193,9 +195,7 @@ allowItems(unreadCounter.resources.lambda, modelTableOf('ConversationMember').ta
 // Fed by chat-events' message.sent (message-legacy-sync publishes it), not the Message stream: AWS
 // advises at most two readers per stream shard, and the unread counter and legacy sync are those two.
 const pushPlanner = backend.messagePush;
-pushPlanner.resources.lambda.addEventSource(
-  new SqsEventSource(messaging.messageSentQueue, { batchSize: 10, reportBatchItemFailures: true }),
-);
+bindQueue(pushPlanner, messaging.messageSentQueue);
 pushPlanner.addEnvironment('PUSH_QUEUE_URL', messaging.pushQueue.queueUrl);
 // The message itself, read by key and strongly consistent: the event is published right after its write.
 pushPlanner.addEnvironment('MESSAGE_TABLE_NAME', modelTableOf('Message').tableName);
@@ -231,14 +231,8 @@ messaging.pushQueue.grantSendMessages(fanout.resources.lambda);
 
 // Notices: SQS notice → one NOTICE per targeted user, resumable (notice-broadcast/broadcast.ts).
 const broadcaster = backend.noticeBroadcast;
-broadcaster.resources.lambda.addEventSource(
-  // One notice per invocation, so each gets the whole timeout (it continues through a new message).
-  new SqsEventSource(messaging.noticeQueue, {
-    batchSize: 1,
-    reportBatchItemFailures: true,
-    maxConcurrency: 2,
-  }),
-);
+// One notice per invocation, so each gets the whole timeout (it continues through a new message).
+bindQueue(broadcaster, messaging.noticeQueue, { batchSize: 1, maxConcurrency: 2 });
 broadcaster.addEnvironment('USER_PROFILE_TABLE_NAME', modelTableOf('UserProfile').tableName);
 broadcaster.addEnvironment('NOTICE_QUEUE_URL', messaging.noticeQueue.queueUrl);
 broadcaster.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
@@ -267,9 +261,7 @@ messaging.pushQueue.grantSendMessages(backend.badgeSync.resources.lambda);
 
 // Push: the push queue → push-sender → End User Messaging (docs/push.md, "push-sender").
 const sender = backend.pushSender;
-sender.resources.lambda.addEventSource(
-  new SqsEventSource(messaging.pushQueue, { batchSize: 10, reportBatchItemFailures: true }),
-);
+bindQueue(sender, messaging.pushQueue);
 sender.addEnvironment('PUSH_APPLICATION_ID', push.applicationId);
 sender.addEnvironment('DEVICE_TABLE_NAME', modelTableOf('Device').tableName);
 sender.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
@@ -332,7 +324,7 @@ for (const index of ['conversationsByBrokerId', 'conversationsByStatus']) {
   allowItems(matching.resources.lambda, `${modelTableOf('Conversation').tableArn}/index/${index}`, ['Query']);
 }
 
-// The crawler: data.go.kr 실거래 → Legacy save(); complexes name each trade, fingerprints dedupe runs.
+// The crawler: data.go.kr 실거래 → Legacy save() (queued); complexes name each trade, fingerprints dedupe runs.
 const crawler = backend.realTransactionUpdate;
 crawler.addEnvironment('COMPLEX_TABLE_NAME', modelTableOf('Complex').tableName);
 crawler.addEnvironment('IDEMPOTENCY_TABLE_NAME', tables.idempotency.tableName);
@@ -340,6 +332,9 @@ allowItems(crawler.resources.lambda, `${modelTableOf('Complex').tableArn}/index/
   'Query',
 ]);
 allowItems(crawler.resources.lambda, tables.idempotency.tableArn, ['BatchGetItem', 'BatchWriteItem']);
+// Its saves are commands on legacy-relay (docs/events.md): the relay calls the Legacy API.
+crawler.addEnvironment('LEGACY_RELAY_QUEUE_URL', messaging.legacyRelayQueue.queueUrl);
+messaging.legacyRelayQueue.grantSendMessages(crawler.resources.lambda);
 
 // REST (docs/rest-api.md, docs/openapi.yaml). Each route's invoke permission lives with the route
 // (LambdaIntegration scopes it to the method), so the rest-api stack refers to the functions only.
@@ -430,9 +425,10 @@ cascadeLambda.addToRolePolicy(
   }),
 );
 
-backend.legacyEventRelay.resources.lambda.addEventSource(
-  new SqsEventSource(messaging.legacyRelayQueue, { batchSize: 10, reportBatchItemFailures: true }),
-);
+// The relay: events and commands from legacy-relay to the Legacy API; what can never succeed as
+// it is goes to legacy-relay-dlq with why (shared/batch.ts).
+const relay = backend.legacyEventRelay;
+bindQueue(relay, messaging.legacyRelayQueue);
 
 backend.addOutput({
   custom: {

@@ -1,7 +1,13 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import {
+  EventSourceMapping,
+  FilterCriteria,
+  FilterRule,
+  Function as LambdaFunction,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
@@ -45,6 +51,10 @@ export function bindStream(
       'reads themselves are scoped to this table.',
   });
   options.onFailure.grantSendMessages(fn);
+  // Where the function parks a record that cannot succeed (shared/batch.ts), beside the batch
+  // metadata the mapping sends there after its retries.
+  if (fn instanceof LambdaFunction)
+    fn.addEnvironment('STREAM_FAILURES_QUEUE_URL', options.onFailure.queueUrl);
   return new EventSourceMapping(Stack.of(fn), id, {
     target: fn,
     eventSourceArn: table.tableStreamArn,

@@ -4,8 +4,8 @@ import { seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';
 
 // DynamoDB stream → function on the local sandbox: conversation-created runs on each new
-// conversation, writes a welcome message and tells the broker CRM; when the Legacy API keeps
-// failing, the record is retried a bounded number of times and then given up as a dead letter.
+// conversation, writes a welcome message and queues the broker CRM's record, which the relay
+// delivers (a Legacy outage is legacy-durability.test.ts's subject).
 
 type Conversation = { id: string };
 type Message = { kind: string; senderId: string; body: string | null };
@@ -16,7 +16,6 @@ type LegacyCall = {
   authorized: boolean;
   body?: { conversationId?: string; id?: string; type?: string };
 };
-type DeadLetter = { source: string; reason: string; body: unknown };
 
 let buyer: AppUser & { sub: string };
 let brokerId: string;
@@ -89,30 +88,4 @@ describe('a new conversation', () => {
       )
       .toMatchObject({ method: 'POST', status: 201, authorized: true });
   });
-
-  it('is given up to the dead letters after bounded retries when the Legacy API keeps failing', async () => {
-    await inbox('/api/legacy/faults', { method: 'POST', body: JSON.stringify({ status: 500, rate: 1 }) });
-    const started = await buyer.mutation<Conversation>('startConversation', {
-      kind: 'LISTING_INQUIRY',
-      brokerId,
-      listingId: 'LST-E2E-STREAM-FAIL',
-    });
-    const id = started.data.id;
-    await expect
-      .poll(
-        async () =>
-          (await inbox<DeadLetter[]>('/api/dead-letters')).find(
-            (letter) =>
-              letter.source.includes('conversation-created') && JSON.stringify(letter.body).length > 0,
-          ),
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toMatchObject({ reason: 'RetryAttemptsExhausted' });
-    // Every attempt reached the Legacy API and failed: 1 try + 5 retries, each with the client's own retries.
-    const attempts = (await inbox<LegacyCall[]>('/api/legacy-calls')).filter(
-      (call) => call.path === '/v1/crm/conversations' && call.body?.conversationId === id,
-    );
-    expect(attempts.length).toBeGreaterThanOrEqual(6);
-    expect(attempts.every((call) => call.status === 500)).toBe(true);
-  }, 90_000);
 });

@@ -87,12 +87,18 @@ describe('real-transaction-update (the crawler)', () => {
     expect(schedule.ScheduleExpressionTimezone).toBe('Asia/Seoul');
   });
 
-  it('reads complexes by 시군구 and keeps fingerprints, nothing else', () => {
+  it('reads complexes by 시군구, keeps fingerprints and queues its saves on legacy-relay, nothing else', () => {
     expect(actions('real-transaction-update')).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:Query',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
+    expect(resourcesFor(sandbox, 'real-transaction-update', 'sqs:SendMessage').join()).toMatch(
+      /MessagingLegacyRelay(?!Dlq)\w*Arn/,
+    );
     expect(resourcesFor(sandbox, 'real-transaction-update', 'dynamodb:Query').join()).toContain(
       '/index/complexesByLawdCode',
     );

@@ -61,11 +61,11 @@ describe('stream bindings', () => {
     });
   });
 
-  it('gives conversation-created only new conversations', () => {
+  it('gives conversation-created new and changed conversations, for its facts', () => {
     const mapping = mappings().find(({ logicalId }) => logicalId.startsWith('ConversationCreatedStream'))!;
     expect(mapping).toBeDefined();
     expect(mapping.resource.Properties!.FilterCriteria).toEqual({
-      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }],
+      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }],
     });
     expect(JSON.stringify(mapping.resource.Properties!.EventSourceArn)).toContain('Conversation');
   });

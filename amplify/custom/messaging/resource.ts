@@ -5,9 +5,8 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Deployment, resourceName, retainsData } from '../../environment';
+import { MAX_RECEIVE_COUNT } from '../../functions/shared/queue-redrive';
 
-/** A failed message is retried this many times before it moves to its queue's DLQ. */
-const MAX_RECEIVE_COUNT = 5;
 /** The longest SQS keeps a message: time to look at a dead letter and redrive it. */
 const DEAD_LETTER_RETENTION = Duration.days(14);
 

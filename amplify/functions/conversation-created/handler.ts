@@ -2,29 +2,36 @@ import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { chatStore } from '../conversation-link/chat-store';
 import type { ConversationRow } from '../conversation-link/conversation-plan';
 import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
-import { createLegacyCircuit, legacyClientFor } from '../shared/legacy-client';
+import { config } from '../shared/config';
+import { publishEvent } from '../shared/events';
+import { queueForLegacy } from '../shared/legacy-commands';
 import { withSentry } from '../shared/sentry';
-import { crmConversation, welcomeMessage } from './welcome';
+import { conversationFacts } from './conversation-facts';
+import { welcomeMessage } from './welcome';
 
-// Every step is safe to repeat: a retried record writes no second welcome and the CRM dedupes
-// on the Idempotency-Key.
-export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Context) => {
-  const legacy = legacyClientFor(context, createLegacyCircuit());
-  return processStreamBatch(
+// The Conversation stream's reader for facts (broker-matching is the other reader). It never calls
+// the Legacy API: events go to SNS chat-events, the CRM command to the legacy-relay queue, both
+// of which take them while the Legacy API is down. Every step is safe to repeat: the welcome's id
+// is fixed, and facts keep their ids.
+export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Context) =>
+  processStreamBatch(
     event,
     async (record) => {
-      const conversation = unmarshallStreamImage<ConversationRow>(record, 'NewImage');
-      if (record.eventName !== 'INSERT' || !conversation) return;
-      const welcome = welcomeMessage(conversation, new Date(conversation.createdAt));
-      if (!welcome.ok) throw welcome.error;
-      await chatStore().createMessage(welcome.value);
-      await legacy.request({
-        method: 'POST',
-        path: '/v1/crm/conversations',
-        body: crmConversation(conversation),
-        idempotencyKey: `conversation.created:${conversation.id}`,
+      const newImage = unmarshallStreamImage<ConversationRow>(record, 'NewImage');
+      if (record.eventName === 'INSERT' && newImage) {
+        const welcome = welcomeMessage(newImage, new Date(newImage.createdAt));
+        if (!welcome.ok) throw welcome.error;
+        await chatStore().createMessage(welcome.value);
+      }
+      const facts = conversationFacts({
+        eventName: record.eventName as 'INSERT' | 'MODIFY' | 'REMOVE',
+        oldImage: unmarshallStreamImage<ConversationRow>(record, 'OldImage'),
+        newImage,
       });
+      for (const fact of facts.events) await publishEvent(config.chatEventsTopicArn(), fact);
+      for (const command of facts.commands) await queueForLegacy(command);
     },
     context,
-  );
-});
+    { identify: (record) => ({ conversationId: String(record.dynamodb?.Keys?.id?.S ?? '') }) },
+  ),
+);

@@ -1,7 +1,10 @@
-import { defineFunction, secret } from '@aws-amplify/backend';
+import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
 
-/** Conversation INSERT (stream): a welcome message, and the broker CRM is told. */
+/**
+ * Conversation INSERT/MODIFY (stream): a welcome message, the conversation's facts on SNS
+ * chat-events, and the broker CRM's command on the legacy-relay queue. No Legacy API call.
+ */
 export const conversationCreated = defineFunction({
   name: 'conversation-created',
   entry: './handler.ts',
@@ -10,9 +13,5 @@ export const conversationCreated = defineFunction({
   runtime: 22,
   // Stream-triggered: in the data stack with its table, or the stacks would refer to each other.
   resourceGroupName: 'data',
-  environment: {
-    ...baseFunctionEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
-  },
+  environment: { ...baseFunctionEnvironment() },
 });

@@ -3,22 +3,19 @@ import { processQueueBatch } from '../shared/batch';
 import { createLegacyCircuit, legacyClientFor } from '../shared/legacy-client';
 import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
-import { droppedEvent, relayMessage } from './relay';
+import { envelopeIdentity, relayMessage } from './relay';
 
-// The last hop of Streams → SNS → SQS → Legacy API: rejected or malformed events are dropped and
-// recorded; auth failures and outages fail the record, which the queue retries and then redrives.
+// The last hop of Streams → SNS/SQS → Legacy API. Outages and auth failures are retried by the
+// queue; refusals are parked and malformed messages dropped into legacy-relay-dlq (shared/batch.ts).
 export const handler = withSentry(async (event: SQSEvent, context: Context) => {
   const legacy = legacyClientFor(context, createLegacyCircuit());
   return processQueueBatch(
     event,
     async (record) => {
       const relayed = await relayMessage(record.body, legacy);
-      logger.info('event relayed', relayed);
+      logger.info('envelope relayed', relayed);
     },
     context,
-    {
-      onPermanentFailure: (record, error) =>
-        logger.warn('event dropped', { ...droppedEvent(record.body, error) }),
-    },
+    { identify: (record) => envelopeIdentity(record.body) },
   );
 });

@@ -1,17 +1,21 @@
-import { PermanentRecordError } from '../shared/errors';
+import { MalformedRecordError } from '../shared/errors';
 import type { EventEnvelope } from '../shared/events';
-import { type LegacyClient, LegacyRejectedError } from '../shared/legacy-client';
+import type { LegacyClient, LegacyRequest } from '../shared/legacy-client';
+import { isLegacyCommandType, LEGACY_COMMANDS } from '../shared/legacy-commands';
 
 /**
- * The last hop of the event flows: an envelope from the `legacy-relay` queue (SNS raw delivery,
- * so the SQS body is the published JSON) to the Legacy API's `POST /v1/events`.
+ * The last hop to the Legacy API: an envelope from the `legacy-relay` queue (SNS raw delivery of
+ * events, or a command queued by a function) to its request. A command's `type` names its request
+ * in the catalog (shared/legacy-commands.ts); every other type is an event for `POST /v1/events`.
  *
- * What happens to a message:
- * - delivered (202) or already delivered (200 duplicate): done
- * - malformed body, or refused by the Legacy API with a 4xx: a PermanentRecordError, which the
- *   batch drops and records instead of retrying
- * - auth failure after a token refresh, unavailable after the retries, circuit open: thrown as is,
- *   so the message is a batch item failure, retried by the queue, then dead-lettered by its redrive
+ * What happens to a message (shared/batch.ts carries it out; docs/events.md, "Delivery guarantees"):
+ * - delivered (2xx) or already delivered (200 duplicate): done;
+ * - retry: unavailable after the client's retries (5xx, 408, 429, timeouts), the circuit open, or
+ *   401/403 even after one token refresh: a batch item failure, received again later;
+ * - park: refused with any other 4xx (a LegacyRejectedError): to `legacy-relay-dlq` with the
+ *   status and the response's start, then acknowledged;
+ * - drop: not an envelope, or a command whose payload can make no request (a
+ *   MalformedEnvelopeError): kept in `legacy-relay-dlq` like a parked one, with the reason.
  */
 
 /** The relay forwards any version; the Legacy API answers 400 unsupported_version to one it can't read. */
@@ -19,7 +23,7 @@ export type RelayedEnvelope = Omit<EventEnvelope, 'version'> & { version: number
 
 export type DeliveryOutcome = 'accepted' | 'duplicate';
 
-export class MalformedEnvelopeError extends PermanentRecordError {
+export class MalformedEnvelopeError extends MalformedRecordError {
   constructor(reason: string) {
     super(`Not an event envelope: ${reason}`);
     this.name = 'MalformedEnvelopeError';
@@ -63,18 +67,31 @@ export function parseEnvelope(body: string): RelayedEnvelope | MalformedEnvelope
   return { type, id, version, occurredAt, payload };
 }
 
-/** POSTs one envelope; the id is the Idempotency-Key, so a redelivery is answered as a duplicate. */
+/**
+ * The request an envelope stands for. The id is the Idempotency-Key, so a redelivery is answered
+ * as a duplicate. Only the catalog's paths: a message never chooses one.
+ */
+export function legacyRequestFor(envelope: RelayedEnvelope): LegacyRequest | MalformedEnvelopeError {
+  if (!isLegacyCommandType(envelope.type)) {
+    return { method: 'POST', path: '/v1/events', body: envelope, idempotencyKey: envelope.id };
+  }
+  const command = LEGACY_COMMANDS[envelope.type];
+  const body = command.body(envelope.payload);
+  if (body === undefined) {
+    return new MalformedEnvelopeError(`the payload of a ${envelope.type} command makes no request body`);
+  }
+  return { method: command.method, path: command.path, body, idempotencyKey: envelope.id };
+}
+
+/** Sends one envelope's request. */
 export async function deliverEnvelope(
   envelope: RelayedEnvelope,
   legacy: LegacyClient,
 ): Promise<DeliveryOutcome> {
-  const answer = await legacy.request<{ duplicate?: boolean } | undefined>({
-    method: 'POST',
-    path: '/v1/events',
-    body: envelope,
-    idempotencyKey: envelope.id,
-  });
-  return answer?.duplicate === true ? 'duplicate' : 'accepted';
+  const request = legacyRequestFor(envelope);
+  if (request instanceof MalformedEnvelopeError) throw request;
+  const answer = await legacy.request<{ duplicate?: boolean } | undefined>(request);
+  return isObject(answer) && answer.duplicate === true ? 'duplicate' : 'accepted';
 }
 
 /** One queue message: parse, then deliver. Throws as described at the top of this module. */
@@ -88,21 +105,10 @@ export async function relayMessage(
   return { id: envelope.id, type: envelope.type, outcome };
 }
 
-export interface DroppedEvent {
-  /** Absent when the body had no readable envelope. */
-  id?: string;
-  type?: string;
-  reason: 'malformed' | 'rejected';
-  status?: number;
-  detail: string;
-}
-
-/** What to record about a dropped message: enough to find and replay it, never its payload. */
-export function droppedEvent(body: string, error: unknown): DroppedEvent {
+/** A message's identity for logs, Sentry and the DLQ: its envelope's id and type, never its payload. */
+export function envelopeIdentity(body: string): Record<string, string> | undefined {
   const envelope = parseEnvelope(body);
-  const ids = envelope instanceof MalformedEnvelopeError ? {} : { id: envelope.id, type: envelope.type };
-  if (error instanceof LegacyRejectedError) {
-    return { ...ids, reason: 'rejected', status: error.status, detail: error.detail };
-  }
-  return { ...ids, reason: 'malformed', detail: error instanceof Error ? error.message : String(error) };
+  return envelope instanceof MalformedEnvelopeError
+    ? undefined
+    : { eventId: envelope.id, type: envelope.type };
 }

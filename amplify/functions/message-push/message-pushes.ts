@@ -1,6 +1,6 @@
 import { AppSyncGraphQLError } from '../shared/appsync-client';
 import { type ConversationMemberRow, type MessageRow, notifiesMembers } from '../shared/chat-message';
-import { PermanentRecordError } from '../shared/errors';
+import { MalformedRecordError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { PushRequest } from '../shared/push-request';
 import { type PlannedPush, planMessagePush } from './push-plan';
@@ -23,11 +23,11 @@ export function sentMessageId(body: string): string {
   try {
     event = JSON.parse(body);
   } catch {
-    throw new PermanentRecordError('A message-push queue message that is not JSON');
+    throw new MalformedRecordError('A message-push queue message that is not JSON');
   }
   const { type, payload } = (event ?? {}) as { type?: unknown; payload?: { messageId?: unknown } | null };
   if (type !== 'message.sent' || typeof payload?.messageId !== 'string' || payload.messageId === '') {
-    throw new PermanentRecordError(`Not a message.sent event with a messageId (type ${String(type)})`);
+    throw new MalformedRecordError(`Not a message.sent event with a messageId (type ${String(type)})`);
   }
   return payload.messageId;
 }

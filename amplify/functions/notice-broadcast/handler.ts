@@ -19,7 +19,7 @@ export function createHandler(deps: BroadcastDeps, settings: BroadcastSettings =
     processQueueBatch(
       event,
       async (record) => {
-        // A body that is not a notice is dropped (logged by field names), never retried.
+        // A body that is not a notice fails for good: kept by the queue's DLQ (shared/batch.ts).
         const request = parseNoticeRequest(record.body);
         const summary = await broadcastNotice(
           request,

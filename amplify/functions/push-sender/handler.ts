@@ -9,8 +9,9 @@ import { type PushSenderDeps, sendPushes } from './send-pushes';
 
 /**
  * SQS push queue → End User Messaging SendMessages to each recipient's devices. The whole batch is
- * sent together (shared calls); each message then succeeds, is dropped (not a push request) or is
- * reported for redelivery (some devices failed temporarily).
+ * sent together (shared calls); each message then succeeds, fails for good (not a push request:
+ * kept by the queue's DLQ, shared/batch.ts) or is reported for redelivery (some devices failed
+ * temporarily).
  */
 export function createHandler(deps: (context: Context) => PushSenderDeps) {
   return async (event: SQSEvent, context: Context) => {

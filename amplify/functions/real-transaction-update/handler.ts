@@ -1,17 +1,16 @@
 import type { Context } from 'aws-lambda';
 import { config } from '../shared/config';
-import { createLegacyCircuit } from '../shared/legacy-client';
+import { queueForLegacy } from '../shared/legacy-commands';
 import { withSentry } from '../shared/sentry';
-import { serviceTokens } from '../shared/service-token';
 import { complexDirectory } from './complex-directory';
 import { crawlScope } from './crawl-scope';
 import { crawlerConfig } from './crawler-config';
-import { legacyTradeSaver } from './legacy-trade-save';
 import { publicDataSource } from './public-data-source';
+import { queuedTradeSaver } from './queued-trade-save';
 import { type RealTransactionUpdateDeps, updateRealTransactions } from './real-transaction-update';
 import { fingerprintStore } from './trade-fingerprints';
 
-/** Daily (and on an operator's invoke with `{ lawdCodes?, months? }`): 실거래가 → the Legacy API. */
+/** Daily (and on an operator's invoke with `{ lawdCodes?, months? }`): 실거래가 → the Legacy API, queued. */
 export function createHandler(
   depsFor: (context: Context) => RealTransactionUpdateDeps & { defaultLawdCodes: () => string[] },
 ) {
@@ -21,7 +20,7 @@ export function createHandler(
   };
 }
 
-/** Fresh per invocation: the Complex cache and the Legacy circuit belong to one run. */
+/** Fresh per invocation: the Complex cache belongs to one run. */
 export function defaultDeps(
   context: Context,
 ): RealTransactionUpdateDeps & { defaultLawdCodes: () => string[] } {
@@ -34,12 +33,8 @@ export function defaultDeps(
     }),
     complexes: complexDirectory({ tableName: crawlerConfig.complexTableName }),
     fingerprints: fingerprintStore({ tableName: config.idempotencyTableName }),
-    saver: legacyTradeSaver({
-      baseUrl: config.legacyApiUrl(),
-      tokens: serviceTokens(),
-      remainingTimeMs,
-      circuit: createLegacyCircuit(),
-    }),
+    // Through the legacy-relay queue: a Legacy outage during the run loses nothing.
+    saver: queuedTradeSaver({ queue: (command) => queueForLegacy(command), now: () => new Date() }),
     now: () => new Date(),
     remainingTimeMs,
     defaultLawdCodes: crawlerConfig.lawdCodes,

@@ -13,6 +13,8 @@ import type { Trade } from './trade-normalize';
 export type SaveRow = Omit<Trade, 'dong'> & { regionCode: string | null; complexId: string | null };
 
 export type SaveAnswer =
+  /** On the legacy-relay queue (queued-trade-save.ts): the relay delivers it, retries and parks. */
+  | { outcome: 'queued'; queued: number }
   | { outcome: 'saved'; saved: number; duplicates: number }
   /** 400 invalid_rows: nothing was saved; these rows (indexes into the request) are invalid. */
   | { outcome: 'invalid'; indexes: number[] }

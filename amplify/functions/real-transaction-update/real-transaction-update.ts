@@ -49,6 +49,8 @@ export interface CrawlReport {
   alreadySaved: number;
   /** Trades offered to the Legacy API. */
   sent: number;
+  /** Sent as save commands on the legacy-relay queue, which delivers them (docs/events.md). */
+  queued: number;
   saved: number;
   /** Sent, and the Legacy API already had them. */
   legacyDuplicates: number;
@@ -98,6 +100,7 @@ export function emptyReport(scope: CrawlScope): CrawlReport {
     duplicates: 0,
     alreadySaved: 0,
     sent: 0,
+    queued: 0,
     saved: 0,
     legacyDuplicates: 0,
     rejected: 0,
@@ -121,6 +124,14 @@ export async function updateRealTransactions(
     report.sent += chunk.length;
     let sending = chunk;
     let answer = await deps.saver.save(sending.map((pending) => pending.row));
+    if (answer.outcome === 'queued') {
+      report.queued += answer.queued;
+      await deps.fingerprints.remember(
+        sending.map((pending) => pending.fingerprint),
+        deps.now(),
+      );
+      return;
+    }
     if (answer.outcome === 'invalid') {
       const named = new Set(answer.indexes);
       report.rejected += named.size;

@@ -1,7 +1,7 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, realTransactionCrawlerEnvironment } from '../../environment';
 
-/** Every morning in Korea: 실거래가 (registered real transactions) from data.go.kr → the Legacy API's save(). */
+/** Every morning in Korea: 실거래가 (registered real transactions) from data.go.kr → the Legacy API's save(), through the legacy-relay queue. */
 export const realTransactionUpdate = defineFunction({
   name: 'real-transaction-update',
   entry: './handler.ts',
@@ -21,8 +21,6 @@ export const realTransactionUpdate = defineFunction({
   environment: {
     ...baseFunctionEnvironment(),
     ...realTransactionCrawlerEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
     PUBLIC_DATA_SERVICE_KEY: secret('PUBLIC_DATA_SERVICE_KEY'),
   },
 });

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   Context,
@@ -10,35 +11,220 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { isPermanentRecordError } from './errors';
+import { config } from './config';
+import { failureClassOf } from './errors';
 import { logger } from './logger';
+import { MAX_RECEIVE_COUNT } from './queue-redrive';
+import { scrubText } from './scrub';
+import { captureRecordFailure, type RecordFailureClass } from './sentry';
+
+/**
+ * Batch processing with the failure classes of docs/events.md ("Delivery guarantees"):
+ * - retry: the record is a batch item failure, tried again by its queue or stream binding;
+ * - park / drop (a PermanentRecordError / MalformedRecordError): the record goes to a failure
+ *   store, then is acknowledged. SQS consumers: their queue's DLQ (DEAD_LETTER_QUEUE_URL), the
+ *   original body with message attributes saying why. Stream consumers: stream-failures
+ *   (STREAM_FAILURES_QUEUE_URL), the record itself with why. Nothing is swallowed: a consumer
+ *   without a store lets the record fail, and its queue's redrive (or its binding's on-failure
+ *   destination) keeps it.
+ * Each record that fails for good reaches Sentry once (shared/sentry.ts `captureRecordFailure`):
+ * parked or dropped when it is stored; retried out, for SQS, on the receive where
+ * ApproximateReceiveCount reaches MAX_RECEIVE_COUNT (the next failure moves it to the DLQ). A
+ * stream binding's records carry no attempt count: each failed attempt is reported with the same
+ * Sentry event id (function, eventID, class), once per container, and Sentry keeps an id once.
+ */
 
 export type RecordHandler<R> = (record: R, context?: Context) => Promise<unknown>;
 
 export interface BatchOptions<R> {
-  /** Called for a record dropped because of a permanent error, e.g. to keep it somewhere. */
-  onPermanentFailure?: (record: R, error: unknown) => Promise<void> | void;
+  /** More identity for the log, Sentry and the store (e.g. an envelope's id and type); never payload. */
+  identify?: (record: R) => Record<string, string> | undefined;
+  /** Tests pass their own; the default is one client per container. */
+  sqs?: Pick<SQSClient, 'send'>;
 }
 
-function recordId(record: DynamoDBRecord | SQSRecord): string | undefined {
-  return 'messageId' in record ? record.messageId : record.eventID;
+export interface ParkedFailure {
+  failureClass: 'park' | 'drop';
+  /** Why, scrubbed and short: the error and the response excerpt, never the payload. */
+  reason: string;
+  status?: number;
+  functionName: string;
+  /** From `identify`: the record's identity, kept as message attributes. */
+  identity?: Record<string, string> | undefined;
 }
 
-/** Permanent errors are logged and swallowed: reporting them would retry them until they age out. */
-function droppingPermanentFailures<R extends DynamoDBRecord | SQSRecord>(
+const REASON_LIMIT = 300;
+
+/** The reason kept with a parked record: the error's message and detail, scrubbed, bounded. */
+export function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return scrubText(String(error)).slice(0, REASON_LIMIT);
+  const detail = (error as { detail?: unknown }).detail;
+  const text = typeof detail === 'string' && detail !== '' ? `${error.message}: ${detail}` : error.message;
+  return scrubText(text).slice(0, REASON_LIMIT);
+}
+
+function failureStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function recordId(record: DynamoDBRecord | SQSRecord): string {
+  return ('messageId' in record ? record.messageId : record.eventID) ?? 'unknown';
+}
+
+function failureAttributes(
+  failure: ParkedFailure,
+  extra: Record<string, string | undefined>,
+): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {
+    failureClass: { DataType: 'String', StringValue: failure.failureClass },
+    reason: { DataType: 'String', StringValue: failure.reason || '(no reason)' },
+    function: { DataType: 'String', StringValue: failure.functionName },
+  };
+  if (failure.status !== undefined) {
+    attributes.status = { DataType: 'Number', StringValue: String(failure.status) };
+  }
+  for (const [name, value] of Object.entries({ ...failure.identity, ...extra })) {
+    if (value) attributes[name] = { DataType: 'String', StringValue: value };
+  }
+  return attributes;
+}
+
+const defaultSqs = new SQSClient({});
+const sqsOf = (options: { sqs?: Pick<SQSClient, 'send'> }) => options.sqs ?? defaultSqs;
+
+/** Where a record that cannot succeed is kept; false when this consumer has no store. */
+type FailureStore<R> = (record: R, failure: ParkedFailure) => Promise<boolean>;
+
+/** SQS: the original body to the queue's DLQ, so a redrive replays it exactly; why in attributes. */
+function deadLetterStore(options: BatchOptions<SQSRecord>): FailureStore<SQSRecord> {
+  return async (record, failure) => {
+    const queueUrl = config.deadLetterQueueUrl();
+    if (!queueUrl) return false;
+    await sqsOf(options).send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: record.body,
+        MessageAttributes: failureAttributes(failure, {
+          sourceMessageId: record.messageId,
+          sourceQueueArn: record.eventSourceARN,
+        }),
+      }),
+    );
+    return true;
+  };
+}
+
+/** The body of a stream record parked on stream-failures (docs/events.md, "Failure stores"). */
+export interface ParkedStreamRecord {
+  source: 'parked-stream-record';
+  functionName: string;
+  failureClass: 'park' | 'drop';
+  reason: string;
+  status: number | null;
+  record: DynamoDBRecord;
+}
+
+/** Streams: the record itself (keys, images, sequence number) to stream-failures, with why. */
+function streamFailuresStore(options: BatchOptions<DynamoDBRecord>): FailureStore<DynamoDBRecord> {
+  return async (record, failure) => {
+    const queueUrl = config.streamFailuresQueueUrl();
+    if (!queueUrl) return false;
+    const parked: ParkedStreamRecord = {
+      source: 'parked-stream-record',
+      functionName: failure.functionName,
+      failureClass: failure.failureClass,
+      reason: failure.reason,
+      status: failure.status ?? null,
+      record,
+    };
+    await sqsOf(options).send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(parked),
+        MessageAttributes: failureAttributes(failure, { eventID: record.eventID }),
+      }),
+    );
+    return true;
+  };
+}
+
+const CAPTURED_LIMIT = 1000;
+/** Stream records reported from this container: a warm container reports a retried record once. */
+const capturedStreamRecords = new Set<string>();
+
+function captureOnce(key: string | undefined, report: () => void): void {
+  if (key !== undefined) {
+    if (capturedStreamRecords.has(key)) return;
+    if (capturedStreamRecords.size >= CAPTURED_LIMIT) capturedStreamRecords.clear();
+    capturedStreamRecords.add(key);
+  }
+  report();
+}
+
+function withFailureClasses<R extends DynamoDBRecord | SQSRecord>(
   handler: RecordHandler<R>,
+  store: FailureStore<R>,
   options: BatchOptions<R>,
+  source: 'sqs' | 'stream',
 ): RecordHandler<R> {
   return async (record, context) => {
     try {
       return await handler(record, context);
     } catch (error) {
-      if (isPermanentRecordError(error)) {
-        logger.error('Dropping a record that can never succeed', { recordId: recordId(record), error });
-        await options.onPermanentFailure?.(record, error);
-        return undefined;
+      const functionName = context?.functionName ?? config.functionName() ?? 'unknown';
+      const id = recordId(record);
+      const identity = options.identify?.(record);
+      const failureClass = failureClassOf(error);
+      const reason = failureReason(error);
+      const status = failureStatus(error);
+      const report = (capturedClass: RecordFailureClass) =>
+        captureOnce(source === 'stream' ? `${functionName}:${id}:${capturedClass}` : undefined, () =>
+          captureRecordFailure({ functionName, failureClass: capturedClass, recordId: id, identity, error }),
+        );
+      if (failureClass !== 'retry') {
+        const failure: ParkedFailure = {
+          failureClass,
+          reason,
+          functionName,
+          identity,
+          ...(status ? { status } : {}),
+        };
+        let stored = false;
+        try {
+          stored = await store(record, failure);
+        } catch (storeError) {
+          logger.error('Could not park a record; leaving it to be retried', {
+            recordId: id,
+            ...identity,
+            error: storeError,
+          });
+        }
+        if (stored) {
+          // Sentry reports it; the log line is for finding it in the store.
+          logger.warn('Parked a record that cannot succeed as it is', {
+            recordId: id,
+            ...identity,
+            failureClass,
+            status,
+            reason,
+          });
+          report(failureClass);
+          return undefined;
+        }
       }
-      logger.warn('Record failed; reporting it for retry', { recordId: recordId(record), error });
+      const receiveCount =
+        'messageId' in record ? Number(record.attributes.ApproximateReceiveCount) : undefined;
+      const lastAttempt = receiveCount === undefined || receiveCount >= MAX_RECEIVE_COUNT;
+      logger.warn('Record failed; reporting it for retry', {
+        recordId: id,
+        ...identity,
+        failureClass,
+        status,
+        error,
+        ...(receiveCount !== undefined ? { receiveCount } : {}),
+      });
+      if (lastAttempt) report(failureClass === 'retry' ? 'retried-out' : failureClass);
       throw error;
     }
   };
@@ -56,7 +242,7 @@ export async function processStreamBatch(
 ): Promise<DynamoDBBatchResponse> {
   return processPartialResponse(
     event,
-    droppingPermanentFailures(handler, options),
+    withFailureClasses(handler, streamFailuresStore(options), options, 'stream'),
     new BatchProcessor(EventType.DynamoDBStreams),
     // Report every failed record rather than throw, so the mapping bisects and retries the same way.
     { context, processInParallel: false, throwOnFullBatchFailure: false },
@@ -72,7 +258,7 @@ export async function processQueueBatch(
 ): Promise<SQSBatchResponse> {
   return processPartialResponse(
     event,
-    droppingPermanentFailures(handler, options),
+    withFailureClasses(handler, deadLetterStore(options), options, 'sqs'),
     new BatchProcessor(EventType.SQS),
     { context, processInParallel: options.processInParallel ?? true, throwOnFullBatchFailure: false },
   );

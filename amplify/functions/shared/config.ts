@@ -75,6 +75,12 @@ export const config = {
   userProfileTableParameter: (): string => required('USER_PROFILE_TABLE_PARAMETER'),
   pushApplicationId: (): string => required('PUSH_APPLICATION_ID'),
   pushQueueUrl: (): string => required('PUSH_QUEUE_URL'),
+  /** The `legacy-relay` queue, where commands for the Legacy API wait for legacy-event-relay. */
+  legacyRelayQueueUrl: (): string => required('LEGACY_RELAY_QUEUE_URL'),
+  /** A queue consumer's own dead-letter queue, where it parks what can never succeed (shared/batch.ts). */
+  deadLetterQueueUrl: (): string | undefined => optional('DEAD_LETTER_QUEUE_URL'),
+  /** stream-failures, where a stream consumer parks a record (set by amplify/data/stream-binding.ts). */
+  streamFailuresQueueUrl: (): string | undefined => optional('STREAM_FAILURES_QUEUE_URL'),
   /**
    * Notification types that are advertising (광고성 정보) under 정보통신망법, comma-separated;
    * notification-fanout validates the names. Unset: MARKETING only (docs/notifications.md).

@@ -5,15 +5,14 @@ import { logger } from './logger';
 import { scrubText } from './scrub';
 import { type ServiceTokenProvider, serviceTokens } from './service-token';
 
-/** 4xx other than 401/403/408/429: the Legacy API will never accept this request. Dropped and recorded. */
+/** 4xx other than 401/403/408/429: the Legacy API will not accept this request as it is. Parked. */
 export class LegacyRejectedError extends PermanentRecordError {
   readonly kind = 'rejected';
-  constructor(
-    readonly status: number,
-    /** The start of the response body, scrubbed. */
-    readonly detail: string,
-  ) {
-    super(`Legacy API rejected the request with ${status}`);
+  declare readonly status: number;
+  /** The start of the response body, scrubbed. */
+  declare readonly detail: string;
+  constructor(status: number, detail: string) {
+    super(`Legacy API rejected the request with ${status}`, { status, detail });
     this.name = 'LegacyRejectedError';
   }
 }

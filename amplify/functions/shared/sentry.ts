@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as Sentry from '@sentry/aws-serverless';
 import type { Handler } from 'aws-lambda';
 import { config } from './config';
@@ -109,4 +110,48 @@ export function withSentry<TEvent, TResult>(handler: Handler<TEvent, TResult>): 
   if (enabled === undefined) initSentry();
   if (!enabled) return handler;
   return Sentry.wrapHandler(handler, { flushTimeout: 2000 });
+}
+
+/** How a record failed for good: parked, dropped (kept with its reason), or out of retries. */
+export type RecordFailureClass = 'park' | 'drop' | 'retried-out';
+
+export interface RecordFailure {
+  functionName: string;
+  failureClass: RecordFailureClass;
+  /** The record's identity: an SQS message id or a stream record's eventID. Never its payload. */
+  recordId: string;
+  /** More identity the consumer knows, e.g. the envelope's event id and type. */
+  identity?: Record<string, string>;
+  error: unknown;
+}
+
+/**
+ * A stable Sentry event id per (function, record, class): a repeat of the same capture (a stream
+ * record retried by its binding) carries the same id, and Sentry keeps an event id once.
+ */
+export function recordFailureEventId(
+  failure: Pick<RecordFailure, 'functionName' | 'recordId' | 'failureClass'>,
+) {
+  return createHash('sha256')
+    .update(`${failure.functionName}\n${failure.recordId}\n${failure.failureClass}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Reports a record a consumer parked, dropped or retried out (shared/batch.ts decides when, so
+ * each record is reported once), grouped by function and failure class. Scrubbed like every event.
+ */
+export function captureRecordFailure(failure: RecordFailure): void {
+  if (!enabled) return;
+  Sentry.withScope((scope) => {
+    scope.setTags({
+      function: failure.functionName,
+      failureClass: failure.failureClass,
+      recordId: failure.recordId,
+      ...failure.identity,
+    });
+    scope.setFingerprint(['record-failure', failure.functionName, failure.failureClass]);
+    Sentry.captureException(failure.error, { event_id: recordFailureEventId(failure) });
+  });
 }

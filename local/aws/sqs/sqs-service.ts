@@ -229,6 +229,7 @@ export class SqsService {
       receiveCount: 0,
     };
     this.enqueue(queue, message);
+    this.recordParked(queue, message);
     return {
       messageId: message.messageId,
       md5OfMessageBody: message.md5OfBody,
@@ -384,6 +385,32 @@ export class SqsService {
       });
     }
     return received;
+  }
+
+  /**
+   * A consumer that parks a message sends it to its queue's DLQ itself, with a `failureClass`
+   * attribute (amplify/functions/shared/batch.ts): the inbox lists it with the reason it gave.
+   */
+  private recordParked(dlq: Queue, message: StoredMessage): void {
+    const attribute = (name: string) => message.messageAttributes[name]?.StringValue;
+    const failureClass = attribute('failureClass');
+    if (!failureClass) return;
+    const source = [...this.queues.values()].find(
+      (queue) => queue.options.redrive?.deadLetterQueueName === dlq.name,
+    );
+    if (!source) return;
+    const status = attribute('status');
+    this.deadLetters?.add({
+      id: message.messageId,
+      source: source.name,
+      reason: `${failureClass}${status ? ` (${status})` : ''} by ${attribute('function') ?? 'its consumer'}: ${attribute('reason') ?? ''}`,
+      queueName: source.name,
+      dlqName: dlq.name,
+      messageId: message.messageId,
+      body: message.body,
+      receiveCount: 0,
+      at: new Date().toISOString(),
+    });
   }
 
   private moveToDeadLetterQueue(queue: Queue, message: StoredMessage): boolean {

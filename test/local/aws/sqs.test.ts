@@ -202,6 +202,38 @@ describe('SQS through the real SDK client', () => {
     );
   });
 
+  it('lists a message a consumer parks in its queue DLQ as a dead letter with the reason it gave', async () => {
+    const sqs = sqsClient();
+    const dlq = newQueue();
+    const { name } = newQueue({ redrive: { deadLetterQueueName: dlq.name, maxReceiveCount: 5 } });
+    const parked = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: dlq.queueUrl,
+        MessageBody: '{"type":"message.sent"}',
+        MessageAttributes: {
+          failureClass: { DataType: 'String', StringValue: 'park' },
+          status: { DataType: 'Number', StringValue: '404' },
+          reason: { DataType: 'String', StringValue: 'Legacy API rejected the request with 404' },
+          function: { DataType: 'String', StringValue: 'legacy-event-relay' },
+        },
+      }),
+    );
+    const plain = await sqs.send(
+      new SendMessageCommand({ QueueUrl: dlq.queueUrl, MessageBody: 'no reason' }),
+    );
+    const listed = gateway().captures.deadLetters.list();
+    expect(listed).toContainEqual(
+      expect.objectContaining({
+        id: parked.MessageId,
+        source: name,
+        dlqName: dlq.name,
+        reason: 'park (404) by legacy-event-relay: Legacy API rejected the request with 404',
+        body: '{"type":"message.sent"}',
+      }),
+    );
+    expect(listed.some((letter) => letter.id === plain.MessageId)).toBe(false);
+  });
+
   it('answers a long poll as soon as a message arrives instead of waiting out WaitTimeSeconds', async () => {
     const sqs = sqsClient();
     const { queueUrl } = newQueue();

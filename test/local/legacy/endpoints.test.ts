@@ -78,6 +78,30 @@ describe('Legacy API stand-in: CRM and users', () => {
     );
   });
 
+  it('moves a CRM ticket to the new broker when a conversation is reassigned, and refuses one without a broker', async () => {
+    const api = await startTestLegacyApi();
+    const body = {
+      conversationId: 'conv-10',
+      buyerId: 'u-1',
+      brokerId: 'BRK-301',
+      listingId: null,
+      complexId: null,
+      createdAt: '2025-03-14T02:00:00Z',
+    };
+    await call(api, 'POST', '/v1/crm/conversations', { body });
+    expect(
+      await call(api, 'POST', '/v1/crm/conversations', { body: { ...body, brokerId: 'BRK-302' } }),
+    ).toMatchObject({ status: 200, json: { crmTicketId: 'CRM-000001', reassigned: true } });
+    expect(api.store.crmConversations.get('conv-10')?.brokerId).toBe('BRK-302');
+    expect(
+      (
+        await call(api, 'POST', '/v1/crm/conversations', {
+          body: { ...body, conversationId: 'c', brokerId: null },
+        })
+      ).status,
+    ).toBe(400);
+  });
+
   it('records a new user and an account deletion, both idempotent', async () => {
     const api = await startTestLegacyApi();
     expect((await call(api, 'POST', '/v1/users', { body: { userId: 'u-7', role: 'USER' } })).status).toBe(

@@ -1,15 +1,18 @@
+import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type DroppedEvent,
-  droppedEvent,
+  envelopeIdentity,
+  legacyRequestFor,
   MalformedEnvelopeError,
   parseEnvelope,
+  type RelayedEnvelope,
   relayMessage,
 } from '../../../amplify/functions/legacy-event-relay/relay';
 import { processQueueBatch } from '../../../amplify/functions/shared/batch';
-import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
+import { MalformedRecordError } from '../../../amplify/functions/shared/errors';
 import { createLegacyCircuit, createLegacyClient } from '../../../amplify/functions/shared/legacy-client';
+import { legacyCommand } from '../../../amplify/functions/shared/legacy-commands';
 import {
   createServiceTokenProvider,
   verifyServiceToken,
@@ -81,7 +84,21 @@ async function relayBatch(bodies: string[], ...replies: Reply[]) {
     sleep: async () => undefined,
     circuit: createLegacyCircuit(),
   });
-  const dropped: DroppedEvent[] = [];
+  const parked: ParkedMessage[] = [];
+  const sqs = {
+    send: async (command: SendMessageCommand) => {
+      const attributes = command.input.MessageAttributes ?? {};
+      parked.push({
+        queueUrl: command.input.QueueUrl!,
+        body: command.input.MessageBody!,
+        failureClass: attributes.failureClass?.StringValue,
+        status: attributes.status?.StringValue,
+        reason: attributes.reason?.StringValue,
+        eventId: attributes.eventId?.StringValue,
+      });
+      return {};
+    },
+  };
   const event: SQSEvent = { Records: bodies.map((body, index) => sqsRecord(index, body)) };
   const response = await processQueueBatch(
     event,
@@ -89,25 +106,41 @@ async function relayBatch(bodies: string[], ...replies: Reply[]) {
     lambdaContext(),
     {
       processInParallel: false,
-      onPermanentFailure: (record, error) => {
-        dropped.push(droppedEvent(record.body, error));
-      },
+      identify: (record) => envelopeIdentity(record.body),
+      sqs: sqs as never,
     },
   );
   const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier);
-  return { failed, dropped, requests: api.requests };
+  return { failed, parked, requests: api.requests };
 }
+
+interface ParkedMessage {
+  queueUrl: string;
+  body: string;
+  failureClass?: string;
+  status?: string;
+  reason?: string;
+  eventId?: string;
+}
+
+const DLQ_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/dev-legacy-relay-dlq';
+beforeEach(() => {
+  process.env.DEAD_LETTER_QUEUE_URL = DLQ_URL;
+});
+afterEach(() => {
+  delete process.env.DEAD_LETTER_QUEUE_URL;
+});
 
 const body = (value: unknown) => JSON.stringify(value);
 
 describe('legacy-event-relay', () => {
   it('delivers an envelope to POST /v1/events with its id as the Idempotency-Key and a service token', async () => {
-    const { failed, dropped, requests } = await relayBatch([body(envelope())], {
+    const { failed, parked, requests } = await relayBatch([body(envelope())], {
       status: 202,
       body: { accepted: true },
     });
     expect(failed).toEqual([]);
-    expect(dropped).toEqual([]);
+    expect(parked).toEqual([]);
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
       url: 'https://legacy.test/v1/events',
@@ -138,26 +171,37 @@ describe('legacy-event-relay', () => {
     await expect(relayMessage(body(envelope()), legacy)).resolves.toMatchObject({ outcome: 'duplicate' });
   });
 
-  it('drops and records an event the Legacy API rejects with 400, without failing the batch', async () => {
-    const { failed, dropped, requests } = await relayBatch([body(envelope())], {
-      status: 400,
-      body: { error: 'bad_request', message: '"occurredAt" is not an instant' },
-    });
-    expect(failed).toEqual([]);
-    expect(requests).toHaveLength(1);
-    expect(dropped).toEqual([
-      {
-        id: 'message.sent:msg-1',
-        type: 'message.sent',
-        reason: 'rejected',
-        status: 400,
-        detail: expect.stringContaining('bad_request'),
-      },
-    ]);
+  it.each([400, 404, 409, 422])(
+    'parks an event the Legacy API refuses with %i in the DLQ with its status and reason, without failing the batch',
+    async (status) => {
+      const { failed, parked, requests } = await relayBatch([body(envelope())], {
+        status,
+        body: { error: 'refused', message: 'not now' },
+      });
+      expect(failed).toEqual([]);
+      expect(requests).toHaveLength(1);
+      expect(parked).toEqual([
+        {
+          queueUrl: DLQ_URL,
+          body: body(envelope()),
+          failureClass: 'park',
+          status: String(status),
+          reason: expect.stringMatching(new RegExp(`rejected the request with ${status}: .*refused`)),
+          eventId: 'message.sent:msg-1',
+        },
+      ]);
+    },
+  );
+
+  it('fails the item instead of acknowledging it when the DLQ cannot take a refused event', async () => {
+    process.env.DEAD_LETTER_QUEUE_URL = '';
+    const { failed, parked } = await relayBatch([body(envelope())], { status: 404 });
+    expect(parked).toEqual([]);
+    expect(failed).toEqual(['sqs-0']);
   });
 
   it('retries a 401 once with a freshly minted token, then fails the item for the dead-letter queue', async () => {
-    const { failed, dropped, requests } = await relayBatch([body(envelope())], {
+    const { failed, parked, requests } = await relayBatch([body(envelope())], {
       status: 401,
       body: { error: 'unauthorized' },
     });
@@ -165,7 +209,7 @@ describe('legacy-event-relay', () => {
     const [first, second] = requests.map((request) => request.headers.authorization);
     expect(second).not.toBe(first);
     expect(failed).toEqual(['sqs-0']);
-    expect(dropped).toEqual([]);
+    expect(parked).toEqual([]);
   });
 
   it('delivers when the refreshed token is accepted after a 401', async () => {
@@ -179,13 +223,19 @@ describe('legacy-event-relay', () => {
   });
 
   it('retries a 503, then fails the item so that the queue redelivers it', async () => {
-    const { failed, dropped, requests } = await relayBatch([body(envelope())], { status: 503 });
+    const { failed, parked, requests } = await relayBatch([body(envelope())], { status: 503 });
     expect(requests).toHaveLength(3);
     expect(new Set(requests.map((request) => request.headers['idempotency-key']))).toEqual(
       new Set(['message.sent:msg-1']),
     );
     expect(failed).toEqual(['sqs-0']);
-    expect(dropped).toEqual([]);
+    expect(parked).toEqual([]);
+  });
+
+  it.each([408, 429, 500, 502])('retries a %i and then fails the item, never parking it', async (status) => {
+    const { failed, parked } = await relayBatch([body(envelope())], { status });
+    expect(failed).toEqual(['sqs-0']);
+    expect(parked).toEqual([]);
   });
 
   it('stops calling a failing Legacy API for the rest of the batch and fails those items too', async () => {
@@ -196,19 +246,79 @@ describe('legacy-event-relay', () => {
     expect(failed).toEqual(['sqs-0', 'sqs-1', 'sqs-2', 'sqs-3']);
   });
 
-  it('drops and records a malformed body, and still delivers the rest of the batch', async () => {
+  it('keeps a malformed body in the DLQ as a drop with its reason, and still delivers the rest', async () => {
     const { id: _id, ...withoutId } = envelope();
     const { type: _type, ...withoutType } = envelope();
     const { version: _version, ...withoutVersion } = envelope();
     const bodies = ['not json', body(withoutId), body(withoutType), body(withoutVersion), body(envelope())];
-    const { failed, dropped, requests } = await relayBatch(bodies, { status: 202, body: { accepted: true } });
+    const { failed, parked, requests } = await relayBatch(bodies, { status: 202, body: { accepted: true } });
     expect(failed).toEqual([]);
     expect(requests).toHaveLength(1);
-    expect(dropped.map((drop) => [drop.reason, drop.detail])).toEqual([
-      ['malformed', 'Not an event envelope: the body is not JSON'],
-      ['malformed', 'Not an event envelope: no "id"'],
-      ['malformed', 'Not an event envelope: no "type"'],
-      ['malformed', 'Not an event envelope: no "version" (a positive integer)'],
+    expect(parked.map((message) => [message.body, message.failureClass, message.reason])).toEqual([
+      ['not json', 'drop', 'Not an event envelope: the body is not JSON'],
+      [body(withoutId), 'drop', 'Not an event envelope: no "id"'],
+      [body(withoutType), 'drop', 'Not an event envelope: no "type"'],
+      [body(withoutVersion), 'drop', 'Not an event envelope: no "version" (a positive integer)'],
+    ]);
+  });
+});
+
+describe('commands', () => {
+  const crm = legacyCommand(
+    'crm.conversation',
+    'crm.conversation:conv-1:BRK-301:2026-03-14T02:00:00.000Z',
+    { conversationId: 'conv-1', buyerId: 'buyer-1', brokerId: 'BRK-301', listingId: null, complexId: null },
+    new Date('2026-03-14T02:00:00.000Z'),
+  );
+
+  it('sends a CRM command to POST /v1/crm/conversations with its payload as the body and its id as the key', async () => {
+    const { failed, requests } = await relayBatch([body(crm)], {
+      status: 201,
+      body: { crmTicketId: 'CRM-1' },
+    });
+    expect(failed).toEqual([]);
+    expect(requests).toEqual([
+      expect.objectContaining({
+        url: 'https://legacy.test/v1/crm/conversations',
+        headers: expect.objectContaining({ 'idempotency-key': crm.id }),
+        body: crm.payload,
+      }),
+    ]);
+  });
+
+  it("sends a save command's rows to POST /v1/real-transactions", () => {
+    const rows = [{ lawdCode: '11680', priceWon: 1 }];
+    const save = legacyCommand('real-transactions.save', 'real-transactions.save:abc', { rows }, new Date());
+    expect(legacyRequestFor(save as RelayedEnvelope)).toEqual({
+      method: 'POST',
+      path: '/v1/real-transactions',
+      body: rows,
+      idempotencyKey: 'real-transactions.save:abc',
+    });
+  });
+
+  it('drops a save command without rows rather than sending an empty body', async () => {
+    const save = legacyCommand(
+      'real-transactions.save',
+      'real-transactions.save:x',
+      { rows: 'no' },
+      new Date(),
+    );
+    const { parked, requests } = await relayBatch([body(save)], { status: 201 });
+    expect(requests).toEqual([]);
+    expect(parked).toEqual([expect.objectContaining({ failureClass: 'drop', eventId: save.id })]);
+  });
+
+  it('never takes a path from the message: an unknown type with a path in it is an event for /v1/events', () => {
+    const sneaky = { ...envelope(), type: '/v1/users', payload: { path: '/v1/users/u1', method: 'DELETE' } };
+    expect(legacyRequestFor(sneaky)).toMatchObject({ method: 'POST', path: '/v1/events', body: sneaky });
+    expect(legacyRequestFor({ ...envelope(), type: 'toString' })).toMatchObject({ path: '/v1/events' });
+  });
+
+  it('parks a refused CRM command like a refused event', async () => {
+    const { parked } = await relayBatch([body(crm)], { status: 400, body: { error: 'bad_request' } });
+    expect(parked).toEqual([
+      expect.objectContaining({ failureClass: 'park', status: '400', body: body(crm) }),
     ]);
   });
 });
@@ -228,7 +338,7 @@ describe('parseEnvelope', () => {
     ]) {
       const parsed = parseEnvelope(bad);
       expect(parsed, bad).toBeInstanceOf(MalformedEnvelopeError);
-      expect(parsed).toBeInstanceOf(PermanentRecordError);
+      expect(parsed).toBeInstanceOf(MalformedRecordError);
     }
   });
 

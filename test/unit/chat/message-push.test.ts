@@ -1,4 +1,9 @@
-import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -401,17 +406,29 @@ describe('message-push: retries and failures', () => {
     expect(second).toEqual(first);
   });
 
-  it('drops a queue message that is not a message.sent event without holding back the others', async () => {
-    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const failed = await run(
-      queueMessage('{not json', '101'),
-      queueMessage(JSON.stringify({ type: 'message.edited', payload: { messageId: 'msg-1' } }), '102'),
-      queueMessage(JSON.stringify({ type: 'message.sent', payload: {} }), '103'),
-      sent(message({ id: 'msg-2' }), '104'),
-    );
-    expect(failed).toEqual([]);
-    expect(queued().map((push) => push.pushId)).toEqual([`chat:msg-2:${BROKER}`]);
-    expect(logged).toHaveBeenCalledTimes(3);
+  it('drops a queue message that is not a message.sent event into its DLQ, without holding back the others', async () => {
+    const DLQ_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-message-sent-dlq';
+    process.env.DEAD_LETTER_QUEUE_URL = DLQ_URL;
+    sqs.on(SendMessageCommand, { QueueUrl: DLQ_URL }).resolves({ MessageId: 'dead' });
+    try {
+      const failed = await run(
+        queueMessage('{not json', '101'),
+        queueMessage(JSON.stringify({ type: 'message.edited', payload: { messageId: 'msg-1' } }), '102'),
+        queueMessage(JSON.stringify({ type: 'message.sent', payload: {} }), '103'),
+        sent(message({ id: 'msg-2' }), '104'),
+      );
+      expect(failed).toEqual([]);
+      expect(queued().map((push) => push.pushId)).toEqual([`chat:msg-2:${BROKER}`]);
+      const dead = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+      expect(dead.map((input) => input.MessageAttributes?.sourceMessageId?.StringValue)).toEqual([
+        '101',
+        '102',
+        '103',
+      ]);
+      expect(dead.every((input) => input.MessageAttributes?.failureClass?.StringValue === 'drop')).toBe(true);
+    } finally {
+      delete process.env.DEAD_LETTER_QUEUE_URL;
+    }
   });
 
   it('reports only the message whose reads failed, and queues the others', async () => {

@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -24,6 +25,7 @@ import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../../../amplify/functions/s
 import type { MessageRow } from '../../../amplify/functions/shared/chat-message';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { lambdaContext } from '../shared/lambda-context';
+import { parkingStreamRecords } from '../shared/stream-failures';
 import { BROKER, BUYER, message, NOW, STAFF } from './chat-fixtures';
 import { FakeChatTables } from './fake-table';
 
@@ -35,6 +37,7 @@ const SENT_AT = '2026-03-14T02:59:59.000Z';
 const TEXT = '안녕하세요, 은마 84㎡ 아직 있나요?';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
 
 type Condition = Record<string, unknown>;
 type Call = { operation: string; query: string; variables: Record<string, unknown> };
@@ -489,7 +492,7 @@ describe('message-unread-counter', () => {
   });
 
   describe('in a batch', () => {
-    it('drops a record without a NewImage and processes the others', async () => {
+    it('parks a record without a NewImage on stream-failures and processes the others', async () => {
       const tables = conversationWith(members);
       transactionsOn(tables);
       const appSync = fakeAppSync(tables);
@@ -497,28 +500,26 @@ describe('message-unread-counter', () => {
       delete poison.dynamodb!.NewImage;
       const first = message({ id: 'msg-1', memberIds: members, createdAt: '2026-03-14T02:59:58.000Z' });
       const second = message({ id: 'msg-2', memberIds: members, senderId: BROKER, createdAt: SENT_AT });
-      const dropped = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-
       // A permanent error is not reported: reporting it would retry it until it ages out.
-      expect(await runBatch([insertRecord(first), poison, insertRecord(second)], appSync.client)).toEqual([]);
-
-      expect(dropped).toHaveBeenCalledWith(
-        'Dropping a record that can never succeed',
-        expect.objectContaining({ recordId: 'event-poison' }),
+      const { result, parked } = await parkingStreamRecords(sqs, () =>
+        runBatch([insertRecord(first), poison, insertRecord(second)], appSync.client),
       );
+      expect(result).toEqual([]);
+      expect(parked.map((record) => record.record.eventID)).toEqual(['event-poison']);
       expect([unread(tables, BUYER), unread(tables, BROKER), unread(tables, STAFF)]).toEqual([1, 1, 2]);
       expect(tables.get('Conversation', { id: 'conv-1' })).toMatchObject({ lastMessageAt: SENT_AT });
     });
 
-    it('drops a record whose message lacks its conversation', async () => {
+    it('parks a record whose message lacks its conversation', async () => {
       const tables = conversationWith(members);
       transactionsOn(tables);
       const appSync = fakeAppSync(tables);
       const { conversationId: _dropped, ...withoutConversation } = message({ id: 'msg-x' });
-      const dropped = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-
-      expect(await runBatch([insertRecord(withoutConversation as MessageRow)], appSync.client)).toEqual([]);
-      expect(dropped).toHaveBeenCalledTimes(1);
+      const { result, parked } = await parkingStreamRecords(sqs, () =>
+        runBatch([insertRecord(withoutConversation as MessageRow)], appSync.client),
+      );
+      expect(result).toEqual([]);
+      expect(parked).toHaveLength(1);
       expect(appSync.calls).toEqual([]);
     });
 

@@ -1,5 +1,7 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AppSyncResolverEvent, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createHandler,
@@ -11,6 +13,7 @@ import type { ConversationRow } from '../../../amplify/functions/conversation-li
 import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { lambdaContext } from '../shared/lambda-context';
+import { parkingStreamRecords } from '../shared/stream-failures';
 import {
   BANPO,
   BUYER,
@@ -21,6 +24,8 @@ import {
   inquiry,
   NOW,
 } from './matching-fixtures';
+
+const sqs = mockClient(SQSClient);
 
 const CONVERSATION_TABLE = 'Conversation-abc123-NONE';
 const BROKER_TABLE = 'BrokerProfile-abc123-NONE';
@@ -224,11 +229,19 @@ describe('BrokerProfile stream', () => {
     expect(appSync.log).toEqual([]);
   });
 
-  it('drops a record from a table it is not bound to instead of retrying it', async () => {
-    const response = await stream(record('Message-abc123-NONE', 'INSERT', { NewImage: { id: 'x' } }));
+  it('parks a record from a table it is not bound to instead of retrying it', async () => {
+    const { result: response, parked } = await parkingStreamRecords(sqs, () =>
+      stream(record('Message-abc123-NONE', 'INSERT', { NewImage: { id: 'x' } })),
+    );
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(appSync.log).toEqual([]);
+    expect(parked).toEqual([
+      expect.objectContaining({
+        failureClass: 'park',
+        reason: expect.stringContaining('Message-abc123-NONE'),
+      }),
+    ]);
   });
 });
 

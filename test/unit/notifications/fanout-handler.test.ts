@@ -25,6 +25,7 @@ import {
   queuePushes,
 } from '../../../amplify/functions/shared/push-request';
 import { lambdaContext } from '../shared/lambda-context';
+import { parkingStreamRecords } from '../shared/stream-failures';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-push';
 const USER = 'user-6b0e';
@@ -332,16 +333,17 @@ describe('notification-fanout: retries and failures', () => {
     expect(first.map((push) => push.pushId)).toEqual(['notification:ntf-1']);
   });
 
-  it('drops an unreadable record without holding back the others in its batch', async () => {
-    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const failed = await run(
-      insert(undefined, '101'),
-      insert({ id: 'ntf-x', userId: USER, type: 'NOTICE', title: '', body: 'b' }, '102'),
-      insert(notification({ id: 'ntf-2' }), '103'),
+  it('parks an unreadable record on stream-failures without holding back the others in its batch', async () => {
+    const { result: failed, parked } = await parkingStreamRecords(sqs, () =>
+      run(
+        insert(undefined, '101'),
+        insert({ id: 'ntf-x', userId: USER, type: 'NOTICE', title: '', body: 'b' }, '102'),
+        insert(notification({ id: 'ntf-2' }), '103'),
+      ),
     );
     expect(failed).toEqual([]);
     expect(queued().map((push) => push.pushId)).toEqual(['notification:ntf-2']);
-    expect(logged).toHaveBeenCalledTimes(2);
+    expect(parked.map((record) => record.record.dynamodb?.SequenceNumber)).toEqual(['101', '102']);
   });
 
   it('reports only the record whose profile read failed, and queues the others', async () => {

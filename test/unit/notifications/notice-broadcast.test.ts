@@ -327,10 +327,11 @@ describe('notice-broadcast handler', () => {
     expect(progress.records.get('N-2026-0314-01')).toEqual({ done: true });
   });
 
-  it('drops a body that is not a notice without failing the batch or creating anything', async () => {
+  it("fails a body that is not a notice for the queue's DLQ, creating nothing", async () => {
     users.add(profile('u-1'));
     const response = await deliver(['{"version":1,"noticeId":"N-1"}', 'not json'], 600_000);
-    expect(response).toEqual({ batchItemFailures: [] });
+    // notice-broadcast has no DEAD_LETTER_QUEUE_URL: the queue's redrive keeps them in notice-dlq.
+    expect(response.batchItemFailures).toHaveLength(2);
     expect(notifications.attempts).toEqual([]);
     expect(progress.log).toEqual([]);
   });

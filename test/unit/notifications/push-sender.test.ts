@@ -514,9 +514,9 @@ describe('push-sender: idempotency by pushId', () => {
 });
 
 describe('push-sender: bad input and failures', () => {
-  it('drops a body that is not a push request, and sends the rest of the batch', async () => {
+  it("fails a body that is not a push request for the queue's DLQ, and sends the rest of the batch", async () => {
     tables.addDevice(ALICE, 'apns-alice', 'APNS');
-    const dropped = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const failed = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const { title: _title, ...untitled } = alert({ pushId: 'chat:msg-2:alice' });
     const failures = await run(
       queued('not json'),
@@ -524,9 +524,12 @@ describe('push-sender: bad input and failures', () => {
       queued(JSON.stringify(untitled)),
       queued(alert()),
     );
-    expect(failures).toEqual([]);
+    // push-sender has no DEAD_LETTER_QUEUE_URL: the queue's redrive keeps them in push-dlq.
+    expect(failures).toHaveLength(3);
     expect(sentTokens()).toEqual(['apns-alice']);
-    expect(dropped).toHaveBeenCalledTimes(3);
+    expect(
+      failed.mock.calls.filter(([message]) => message === 'Record failed; reporting it for retry'),
+    ).toHaveLength(3);
   });
 
   it('retries only the pushes whose recipient’s devices could not be read', async () => {

@@ -1,17 +1,23 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { relayMessage } from '../../../amplify/functions/legacy-event-relay/relay';
 import { complexDirectory } from '../../../amplify/functions/real-transaction-update/complex-directory';
 import { InvalidCrawlRequestError } from '../../../amplify/functions/real-transaction-update/crawl-scope';
 import { createHandler } from '../../../amplify/functions/real-transaction-update/handler';
 import {
   legacyTradeSaver,
   type SaveRow,
+  type TradeSaver,
 } from '../../../amplify/functions/real-transaction-update/legacy-trade-save';
 import {
   publicDataSource,
   type TradeSource,
 } from '../../../amplify/functions/real-transaction-update/public-data-source';
+import {
+  queuedTradeSaver,
+  saveCommandId,
+} from '../../../amplify/functions/real-transaction-update/queued-trade-save';
 import {
   CrawlOutOfTimeError,
   type CrawlReport,
@@ -26,8 +32,10 @@ import {
   normalizeTrade,
   tradeFingerprintId,
 } from '../../../amplify/functions/real-transaction-update/trade-normalize';
+import type { EventEnvelope } from '../../../amplify/functions/shared/events';
 import {
   createLegacyCircuit,
+  createLegacyClient,
   LegacyAuthError,
   LegacyUnavailableError,
 } from '../../../amplify/functions/shared/legacy-client';
@@ -63,6 +71,7 @@ interface Options {
   chunkSize?: number;
   /** The run's own clock for "time left"; the clients always see plenty. */
   runRemainingMs?: () => number;
+  saver?: TradeSaver;
 }
 
 function depsFor(options: Options = {}) {
@@ -78,13 +87,15 @@ function depsFor(options: Options = {}) {
       }),
     complexes: complexDirectory({ tableName: () => COMPLEX_TABLE }),
     fingerprints: fingerprintsFor(),
-    saver: legacyTradeSaver({
-      baseUrl: options.legacyUrl ?? api.url,
-      tokens: options.tokens ?? tokensFor({ subject: 'real-transaction-update' }),
-      circuit: createLegacyCircuit(),
-      sleep: noSleep,
-      fetch: options.legacyFetch,
-    }),
+    saver:
+      options.saver ??
+      legacyTradeSaver({
+        baseUrl: options.legacyUrl ?? api.url,
+        tokens: options.tokens ?? tokensFor({ subject: 'real-transaction-update' }),
+        circuit: createLegacyCircuit(),
+        sleep: noSleep,
+        fetch: options.legacyFetch,
+      }),
     now: () => new Date(NOW),
     remainingTimeMs: options.runRemainingMs ?? (() => 600_000),
     defaultLawdCodes: () => LAWD_CODES,
@@ -157,6 +168,7 @@ describe('real-transaction-update against the stand-in', () => {
       duplicates: expected.fetched - 4 * expected.nonEmpty - expected.unique,
       alreadySaved: 0,
       sent: expected.unique,
+      queued: 0,
       saved: expected.unique,
       legacyDuplicates: 0,
       rejected: 0,
@@ -509,5 +521,79 @@ describe('real-transaction-update with scripted sources', () => {
     const sizes = dynamo.batchGets.map((input) => input.RequestItems?.[IDEMPOTENCY_TABLE]?.Keys?.length);
     expect(sizes).toEqual([100, 7, 100, 50]);
     expect(report.sent).toBe(250);
+  });
+});
+
+describe('real-transaction-update through the legacy-relay queue', () => {
+  function queued() {
+    const commands: EventEnvelope<string, unknown>[] = [];
+    const saver = queuedTradeSaver({
+      queue: async (command) => {
+        commands.push(command);
+      },
+      now: () => new Date(NOW),
+    });
+    return { commands, saver };
+  }
+
+  /** What legacy-event-relay does with each queued command, against the stand-in. */
+  async function relay(commands: EventEnvelope<string, unknown>[]) {
+    const legacy = createLegacyClient({
+      baseUrl: api.url,
+      tokens: tokensFor({ subject: 'legacy-event-relay' }),
+      sleep: noSleep,
+    });
+    for (const command of commands) await relayMessage(JSON.stringify(command), legacy);
+  }
+
+  it('loses nothing to a Legacy outage during the run: it queues, fingerprints, and the relay saves later', async () => {
+    const expected = expectedCounts();
+    // The Legacy API down (its save route); the public data, served by the same stand-in, up.
+    api.setFaults({ status: 503, paths: '/v1/real-transactions' });
+    const { commands, saver } = queued();
+    const report = await run(scheduled, { saver });
+
+    expect(report).toMatchObject({ sent: expected.unique, queued: expected.unique, saved: 0, rejected: 0 });
+    expect(posts()).toEqual([]);
+    expect(dynamo.idempotency.size).toBe(expected.unique);
+    expect(commands.every((command) => command.type === 'real-transactions.save')).toBe(true);
+
+    api.clearFaults();
+    await relay(commands);
+    expect(api.store.savedRealTransactions.size).toBe(expected.unique);
+    // A command relayed again is answered from the Idempotency-Key: nothing saved twice.
+    await relay(commands);
+    expect(api.store.savedRealTransactions.size).toBe(expected.unique);
+  });
+
+  it('names a chunk by its rows, so the same rows queued again are the same save', async () => {
+    const { commands, saver } = queued();
+    await run(scheduled, { saver, chunkSize: 5 });
+    const ids = commands.map((command) => command.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const command of commands) {
+      expect(command.id).toBe(saveCommandId((command.payload as { rows: SaveRow[] }).rows));
+    }
+  });
+
+  it('splits a chunk that would not fit one SQS message', async () => {
+    const { commands, saver } = queued();
+    const row = (index: number): SaveRow => ({
+      lawdCode: '11680',
+      regionCode: null,
+      complexId: null,
+      complexName: '래미안'.repeat(200),
+      jibun: String(index),
+      priceWon: 1_000_000_000,
+      exclusiveAreaM2: 84.9,
+      floor: 10,
+      contractDate: '2026-11-01',
+    });
+    const rows = Array.from({ length: 300 }, (_, index) => row(index));
+    expect(await saver.save(rows)).toEqual({ outcome: 'queued', queued: 300 });
+    expect(commands.length).toBeGreaterThan(1);
+    expect(commands.flatMap((command) => (command.payload as { rows: SaveRow[] }).rows)).toEqual(rows);
+    for (const command of commands)
+      expect(Buffer.byteLength(JSON.stringify(command))).toBeLessThan(240 * 1024);
   });
 });

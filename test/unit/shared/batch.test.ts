@@ -1,12 +1,17 @@
+import type { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createTransport } from '@sentry/aws-serverless';
 import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  type ParkedStreamRecord,
   processQueueBatch,
   processStreamBatch,
   unmarshallStreamImage,
 } from '../../../amplify/functions/shared/batch';
-import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
+import { MalformedRecordError, PermanentRecordError } from '../../../amplify/functions/shared/errors';
 import { LegacyRejectedError, LegacyUnavailableError } from '../../../amplify/functions/shared/legacy-client';
+import { logger } from '../../../amplify/functions/shared/logger';
+import { initSentry, recordFailureEventId, withSentry } from '../../../amplify/functions/shared/sentry';
 import { lambdaContext } from './lambda-context';
 
 function messageInsert(id: string, sequenceNumber: string, body = '안녕하세요'): DynamoDBRecord {
@@ -38,13 +43,13 @@ function messageInsert(id: string, sequenceNumber: string, body = '안녕하세�
   };
 }
 
-function queueMessage(id: string, body: unknown): SQSRecord {
+function queueMessage(id: string, body: unknown, receiveCount = 1): SQSRecord {
   return {
     messageId: id,
     receiptHandle: `handle-${id}`,
     body: JSON.stringify(body),
     attributes: {
-      ApproximateReceiveCount: '1',
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: '1767225600000',
       SenderId: 'AIDAEXAMPLE',
       ApproximateFirstReceiveTimestamp: '1767225600001',
@@ -55,6 +60,30 @@ function queueMessage(id: string, body: unknown): SQSRecord {
     eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:dev-push',
     awsRegion: 'ap-northeast-2',
   };
+}
+
+const DLQ_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/dev-push-dlq';
+const STREAM_FAILURES_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/dev-stream-failures';
+
+beforeEach(() => {
+  process.env.DEAD_LETTER_QUEUE_URL = DLQ_URL;
+  process.env.STREAM_FAILURES_QUEUE_URL = STREAM_FAILURES_URL;
+});
+afterEach(() => {
+  delete process.env.DEAD_LETTER_QUEUE_URL;
+  delete process.env.STREAM_FAILURES_QUEUE_URL;
+});
+
+/** An SQS client that keeps what it is asked to send. */
+function sentMessages() {
+  const sent: SendMessageCommand['input'][] = [];
+  const client = {
+    send: async (command: SendMessageCommand) => {
+      sent.push(command.input);
+      return {};
+    },
+  } as never;
+  return { sent, client };
 }
 
 describe('processStreamBatch', () => {
@@ -90,20 +119,68 @@ describe('processStreamBatch', () => {
     expect(seen).toEqual(['evt-a', 'evt-b', 'evt-c']);
   });
 
-  it('drops records that fail permanently instead of reporting them, and hands them to onPermanentFailure', async () => {
+  it('parks records that fail permanently on stream-failures with the record and why, instead of reporting them', async () => {
     const event: DynamoDBStreamEvent = { Records: [messageInsert('a', '100'), messageInsert('b', '200')] };
-    const dropped: string[] = [];
+    const store = sentMessages();
     const response = await processStreamBatch(
       event,
       async (record) => {
         if (record.eventID === 'evt-a') throw new LegacyRejectedError(422, 'invalid listing');
-        throw new PermanentRecordError('malformed image');
+        throw new MalformedRecordError('no NewImage');
       },
-      lambdaContext(),
-      { onPermanentFailure: (record) => void dropped.push(record.eventID!) },
+      lambdaContext(30_000, 'message-push'),
+      { sqs: store.client },
     );
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(dropped).toEqual(['evt-a', 'evt-b']);
+    expect(store.sent.map((message) => message.QueueUrl)).toEqual([STREAM_FAILURES_URL, STREAM_FAILURES_URL]);
+    const parked = store.sent.map((message) => JSON.parse(message.MessageBody!) as ParkedStreamRecord);
+    expect(parked[0]).toEqual({
+      source: 'parked-stream-record',
+      functionName: 'message-push',
+      failureClass: 'park',
+      reason: 'Legacy API rejected the request with 422: invalid listing',
+      status: 422,
+      record: event.Records[0],
+    });
+    expect(parked[1]).toMatchObject({ failureClass: 'drop', reason: 'no NewImage', status: null });
+    expect(store.sent[0]!.MessageAttributes).toMatchObject({
+      failureClass: { StringValue: 'park' },
+      status: { StringValue: '422' },
+      eventID: { StringValue: 'evt-a' },
+    });
+  });
+
+  it('reports a permanent failure for retry when the consumer has no failure store, never swallowing it', async () => {
+    delete process.env.STREAM_FAILURES_QUEUE_URL;
+    const store = sentMessages();
+    const response = await processStreamBatch(
+      { Records: [messageInsert('a', '100')] },
+      async () => {
+        throw new PermanentRecordError('cannot be processed');
+      },
+      lambdaContext(),
+      { sqs: store.client },
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    expect(store.sent).toEqual([]);
+  });
+
+  it('reports a parked record for retry when the failure store refuses it', async () => {
+    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const response = await processStreamBatch(
+      { Records: [messageInsert('a', '100')] },
+      async () => {
+        throw new PermanentRecordError('cannot be processed');
+      },
+      lambdaContext(),
+      { sqs: { send: async () => Promise.reject(new Error('AccessDenied')) } as never },
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    expect(logged).toHaveBeenCalledWith(
+      'Could not park a record; leaving it to be retried',
+      expect.anything(),
+    );
+    logged.mockRestore();
   });
 
   it('reports every record when the whole batch fails, rather than throwing', async () => {
@@ -120,7 +197,7 @@ describe('processStreamBatch', () => {
 });
 
 describe('processQueueBatch', () => {
-  it('reports failed messages by messageId and drops permanent ones', async () => {
+  it('reports failed messages by messageId and parks permanent ones in the DLQ with the original body', async () => {
     const event: SQSEvent = {
       Records: [
         queueMessage('m1', { ok: true }),
@@ -128,6 +205,7 @@ describe('processQueueBatch', () => {
         queueMessage('m3', { drop: true }),
       ],
     };
+    const store = sentMessages();
     const response = await processQueueBatch(
       event,
       async (record) => {
@@ -135,9 +213,45 @@ describe('processQueueBatch', () => {
         if (body.retry) throw new LegacyUnavailableError('429', 429);
         if (body.drop) throw new LegacyRejectedError(400, 'bad request');
       },
-      lambdaContext(),
+      lambdaContext(30_000, 'legacy-event-relay'),
+      { sqs: store.client },
     );
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(store.sent).toEqual([
+      {
+        QueueUrl: DLQ_URL,
+        MessageBody: JSON.stringify({ drop: true }),
+        MessageAttributes: {
+          failureClass: { DataType: 'String', StringValue: 'park' },
+          reason: {
+            DataType: 'String',
+            StringValue: 'Legacy API rejected the request with 400: bad request',
+          },
+          function: { DataType: 'String', StringValue: 'legacy-event-relay' },
+          status: { DataType: 'Number', StringValue: '400' },
+          sourceMessageId: { DataType: 'String', StringValue: 'm3' },
+          sourceQueueArn: {
+            DataType: 'String',
+            StringValue: 'arn:aws:sqs:ap-northeast-2:123456789012:dev-push',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('scrubs the reason it keeps: no phone number or code reaches the DLQ', async () => {
+    const store = sentMessages();
+    await processQueueBatch(
+      { Records: [queueMessage('m1', {})] },
+      async () => {
+        throw new PermanentRecordError('refused', { status: 409, detail: 'phone 010-1234-5678 taken' });
+      },
+      lambdaContext(),
+      { sqs: store.client },
+    );
+    const reason = store.sent[0]!.MessageAttributes!.reason!.StringValue!;
+    expect(reason).toContain('refused');
+    expect(reason).not.toContain('1234-5678');
   });
 
   it('passes the Lambda context to the record handler', async () => {
@@ -173,5 +287,92 @@ describe('unmarshallStreamImage', () => {
     expect(unmarshallStreamImage<{ lastReadAt: string }>(record, 'OldImage')).toEqual({
       lastReadAt: '2026-01-01T00:00:00.000Z',
     });
+  });
+});
+
+type Captured = { event_id?: string; tags?: Record<string, string>; exception?: unknown };
+
+/** Sentry with a transport that keeps the events, decoded. */
+function capturedSentry() {
+  const events: Captured[] = [];
+  initSentry({
+    dsn: 'https://public@o1.ingest.sentry.io/1',
+    transport: (options) =>
+      createTransport(options, async (request) => {
+        const body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
+        const lines = body.split('\n').filter((line) => line.length > 0);
+        for (let i = 1; i < lines.length; i += 2) {
+          const header = JSON.parse(lines[i]!) as { type?: string };
+          if (header.type === 'event') events.push(JSON.parse(lines[i + 1]!) as Captured);
+        }
+        return { statusCode: 200 };
+      }),
+  });
+  return events;
+}
+
+describe('failed records in Sentry', () => {
+  const functionName = 'legacy-event-relay';
+  const relay = (records: SQSRecord[], handler: (record: SQSRecord) => Promise<void>) =>
+    withSentry<SQSEvent, unknown>((event, context) =>
+      processQueueBatch(event, handler, context, {
+        sqs: sentMessages().client,
+        identify: () => ({ eventId: 'message.sent:msg-1' }),
+      }),
+    )({ Records: records }, lambdaContext(30_000, functionName), () => undefined);
+
+  it('captures a parked message once, tagged with function, class and identity, without its body', async () => {
+    const events = capturedSentry();
+    const payload = `payload-${Date.now()}`;
+    await relay([queueMessage('m1', { body: payload })], async () => {
+      throw new LegacyRejectedError(404, 'not found');
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]!.event_id).toBe(
+      recordFailureEventId({ functionName, recordId: 'm1', failureClass: 'park' }),
+    );
+    expect(events[0]!.tags).toMatchObject({
+      function: functionName,
+      failureClass: 'park',
+      recordId: 'm1',
+      eventId: 'message.sent:msg-1',
+    });
+    expect(JSON.stringify(events[0])).not.toContain(payload);
+  });
+
+  it('captures a retried message only on the receive that reaches the queue maxReceiveCount', async () => {
+    const events = capturedSentry();
+    const unavailable = async () => {
+      throw new LegacyUnavailableError('legacy down', 503);
+    };
+    for (const receive of [1, 2, 3, 4]) await relay([queueMessage('m1', {}, receive)], unavailable);
+    expect(events).toEqual([]);
+    await relay([queueMessage('m1', {}, 5)], unavailable);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ failureClass: 'retried-out', recordId: 'm1' });
+  });
+
+  it('captures a stream record that keeps failing once, with an event id stable across containers', async () => {
+    const events = capturedSentry();
+    const stream = withSentry<DynamoDBStreamEvent, unknown>((event, context) =>
+      processStreamBatch(
+        event,
+        async () => {
+          throw new Error('table throttled');
+        },
+        context,
+      ),
+    );
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await stream(
+        { Records: [messageInsert('a', '100')] },
+        lambdaContext(30_000, 'message-push'),
+        () => undefined,
+      );
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]!.event_id).toBe(
+      recordFailureEventId({ functionName: 'message-push', recordId: 'evt-a', failureClass: 'retried-out' }),
+    );
   });
 });
