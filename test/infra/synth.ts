@@ -17,11 +17,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Acknowledged } from '../../amplify/custom/nag-suppressions';
 import { PUSH_CONTEXT_KEYS } from '../../amplify/environment';
+import { GEN1_RESOURCES_CONTEXT_KEY } from '../../amplify/migration/gen1-resources';
 import { type SynthIdentifier, synthContext } from '../../scripts/synth-context';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const ENTRY = join(REPO, 'test/infra/synth-entry.ts');
 const ACKNOWLEDGED_FILE = 'amplify-generated-acknowledged.json';
+export const GEN1_ADOPTION_FIXTURE = join(REPO, 'test/fixtures/gen1/adoption.json');
 
 interface DeploymentSpec {
   identifier: SynthIdentifier;
@@ -41,6 +43,11 @@ export const DEPLOYMENTS = {
   staging: { identifier: { type: 'branch', name: 'staging' } },
   prod: { identifier: { type: 'branch', name: 'main' } },
   prodWithPush: { identifier: { type: 'branch', name: 'main' }, context: PUSH_CONFIGURED_CONTEXT },
+  /** A branch that adopts the chat tables of a Gen 1 app (test/fixtures/gen1/adoption.json). */
+  gen1Adopted: {
+    identifier: { type: 'branch', name: 'gen1-rehearsal' },
+    context: { [GEN1_RESOURCES_CONTEXT_KEY]: GEN1_ADOPTION_FIXTURE },
+  },
 } satisfies Record<string, DeploymentSpec>;
 
 export type DeploymentKey = keyof typeof DEPLOYMENTS;
@@ -258,6 +265,7 @@ function runKey(): string {
       ...listFiles(join(REPO, 'amplify')),
       join(REPO, 'scripts/synth-context.ts'),
       join(REPO, 'test/infra/synth-entry.ts'),
+      GEN1_ADOPTION_FIXTURE,
       join(REPO, 'package-lock.json'),
     ];
     for (const file of sources.sort()) hash.update(relative(REPO, file)).update(readFileSync(file));
