@@ -127,8 +127,9 @@ function compareTables(gen1: Gen1Project, backend: BackendSide): Finding[] {
           `aws dynamodb describe-table --table-name ${table.tableName} --query Table.StreamSpecification must show ` +
           `${mine.streamViewType}; if off: aws dynamodb update-table --table-name ${table.tableName} ` +
           `--stream-specification StreamEnabled=true,StreamViewType=${mine.streamViewType} (Gen 1's transformer ` +
-          'turns it on; a manual change may have turned it off). Billing mode, encryption and deletion protection ' +
-          'are compared by the import too (docs/migration.md, step 2).',
+          'turns it on; a manual change may have turned it off). The import also requires PAY_PER_REQUEST, the ' +
+          'default encryption key and deletion protection on: aws dynamodb update-table --table-name ' +
+          `${table.tableName} --deletion-protection-enabled (docs/migration.md, step 2).`,
       });
     }
   }

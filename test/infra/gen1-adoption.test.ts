@@ -89,6 +89,12 @@ describe('a branch that adopts Gen 1 tables', () => {
       const table = inventory.tables.find((entry) => entry.tableName === ADOPTED[model]);
       expect(table?.streamViewType, model).toBe('NEW_AND_OLD_IMAGES');
     }
+    // A model with its own identifier keeps it (Amplify's transformer alone would import it keyed on id).
+    const member = inventory.tables.find((table) => table.tableName === ADOPTED.ConversationMember)!;
+    expect(member.keySchema).toEqual([
+      { AttributeName: 'conversationId', KeyType: 'HASH' },
+      { AttributeName: 'userId', KeyType: 'RANGE' },
+    ]);
   });
 
   it("gives functions the Gen 1 table names in their settings and never a fresh table's", () => {

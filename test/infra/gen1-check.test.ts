@@ -69,7 +69,7 @@ describe('npm run gen1:check', () => {
     );
     expect(code).toBe(1);
     for (const blocker of [
-      /BLOCK\s+ConversationMember\s+primary key\s+conversationId \+ userId \(sort\)\s+id/,
+      /BLOCK\s+ConversationMember\s+primary key\s+id\s+conversationId \+ userId \(sort\)/,
       /BLOCK\s+Message\s+index gsi-Conversation\.messages\s+conversationMessagesId\s+missing/,
       /BLOCK\s+Message\s+index messagesByConversationIdAndCreatedAt\s+missing/,
       /BLOCK\s+user pool\s+sign-in \(username attributes\)/,
