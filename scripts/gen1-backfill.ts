@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loadGen1Resources } from '../amplify/migration/gen1-resources';
-import { OWNER_FIELDS, planItem } from './gen1/backfill-plan';
+import { keyFieldsOf, OWNER_FIELDS, planItem } from './gen1/backfill-plan';
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +44,7 @@ const client = DynamoDBDocumentClient.from(
 );
 
 for (const [model, tableName] of Object.entries(tables)) {
-  // Every adopted model is keyed on id (gen1:check blocks adoption of any other key).
-  const keyFields = ['id'];
+  const keyFields = keyFieldsOf(model);
   const ownerFields = OWNER_FIELDS[model] ?? [];
   const stateFile = join(stateDir, `${tableName}.json`);
   let cursor: Record<string, unknown> | undefined = existsSync(stateFile)

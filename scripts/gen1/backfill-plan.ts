@@ -42,6 +42,13 @@ export const OWNER_FIELDS: Record<string, readonly string[]> = {
   UserProfile: ['owner'],
   Device: ['userId', 'owner'],
   Conversation: ['memberIds', 'owner'],
-  ConversationMember: ['memberIds', 'userId', 'owner'],
+  // userId is part of the key (conversationId + userId): not rewritable in place either.
+  ConversationMember: ['memberIds', 'owner'],
   Message: ['memberIds', 'senderId', 'owner'],
 };
+
+/** The key of each adopted model's table (amplify/data/resource.ts identifiers). */
+export const KEY_FIELDS: Record<string, readonly string[]> = {
+  ConversationMember: ['conversationId', 'userId'],
+};
+export const keyFieldsOf = (model: string): readonly string[] => KEY_FIELDS[model] ?? ['id'];
