@@ -60,6 +60,7 @@ import {
   allowReadParameter,
   allowSmsOnly,
 } from './iam-grants';
+import { fixImportedTableKeys } from './migration/gen1-resources';
 
 export const backend = defineBackend({
   auth,
@@ -111,6 +112,9 @@ const restApi = new RestApi(backend.createStack('rest-api'), 'RestApi', {
 });
 
 const tables = new Tables(backend.createStack('tables'), 'Tables', deployment);
+
+// Adopted Gen 1 tables (docs/migration.md): their resources must carry the model's real key.
+fixImportedTableKeys(backend.data);
 
 const modelTables = backend.data.resources.cfnResources.amplifyDynamoDbTables;
 for (const table of Object.values(modelTables)) {

@@ -40,6 +40,11 @@ export interface TableSpec {
   }[];
   streamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
   ttlAttribute?: string;
+  /**
+   * A Gen 1 table adopted by name (`Custom::ImportedAmplifyDynamoDBTable`): as on AWS, it is
+   * never created, only checked against this definition, and must exist before the sandbox starts.
+   */
+  imported?: boolean;
 }
 
 /** One function of the backend, from its synthesized bundle. */

@@ -1,4 +1,5 @@
 import { a, type ClientSchema, defineData } from '@aws-amplify/backend';
+import { currentCdkContext } from '../environment';
 import { alertLowestPrice } from '../functions/alert-lowest-price/resource';
 import { alertPresale } from '../functions/alert-presale/resource';
 import { alertRealTransaction } from '../functions/alert-real-transaction/resource';
@@ -17,6 +18,12 @@ import { notificationFanout } from '../functions/notification-fanout/resource';
 import { restAppApi } from '../functions/rest-app-api/resource';
 import { restLegacyWebhook } from '../functions/rest-legacy-webhook/resource';
 import { userDeleteCascade } from '../functions/user-delete-cascade/resource';
+import {
+  adoptionBranchName,
+  gen1TableMappings,
+  loadGen1Resources,
+  schemaAdoptingGen1Tables,
+} from '../migration/gen1-resources';
 
 /**
  * The AppSync API and its DynamoDB tables (DESIGN §3).
@@ -614,9 +621,16 @@ const schema = a
 
 export type Schema = ClientSchema<typeof schema>;
 
+// Branches that adopt a live Gen 1 app's tables (amplify/migration/gen1-resources.json, docs/migration.md).
+const synthContext = currentCdkContext();
+const gen1Resources = loadGen1Resources(synthContext);
+const adoptedModels = Object.keys(gen1Resources[adoptionBranchName(synthContext) ?? '']?.tables ?? {});
+
 export const data = defineData({
-  schema,
+  // Typed schemas are never imported by backend-data: see schemaAdoptingGen1Tables.
+  schema: schemaAdoptingGen1Tables(schema, adoptedModels),
   authorizationModes: {
     defaultAuthorizationMode: 'userPool',
   },
+  migratedAmplifyGen1DynamoDbTableMappings: gen1TableMappings(gen1Resources),
 });

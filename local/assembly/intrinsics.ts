@@ -92,7 +92,9 @@ export function createResolver(urls: LocalUrls): Resolver {
         return arn('cloudformation', `stack/${child.name}/${shortHash(child.name)}`);
       }
       case 'AWS::DynamoDB::Table':
-      case 'Custom::AmplifyDynamoDBTable': {
+      case 'Custom::AmplifyDynamoDBTable':
+      // A Gen 1 table adopted by name (amplify/migration/gen1-resources.json): same properties.
+      case 'Custom::ImportedAmplifyDynamoDBTable': {
         const name = physicalName(
           stack,
           logicalId,

@@ -206,10 +206,13 @@ export function readInventory(
   const tables: TableSpec[] = [];
   for (const located of [
     ...resourcesOfType(assembly, resolver, 'Custom::AmplifyDynamoDBTable'),
+    // Gen 1 tables this branch adopts: described like Amplify's own, but they must already exist.
+    ...resourcesOfType(assembly, resolver, 'Custom::ImportedAmplifyDynamoDBTable'),
     ...resourcesOfType(assembly, resolver, 'AWS::DynamoDB::Table'),
   ]) {
     const p = props(located);
-    const amplify = located.resource.Type === 'Custom::AmplifyDynamoDBTable';
+    const imported = located.resource.Type === 'Custom::ImportedAmplifyDynamoDBTable';
+    const amplify = imported || located.resource.Type === 'Custom::AmplifyDynamoDBTable';
     const key = (entry: Record<string, string>) => ({
       AttributeName: entry.attributeName ?? entry.AttributeName!,
       KeyType: (entry.keyType ?? entry.KeyType) as 'HASH' | 'RANGE',
@@ -255,6 +258,7 @@ export function readInventory(
       streamViewType: (stream?.streamViewType ?? stream?.StreamViewType) as TableSpec['streamViewType'],
       ttlAttribute:
         ttl && (ttl.enabled ?? ttl.Enabled) ? String(ttl.attributeName ?? ttl.AttributeName) : undefined,
+      ...(imported ? { imported: true } : {}),
     });
   }
 

@@ -4,9 +4,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
+  type DescribeTableCommandOutput,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION, type TableSpec } from '../contracts';
@@ -123,6 +126,10 @@ export async function startDynamoDbLocal(options: {
 /** Creates each table as synthesized (keys, indexes, stream, TTL); an existing table is kept. */
 export async function createTables(client: DynamoDBClient, tables: readonly TableSpec[]): Promise<void> {
   for (const table of tables) {
+    if (table.imported) {
+      await checkImportedTable(client, table);
+      continue;
+    }
     try {
       await client.send(
         new CreateTableCommand({
@@ -151,4 +158,67 @@ export async function createTables(client: DynamoDBClient, tables: readonly Tabl
       );
     }
   }
+}
+
+/**
+ * An adopted Gen 1 table is never created: as Amplify's import on AWS, it must exist and match
+ * the synthesized keys, indexes and stream exactly (import-table.ts in
+ * @aws-amplify/graphql-model-transformer), or the sandbox refuses to start.
+ */
+export async function checkImportedTable(client: DynamoDBClient, table: TableSpec): Promise<void> {
+  let described: DescribeTableCommandOutput;
+  try {
+    described = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    throw new LocalSandboxError(
+      `${table.logicalId}: the adopted Gen 1 table ${table.tableName} does not exist. Load the Gen 1 ` +
+        'data set first (npm start -- --gen1-fixture <dir>) or remove the branch from the adoption file.',
+    );
+  }
+  const problems = importMismatches(table, (described.Table ?? {}) as Record<string, unknown>);
+  if (problems.length > 0) {
+    throw new LocalSandboxError(
+      `${table.logicalId}: the adopted Gen 1 table ${table.tableName} differs from this backend: ` +
+        `${problems.join('; ')}. Run npm run gen1:check for what to do.`,
+    );
+  }
+}
+
+/** What Amplify's import compares: keys, attribute types, every index, the stream. */
+export function importMismatches(expected: TableSpec, actual: Record<string, unknown>): string[] {
+  // Each entry as `name:type`, sorted, as Amplify's import sorts before comparing.
+  const pairs = (list: unknown, second: 'KeyType' | 'AttributeType') =>
+    ((list ?? []) as Record<string, string>[])
+      .map((entry) => `${entry.AttributeName}:${entry[second]}`)
+      .sort();
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const problems: string[] = [];
+  const keys = (list: unknown) => pairs(list, 'KeyType');
+  if (!same(keys(actual.KeySchema), keys(expected.keySchema))) {
+    problems.push(`key schema ${keys(actual.KeySchema)} ≠ ${keys(expected.keySchema)}`);
+  }
+  const attributes = (list: unknown) => pairs(list, 'AttributeType');
+  if (!same(attributes(actual.AttributeDefinitions), attributes(expected.attributeDefinitions))) {
+    problems.push(
+      `attribute definitions ${attributes(actual.AttributeDefinitions)} ≠ ${attributes(expected.attributeDefinitions)}`,
+    );
+  }
+  const indexes = (list: unknown) =>
+    ((list ?? []) as { IndexName: string; KeySchema: unknown; Projection?: { ProjectionType?: string } }[])
+      .map((index) => `${index.IndexName}(${keys(index.KeySchema)};${index.Projection?.ProjectionType})`)
+      .sort();
+  if (!same(indexes(actual.GlobalSecondaryIndexes), indexes(expected.globalSecondaryIndexes))) {
+    problems.push(
+      `global secondary indexes ${indexes(actual.GlobalSecondaryIndexes)} ≠ ${indexes(expected.globalSecondaryIndexes)}`,
+    );
+  }
+  const stream = actual.StreamSpecification as
+    | { StreamEnabled?: boolean; StreamViewType?: string }
+    | undefined;
+  const actualStream = stream?.StreamEnabled ? stream.StreamViewType : undefined;
+  if (actualStream !== expected.streamViewType) {
+    problems.push(`stream ${actualStream ?? 'off'} ≠ ${expected.streamViewType ?? 'off'}`);
+  }
+  return problems;
 }

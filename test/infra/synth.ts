@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Acknowledged } from '../../amplify/custom/nag-suppressions';
 import { PUSH_CONTEXT_KEYS } from '../../amplify/environment';
+import { GEN1_RESOURCES_CONTEXT_KEY } from '../../amplify/migration/gen1-resources';
 import {
   OFFLINE_APP_ID,
   type SynthIdentifier,
@@ -27,6 +28,7 @@ import {
 const REPO = resolve(import.meta.dirname, '../..');
 const ENTRY = join(REPO, 'test/infra/synth-entry.ts');
 const ACKNOWLEDGED_FILE = 'amplify-generated-acknowledged.json';
+export const GEN1_ADOPTION_FIXTURE = join(REPO, 'test/fixtures/gen1/adoption.json');
 
 interface DeploymentSpec {
   identifier: SynthIdentifier;
@@ -55,6 +57,11 @@ export const DEPLOYMENTS = {
   develop: { identifier: branch('develop') },
   previewAlpha: { identifier: branch('feature-chat-reactions-alpha') },
   previewBeta: { identifier: branch('feature-chat-reactions-beta') },
+  /** A branch that adopts the chat tables of a Gen 1 app (test/fixtures/gen1/adoption.json). */
+  gen1Adopted: {
+    identifier: branch('gen1-rehearsal'),
+    context: { [GEN1_RESOURCES_CONTEXT_KEY]: GEN1_ADOPTION_FIXTURE },
+  },
 } satisfies Record<string, DeploymentSpec>;
 
 export type DeploymentKey = keyof typeof DEPLOYMENTS;
@@ -277,6 +284,7 @@ function runKey(): string {
       ...listFiles(join(REPO, 'amplify')),
       join(REPO, 'scripts/synth-context.ts'),
       join(REPO, 'test/infra/synth-entry.ts'),
+      GEN1_ADOPTION_FIXTURE,
       join(REPO, 'package-lock.json'),
     ];
     for (const file of sources.sort()) hash.update(relative(REPO, file)).update(readFileSync(file));

@@ -53,4 +53,27 @@ describe('DynamoDB Local', () => {
     });
     expect(result.stdout).toContain('Java was not found. DynamoDB Local needs Java 17 or newer');
   });
+
+  it('never creates an adopted Gen 1 table: refuses to start without it, accepts it once loaded as Gen 1 made it', async () => {
+    const local = await startDynamoDbLocal({ port: await freePort() });
+    try {
+      const adopted = {
+        ...table,
+        logicalId: 'ThingTable',
+        tableName: 'Thing-x7k2m4q9r1t5w8y3z6b0c2d4e6-prod',
+        imported: true,
+      };
+      await expect(createTables(local.client, [adopted])).rejects.toThrow(
+        /adopted Gen 1 table .* does not exist/,
+      );
+      // Loaded as Gen 1 left it: same key, but no stream where this backend expects one.
+      await createTables(local.client, [{ ...adopted, imported: false }]);
+      await expect(
+        createTables(local.client, [{ ...adopted, streamViewType: 'NEW_AND_OLD_IMAGES' as const }]),
+      ).rejects.toThrow(/stream off ≠ NEW_AND_OLD_IMAGES/);
+      await createTables(local.client, [adopted]);
+    } finally {
+      await local.stop();
+    }
+  }, 60_000);
 });
