@@ -10,6 +10,7 @@ import {
   receiptHandleIsInvalid,
 } from './errors';
 import { md5Hex, md5OfMessageAttributes, type SqsMessageAttribute } from './md5';
+import { MessageMoveTasks } from './message-move-tasks';
 
 export interface QueueOptions {
   /** 30 s unless said otherwise, as in SQS. */
@@ -109,9 +110,12 @@ export class SqsService {
   private readonly queues = new Map<string, Queue>();
   private readonly deadLetters?: CaptureLog<DeadLetterCapture>;
   private closed = false;
+  /** StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask: redrives out of a DLQ. */
+  readonly moveTasks: MessageMoveTasks;
 
   constructor(options: { deadLetters?: CaptureLog<DeadLetterCapture> } = {}) {
     this.deadLetters = options.deadLetters;
+    this.moveTasks = new MessageMoveTasks(this);
   }
 
   /** Creates the queue, or returns the existing one when the options agree (as CreateQueue does). */
@@ -303,6 +307,53 @@ export class SqsService {
     }));
   }
 
+  /** The queues whose redrive policy names this queue as their dead-letter queue. */
+  deadLetterSourcesOf(queueName: string): string[] {
+    this.queue(queueName);
+    return [...this.queues.values()]
+      .filter((queue) => queue.options.redrive?.deadLetterQueueName === queueName)
+      .map((queue) => queue.name);
+  }
+
+  /** Ids of the messages stored on the queue now (visible, in flight or delayed). */
+  messageIds(queueName: string): string[] {
+    const queue = this.queue(queueName);
+    this.dropExpired(queue, Date.now());
+    return queue.messages.map((message) => message.messageId);
+  }
+
+  /**
+   * Moves one message as a message move task does: gone when it was deleted meanwhile, waiting
+   * while it is in flight, else a fresh copy (same id, body and attributes, receive count 0) on
+   * the destination, or on the queue it was dead-lettered from when no destination is given.
+   */
+  moveMessage(
+    sourceName: string,
+    messageId: string,
+    destinationName?: string,
+  ): 'moved' | 'gone' | 'in-flight' | 'no-source' {
+    const source = this.queue(sourceName);
+    const now = Date.now();
+    this.dropExpired(source, now);
+    const message = source.messages.find((candidate) => candidate.messageId === messageId);
+    if (!message) return 'gone';
+    if (message.visibleAt > now) return 'in-flight';
+    const { DeadLetterQueueSourceArn: origin, ...systemAttributes } = message.systemAttributes;
+    const target = destinationName ?? (origin ? this.queueNameFromArn(origin) : undefined);
+    if (!target) return 'no-source';
+    source.messages.splice(source.messages.indexOf(message), 1);
+    this.enqueue(this.queue(target), {
+      ...message,
+      systemAttributes,
+      sentAt: now,
+      visibleAt: now,
+      receiveCount: 0,
+      firstReceivedAt: undefined,
+      receiptHandle: undefined,
+    });
+    return 'moved';
+  }
+
   purge(queueName: string): void {
     this.queue(queueName).messages = [];
   }
@@ -310,6 +361,7 @@ export class SqsService {
   /** Ends every long poll (with no messages); later receives return at once. */
   close(): void {
     this.closed = true;
+    this.moveTasks.stop();
     for (const queue of this.queues.values()) this.notify(queue);
   }
 
