@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { localRedriveTarget } from '../scripts/redrive/local-target';
 import { startLocalAppSync } from './appsync/local-appsync';
 import { loadCloudAssembly } from './assembly/cloud-assembly';
 import { type BackendInventory, readInventory } from './assembly/inventory';
@@ -14,6 +15,7 @@ import { Scheduler } from './events/scheduler';
 import { StreamPoller, streamsClient } from './events/stream-poller';
 import { FunctionRunner, type InvocationRecord } from './functions/function-runner';
 import { HotReloader } from './hot-reload';
+import { localFailureStores } from './inbox/failure-stores';
 import { startInbox } from './inbox/server';
 import { startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
@@ -301,6 +303,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           names: () => gateway.sqs.queueNames(),
           messages: (name) => gateway.sqs.listMessages(name),
         },
+        // The Dead letters tab's Redrive / Replay: the code of `npm run redrive`, on the local services.
+        failureStores: localFailureStores(
+          gateway.sqs,
+          localRedriveTarget({
+            awsUrl: endpoints.awsUrl,
+            dynamodbUrl: endpoints.dynamodbUrl,
+            invoker: runner,
+            mappings: inventory.eventSourceMappings,
+          }),
+        ),
         users: () =>
           cognito.users.list().map((user) => ({
             username: user.username,

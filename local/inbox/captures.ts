@@ -58,6 +58,8 @@ export interface DeadLetter {
   source: string;
   reason: string;
   body: unknown;
+  /** A dead letter's String attributes, e.g. the failure class, status and reason a consumer parked it with. */
+  attributes?: Record<string, string>;
 }
 
 /** An error event a function sent to the Sentry-compatible endpoint. */
@@ -135,6 +137,32 @@ export interface InboxQueues {
   messages(name: string): QueueMessageView[];
 }
 
+/** A failure store (a DLQ, or stream-failures) and what waits on it, for the Dead letters tab. */
+export interface FailureStoreView {
+  /** The queue's name in this deployment, e.g. `sandbox-local-push-dlq`. */
+  name: string;
+  /** What `npm run redrive --` takes, e.g. `push-dlq` or `stream-failures`. */
+  base: string;
+  kind: 'dead-letter-queue' | 'stream-failures';
+  /** The work queue a DLQ is redriven to. */
+  destination?: string;
+  messages: {
+    messageId: string;
+    state: string;
+    sentAt: string;
+    receiveCount: number;
+    attributes: Record<string, string>;
+    body: unknown;
+  }[];
+}
+
+/** The failure stores, and the redrive of one (the same code as `npm run redrive`). */
+export interface InboxFailureStores {
+  list(): FailureStoreView[];
+  /** Throws RedriveError for a name that is no failure store. */
+  redrive(base: string, options: { dryRun: boolean }): Promise<unknown>;
+}
+
 /** Everything the inbox reads from and acts on; injected so that the inbox can be tested with fakes. */
 export interface InboxSources {
   sms: CaptureLog<SmsCapture>;
@@ -147,5 +175,6 @@ export interface InboxSources {
   legacy: LegacyFaultControl;
   users?: () => InboxUser[];
   queues?: InboxQueues;
+  failureStores?: InboxFailureStores;
   info: () => InboxInfo;
 }

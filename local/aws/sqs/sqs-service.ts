@@ -232,6 +232,23 @@ export class SqsService {
       receiveCount: 0,
     };
     this.enqueue(queue, message);
+    // A consumer parking a message in a DLQ itself (SendMessage, not maxReceiveCount): show it too.
+    const parkedFrom = this.deadLetterSourcesOf(queueName)[0];
+    if (parkedFrom) {
+      const attributes = stringAttributes(messageAttributes);
+      this.deadLetters?.add({
+        id: message.messageId,
+        source: parkedFrom,
+        reason: attributes.reason ?? `parked in ${queueName}`,
+        queueName: parkedFrom,
+        dlqName: queueName,
+        messageId: message.messageId,
+        body,
+        receiveCount: 0,
+        attributes,
+        at: new Date(now).toISOString(),
+      });
+    }
     return {
       messageId: message.messageId,
       md5OfMessageBody: message.md5OfBody,
@@ -462,6 +479,7 @@ export class SqsService {
       messageId: message.messageId,
       body: message.body,
       receiveCount: message.receiveCount,
+      attributes: stringAttributes(message.messageAttributes),
       at: new Date().toISOString(),
     });
     return true;
@@ -483,6 +501,15 @@ export class SqsService {
     if (message && message.receiptHandle !== receiptHandle) throw receiptHandleIsInvalid(receiptHandle);
     return index;
   }
+}
+
+/** The String and Number attributes as plain strings (what the inbox shows). */
+export function stringAttributes(attributes: Record<string, SqsMessageAttribute>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(attributes)
+      .filter(([, value]) => value.StringValue !== undefined)
+      .map(([name, value]) => [name, value.StringValue!]),
+  );
 }
 
 function stateOf(message: StoredMessage, now: number): QueuedMessage['state'] {
