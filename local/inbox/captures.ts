@@ -91,7 +91,7 @@ export interface InboxFunctions {
 }
 
 export interface LegacyFaultControl {
-  /** Receives a validated `{ status?, rate?, delayMs? }` with at least `status` or `delayMs`. */
+  /** Receives a validated `{ status?, rate?, delayMs?, paths?, count? }` with at least `status` or `delayMs`. */
   setFaults(faults: LegacyFaults): void;
   clearFaults(): void;
   faults(): unknown;
@@ -99,12 +99,16 @@ export interface LegacyFaultControl {
   putReferenceItem?(kind: string, id: string, body: unknown): unknown;
 }
 
-/** The Legacy API faults one may inject: answer `status` to a share `rate` of calls, and/or answer `delayMs` late. */
+/** The Legacy API faults one may inject: answer `status` to a share `rate` of calls, and/or answer `delayMs` late; `paths` and `count` narrow them. */
 export interface LegacyFaults {
   status?: number;
   /** 0–1; the stand-in applies the fault to every call when absent. */
   rate?: number;
   delayMs?: number;
+  /** Only calls whose path starts with this, or matches it as a regular expression. */
+  paths?: string;
+  /** Fault only the next N matching calls, then clear. */
+  count?: number;
 }
 
 export interface InboxUser {
