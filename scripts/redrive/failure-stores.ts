@@ -203,14 +203,30 @@ export async function replayStreamFailures(
     count: Number(attributes.ApproximateNumberOfMessages ?? 0),
     results: [],
   };
-  const messages = options.dryRun ? await peek(target, url, 100) : await takeAll(target, url);
-  for (const message of messages) {
-    const result = await replayOne(target, url, message, !!options.dryRun);
+  const progress = (result: ReplayResult) => {
     options.onProgress?.(
       `${result.messageId}: ${result.outcome} ${result.records} record(s)${result.reason ? ` (${result.reason})` : ''}`,
     );
     report.results.push(result);
+  };
+  if (options.dryRun) {
+    for (const message of await peek(target, url, 100)) progress(await replayOne(target, url, message, true));
+    return report;
   }
+  // Ten at a time; a failed message stays hidden until the end, so no page takes it twice.
+  const failed: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await target.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, ...RECEIVE, VisibilityTimeout: REPLAY_VISIBILITY_SECONDS }),
+    );
+    if (Messages.length === 0) break;
+    for (const message of Messages) {
+      const result = await replayOne(target, url, message, false);
+      if (result.outcome === 'failed') failed.push(message);
+      progress(result);
+    }
+  }
+  for (const message of failed) await release(target, url, message);
   return report;
 }
 
@@ -227,15 +243,15 @@ async function replayOne(
     failure = parseStreamFailure(message.Body ?? '', base.attributes);
     records = await readStreamBatch(target, failure);
   } catch (error) {
-    await release(target, url, message, dryRun);
     return { ...base, records: 0, outcome: 'failed', reason: (error as Error).message };
   }
   const result = { ...base, functionArn: failure.functionArn, records: records.length };
   if (dryRun) return { ...result, outcome: 'would-replay' };
   if (records.length > 0) {
-    const outcome = await target.invoke(failure.functionArn, { Records: records });
+    const outcome = await target
+      .invoke(failure.functionArn, { Records: records })
+      .catch((error: Error): InvokeOutcome => ({ ok: false, error: `${error.name}: ${error.message}` }));
     if (!outcome.ok || outcome.failedItems.length > 0) {
-      await release(target, url, message, dryRun);
       const reason = outcome.ok
         ? `the function reported ${outcome.failedItems.length} record(s) failed`
         : outcome.error;
@@ -251,8 +267,7 @@ async function replayOne(
 }
 
 /** A failed replay stays on the queue, visible at once for the next attempt. */
-async function release(target: RedriveTarget, url: string, message: Message, dryRun: boolean): Promise<void> {
-  if (dryRun) return;
+async function release(target: RedriveTarget, url: string, message: Message): Promise<void> {
   await target.sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: url,
@@ -261,6 +276,9 @@ async function release(target: RedriveTarget, url: string, message: Message, dry
     }),
   );
 }
+
+/** Long enough for one page of replays (ten invocations of at most a few minutes in all). */
+const REPLAY_VISIBILITY_SECONDS = 900;
 
 const RECEIVE: Pick<
   ReceiveMessageCommandInput,
@@ -281,20 +299,8 @@ async function peek(target: RedriveTarget, url: string, limit: number): Promise<
     if (Messages.length === 0) break;
     seen.push(...Messages);
   }
-  for (const message of seen) await release(target, url, message, false);
+  for (const message of seen) await release(target, url, message);
   return seen.slice(0, limit);
-}
-
-/** Takes every visible message, hidden for 5 minutes (a replay's invocations) until deleted or released. */
-async function takeAll(target: RedriveTarget, url: string): Promise<Message[]> {
-  const taken: Message[] = [];
-  for (;;) {
-    const { Messages = [] } = await target.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, ...RECEIVE, VisibilityTimeout: 300 }),
-    );
-    if (Messages.length === 0) return taken;
-    taken.push(...Messages);
-  }
 }
 
 function attributeStrings(message: Message): Record<string, string> {
