@@ -21,12 +21,10 @@ describe('the AWS redrive target', () => {
   });
 
   it('invokes the function by its ARN with the stream event and reports the records it failed', async () => {
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        StatusCode: 200,
-        Payload: encode({ batchItemFailures: [{ itemIdentifier: '42' }] }) as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: encode({ batchItemFailures: [{ itemIdentifier: '42' }] }) as never,
+    });
     const target = awsRedriveTarget(
       deploymentSettings({ namespace: 'bootalk', name: 'main', type: 'branch' }),
     );
@@ -42,13 +40,11 @@ describe('the AWS redrive target', () => {
   });
 
   it('reports a function error as a failed replay', async () => {
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        StatusCode: 200,
-        FunctionError: 'Unhandled',
-        Payload: encode({ errorMessage: 'Legacy API 503' }) as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: encode({ errorMessage: 'Legacy API 503' }) as never,
+    });
     const target = awsRedriveTarget(
       deploymentSettings({ namespace: 'bootalk', name: 'main', type: 'branch' }),
     );
