@@ -159,12 +159,16 @@ export async function redriveDeadLetterQueue(
     report.messages = (await peek(target, dlqUrl, 100)).map(viewOf);
     return report;
   }
-  if (count === 0) return report;
+  // A dead letter someone is looking at (in flight) is moved as soon as it is visible again.
+  if (count + Number(dlq.ApproximateNumberOfMessagesNotVisible ?? 0) === 0) return report;
   // An explicit destination: a message the relay parked with SendMessage names no source queue,
   // and a task without one would fail (CouldNotDetermineMessageSource).
-  await target.sqs.send(
-    new StartMessageMoveTaskCommand({ SourceArn: dlq.QueueArn, DestinationArn: source.QueueArn }),
-  );
+  await target.sqs
+    .send(new StartMessageMoveTaskCommand({ SourceArn: dlq.QueueArn, DestinationArn: source.QueueArn }))
+    .catch((error: Error) => {
+      if (error.name !== 'UnsupportedOperation') throw error;
+      throw new RedriveError(`${dlqName} cannot be redriven now: ${error.message}`);
+    });
   const deadline = Date.now() + (options.waitMs ?? 300_000);
   for (;;) {
     const { Results } = await target.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.QueueArn }));
@@ -319,9 +323,11 @@ function viewOf(message: Message): DeadLetterView {
     // not JSON: shown as sent
   }
   const sent = Number(message.Attributes?.SentTimestamp);
+  const receives = Number(message.Attributes?.ApproximateReceiveCount);
   return {
     messageId: message.MessageId!,
     ...(Number.isFinite(sent) ? { sentAt: new Date(sent).toISOString() } : {}),
+    ...(Number.isFinite(receives) ? { receiveCount: receives } : {}),
     attributes: attributeStrings(message),
     body,
   };

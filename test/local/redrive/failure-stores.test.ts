@@ -224,6 +224,18 @@ describe('redriving the failure stores against the local sandbox', () => {
     gateway.sqs.purge('sandbox-local-push');
   });
 
+  it('reports a move task that is still running, and refuses a second redrive while it runs', async () => {
+    const { target } = await streamWithFailures();
+    gateway.sqs.send('sandbox-local-push-dlq', '{"userId":"u-2"}');
+    // Held by someone looking at it: the task waits until it is visible again.
+    await gateway.sqs.receive('sandbox-local-push-dlq', { visibilityTimeoutSeconds: 60 });
+
+    const first = (await redrive(target, 'push-dlq', { waitMs: 100 })) as DeadLetterRedriveReport;
+    expect(first.task).toMatchObject({ status: 'RUNNING', moved: 0, toMove: 1 });
+    await expect(redrive(target, 'push-dlq')).rejects.toThrow(/cannot be redriven now/);
+    gateway.sqs.purge('sandbox-local-push-dlq');
+  });
+
   it('refuses a name that is no failure store, and a DLQ no work queue redrives into', async () => {
     const { target } = await streamWithFailures();
     await expect(redrive(target, 'push')).rejects.toBeInstanceOf(RedriveError);
