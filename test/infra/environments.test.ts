@@ -22,6 +22,7 @@ const OWN_NAMES = [
   'legacy-relay',
   'legacy-relay-dlq',
   'stream-failures',
+  'alarms',
   'otp-challenges',
   'idempotency',
   'bootalk-push',
@@ -48,6 +49,7 @@ const NAMED_RESOURCES: Record<string, string> = {
 const DERIVED_NAMES: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::KMS::Alias': 'AliasName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
 };
 const ALL_NAMED_RESOURCES = { ...NAMED_RESOURCES, ...DERIVED_NAMES };
 
