@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { localRedriveTarget } from '../scripts/redrive/local-target';
 import { startLocalAppSync } from './appsync/local-appsync';
 import { loadCloudAssembly } from './assembly/cloud-assembly';
 import { buildFlowMap, type FlowMap } from './assembly/flow-map';
@@ -20,6 +21,7 @@ import {
   type SignedCallers,
 } from './functions/signed-callers';
 import { HotReloader } from './hot-reload';
+import { localFailureStores } from './inbox/failure-stores';
 import { startInbox } from './inbox/server';
 import { startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
@@ -309,6 +311,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           messages: (name) => gateway.sqs.listMessages(name),
         },
         flows: () => (flowMap ??= buildFlowMap(assembly, inventory, { root: options.root, namePrefix: '' })),
+        // The Dead letters tab's Redrive / Replay: the code of `npm run redrive`, on the local services.
+        failureStores: localFailureStores(
+          gateway.sqs,
+          localRedriveTarget({
+            awsUrl: endpoints.awsUrl,
+            dynamodbUrl: endpoints.dynamodbUrl,
+            invoker: runner,
+            mappings: inventory.eventSourceMappings,
+          }),
+        ),
         users: () =>
           cognito.users.list().map((user) => ({
             username: user.username,

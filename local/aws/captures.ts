@@ -29,7 +29,7 @@ export interface PushCapture {
   at: string;
 }
 
-/** A message SQS moved to its dead-letter queue after too many receives. */
+/** A message SQS moved to its dead-letter queue after too many receives, or one a consumer parked there itself. */
 export interface DeadLetterCapture {
   /** The message id, as the inbox lists dead letters by id. */
   id: string;
@@ -41,6 +41,8 @@ export interface DeadLetterCapture {
   messageId: string;
   body: string;
   receiveCount: number;
+  /** The message's String attributes: a parked message's failure class, status and reason. */
+  attributes?: Record<string, string>;
   at: string;
 }
 

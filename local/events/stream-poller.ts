@@ -227,7 +227,7 @@ export class StreamPoller {
       shard.pending.splice(0, consumed);
       return;
     }
-    await this.processWithRetries(batch);
+    await this.processWithRetries(batch, shard.shardId);
     // Everything up to the batch's last record is done: delivered, filtered out or given up.
     shard.pending.splice(0, consumed);
   }
@@ -235,6 +235,7 @@ export class StreamPoller {
   /** Delivers a batch until it succeeds or is given up; returns when nothing of it is left. */
   private async processWithRetries(
     batch: { record: Record<string, unknown>; raw: StreamRecord }[],
+    shardId: string,
   ): Promise<void> {
     const { mapping } = this.options;
     const queue: { items: typeof batch; attempts: number }[] = [{ items: batch, attempts: 0 }];
@@ -242,7 +243,7 @@ export class StreamPoller {
       const current = queue.shift()!;
       const oldest = this.ageSeconds(current.items[0]!.raw);
       if (mapping.maximumRecordAgeInSeconds > 0 && oldest > mapping.maximumRecordAgeInSeconds) {
-        await this.giveUp(current.items, 'RecordAgeExceeded');
+        await this.giveUp(current.items, shardId, 'RecordAgeExceeded');
         continue;
       }
       const result = await this.options.invoker.invoke(mapping.functionName, {
@@ -262,7 +263,7 @@ export class StreamPoller {
       const failed = current.items.slice(failedFrom);
       const exhausted = mapping.maximumRetryAttempts >= 0 && current.attempts >= mapping.maximumRetryAttempts;
       if (exhausted) {
-        await this.giveUp(failed, 'RetryAttemptsExhausted', error);
+        await this.giveUp(failed, shardId, 'RetryAttemptsExhausted', error);
         continue;
       }
       if (!result.ok && mapping.bisectBatchOnFunctionError && failed.length > 1) {
@@ -300,6 +301,7 @@ export class StreamPoller {
 
   private async giveUp(
     items: { raw: StreamRecord }[],
+    shardId: string,
     reason: StreamFailure['reason'],
     error?: string,
   ): Promise<void> {
@@ -315,7 +317,8 @@ export class StreamPoller {
     };
     this.options.onFailure?.(failure);
     if (!mapping.onFailureQueueName) return;
-    // The record Lambda sends to an on-failure destination for a stream source.
+    // The record Lambda sends to an on-failure destination for a stream source; the shard and
+    // sequence numbers are real, so `npm run redrive -- stream-failures` can read the batch again.
     const body = {
       requestContext: {
         requestId: randomUUID(),
@@ -331,9 +334,11 @@ export class StreamPoller {
       version: '1.0',
       timestamp: new Date().toISOString(),
       DDBStreamBatchInfo: {
-        shardId: 'shardId-local',
+        shardId,
         startSequenceNumber: failure.startSequenceNumber,
         endSequenceNumber: failure.endSequenceNumber,
+        approximateArrivalOfFirstRecord: new Date(this.createdMs(items[0]!.raw)).toISOString(),
+        approximateArrivalOfLastRecord: new Date(this.createdMs(items.at(-1)!.raw)).toISOString(),
         batchSize: items.length,
         streamArn: this.localStreamArn,
       },

@@ -59,6 +59,8 @@ export interface DeadLetter {
   source: string;
   reason: string;
   body: unknown;
+  /** A dead letter's String attributes, e.g. the failure class, status and reason a consumer parked it with. */
+  attributes?: Record<string, string>;
 }
 
 /** An error event a function sent to the Sentry-compatible endpoint. */
@@ -90,7 +92,7 @@ export interface InboxFunctions {
 }
 
 export interface LegacyFaultControl {
-  /** Receives a validated `{ status?, rate?, delayMs? }` with at least `status` or `delayMs`. */
+  /** Receives a validated `{ status?, rate?, delayMs?, paths?, count? }` with at least `status` or `delayMs`. */
   setFaults(faults: LegacyFaults): void;
   clearFaults(): void;
   faults(): unknown;
@@ -98,12 +100,16 @@ export interface LegacyFaultControl {
   putReferenceItem?(kind: string, id: string, body: unknown): unknown;
 }
 
-/** The Legacy API faults one may inject: answer `status` to a share `rate` of calls, and/or answer `delayMs` late. */
+/** The Legacy API faults one may inject: answer `status` to a share `rate` of calls, and/or answer `delayMs` late; `paths` and `count` narrow them. */
 export interface LegacyFaults {
   status?: number;
   /** 0–1; the stand-in applies the fault to every call when absent. */
   rate?: number;
   delayMs?: number;
+  /** Only calls whose path starts with this, or matches it as a regular expression. */
+  paths?: string;
+  /** Fault only the next N matching calls, then clear. */
+  count?: number;
 }
 
 export interface InboxUser {
@@ -136,6 +142,32 @@ export interface InboxQueues {
   messages(name: string): QueueMessageView[];
 }
 
+/** A failure store (a DLQ, or stream-failures) and what waits on it, for the Dead letters tab. */
+export interface FailureStoreView {
+  /** The queue's name in this deployment, e.g. `sandbox-local-push-dlq`. */
+  name: string;
+  /** What `npm run redrive --` takes, e.g. `push-dlq` or `stream-failures`. */
+  base: string;
+  kind: 'dead-letter-queue' | 'stream-failures';
+  /** The work queue a DLQ is redriven to. */
+  destination?: string;
+  messages: {
+    messageId: string;
+    state: string;
+    sentAt: string;
+    receiveCount: number;
+    attributes: Record<string, string>;
+    body: unknown;
+  }[];
+}
+
+/** The failure stores, and the redrive of one (the same code as `npm run redrive`). */
+export interface InboxFailureStores {
+  list(): FailureStoreView[];
+  /** Throws RedriveError for a name that is no failure store. */
+  redrive(base: string, options: { dryRun: boolean }): Promise<unknown>;
+}
+
 /** Everything the inbox reads from and acts on; injected so that the inbox can be tested with fakes. */
 export interface InboxSources {
   sms: CaptureLog<SmsCapture>;
@@ -150,5 +182,6 @@ export interface InboxSources {
   queues?: InboxQueues;
   /** The event-flow map of the running backend (GET /api/flows, the Flows page). */
   flows?: () => FlowMap;
+  failureStores?: InboxFailureStores;
   info: () => InboxInfo;
 }

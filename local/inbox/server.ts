@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { RedriveError } from '../../scripts/redrive/failure-stores';
 import type { CaptureLog } from '../contracts';
 import { ReferenceChangeError } from '../legacy/reference-control';
 import type { InboxSources } from './captures';
@@ -135,6 +136,38 @@ function routes(sources: InboxSources): Route[] {
         if (!map)
           throw new InboxRequestError(404, 'NotFound', 'No event-flow map: the sandbox did not give one');
         return { status: 200, body: liveFlows(map, sources.invocations.list(), sources.queues) };
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/failure-stores$/,
+      handle: () => ({ status: 200, body: sources.failureStores?.list() ?? [] }),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/failure-stores\/([^/]+)\/redrive$/,
+      handle: async ({ params, readJson }) => {
+        const base = decodeURIComponent(params[0] ?? '');
+        const stores = sources.failureStores;
+        if (!stores?.list().some((store) => store.base === base)) {
+          throw new InboxRequestError(
+            404,
+            'FailureStoreNotFound',
+            `No failure store named "${base}" (see GET /api/failure-stores)`,
+          );
+        }
+        const body = (await readJson()) ?? {};
+        const dryRun = (body as { dryRun?: unknown }).dryRun ?? false;
+        if (typeof body !== 'object' || Array.isArray(body) || typeof dryRun !== 'boolean') {
+          throw invalidField('dryRun', 'must be true or false');
+        }
+        try {
+          return { status: 200, body: await stores.redrive(base, { dryRun }) };
+        } catch (error) {
+          if (error instanceof RedriveError)
+            throw new InboxRequestError(409, 'RedriveRefused', error.message);
+          throw error;
+        }
       },
     },
     { method: 'GET', path: /^\/api\/users$/, handle: () => ({ status: 200, body: sources.users?.() ?? [] }) },

@@ -68,6 +68,23 @@ function defined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
+/**
+ * A listing's asking price as the Legacy API records it (docs/legacy-api.md, lowest-price feed):
+ * a cut keeps the price before it in `previousPriceWon` and stamps `priceChangedAt`; a raise
+ * clears both (they are present only when the price was lowered); no change keeps them.
+ */
+function priceChange(
+  existing: Listing | undefined,
+  priceWon: number | undefined,
+  changedAt: string,
+): Pick<Listing, 'previousPriceWon' | 'priceChangedAt'> {
+  if (!existing || priceWon === undefined || priceWon === existing.priceWon) {
+    return { previousPriceWon: existing?.previousPriceWon, priceChangedAt: existing?.priceChangedAt };
+  }
+  if (priceWon < existing.priceWon) return { previousPriceWon: existing.priceWon, priceChangedAt: changedAt };
+  return { previousPriceWon: undefined, priceChangedAt: undefined };
+}
+
 /** Creates or changes one broker, listing or complex; unknown fields are refused. */
 export function putReferenceItem(
   store: LegacyStore,
@@ -138,6 +155,7 @@ export function putReferenceItem(
         thumbnailUrl: `https://static.bootalk.local/listings/${id}.jpg`,
         ...existing,
         ...fields,
+        ...priceChange(existing, fields.priceWon, updatedAt),
         id,
         exclusiveAreaM2: area,
         complexId: of.id,

@@ -24,6 +24,7 @@ const OWN_NAMES = [
   'message-sent',
   'message-sent-dlq',
   'stream-failures',
+  'alarms',
   'otp-challenges',
   'idempotency',
   'bootalk-push',
@@ -50,6 +51,7 @@ const NAMED_RESOURCES: Record<string, string> = {
 const DERIVED_NAMES: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::KMS::Alias': 'AliasName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
 };
 const ALL_NAMED_RESOURCES = { ...NAMED_RESOURCES, ...DERIVED_NAMES };
 

@@ -29,13 +29,13 @@ beforeAll(async () => {
 });
 
 describe('messaging', () => {
-  it('creates the chat-events and user-events topics, encrypted with a rotating customer managed key', () => {
-    messaging.resourceCountIs('AWS::SNS::Topic', 2);
+  it('creates the chat-events, user-events and alarms topics, encrypted with a rotating customer managed key', () => {
+    messaging.resourceCountIs('AWS::SNS::Topic', 3);
     const keyId = Object.keys(
       messaging.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } }),
     );
     expect(keyId).toHaveLength(1);
-    for (const base of ['chat-events', 'user-events']) {
+    for (const base of ['chat-events', 'user-events', 'alarms']) {
       expect(resources[topicId(base)]!.Properties!.KmsMasterKeyId).toEqual({
         'Fn::GetAtt': [keyId[0], 'Arn'],
       });

@@ -1,4 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -24,6 +27,22 @@ export const QUEUE_CONSUMER_TIMEOUT_SECONDS = {
 
 export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
 
+/** When a work queue's oldest message has waited this long, its consumer is stuck or far behind. */
+const WORK_QUEUE_OLDEST_MESSAGE_ALARM: Record<WorkQueueName, Duration> = {
+  // A push later than 10 minutes is no longer news; retries alone (5 × 180 s visibility) stay under 15.
+  push: Duration.minutes(10),
+  // A notice broadcast fans out to every targeted user in 60 s batches; half an hour means it is stuck.
+  notice: Duration.minutes(30),
+  // The Legacy API lags chat by this much only in an outage: someone should look before users do.
+  'legacy-relay': Duration.minutes(15),
+  // Every new message's pushes are planned from here: minutes of wait mean chat pushes arrive late.
+  'message-sent': Duration.minutes(5),
+};
+/** A dead letter nobody redrove in 2 days: 12 of its 14 retention days are left to act. */
+const DEAD_LETTER_OLDEST_MESSAGE_ALARM = Duration.days(2);
+/** A stream batch's records leave DynamoDB Streams after 24 h: alarm with 18 h left to replay it. */
+const STREAM_FAILURE_OLDEST_MESSAGE_ALARM = Duration.hours(6);
+
 /**
  * SNS topics and SQS queues of the event flows (DESIGN §4):
  * - `chat-events`, `user-events`: what the legacy MSA backend consumes; both fan out to the
@@ -31,7 +50,8 @@ export type WorkQueueName = keyof typeof QUEUE_CONSUMER_TIMEOUT_SECONDS;
  * - `push`, `notice`: work queues for push-sender and notice-broadcast;
  * - `message-sent`: the `message.sent` events of `chat-events`, for message-push (the Message
  *   stream keeps two readers, AWS's advice per shard: the unread counter and message-legacy-sync);
- * - `stream-failures`: where DynamoDB stream bindings send a batch's metadata after their retries.
+ * - `stream-failures`: where DynamoDB stream bindings send a batch's metadata after their retries;
+ * - `alarms`: CloudWatch alarms on every failure store's depth and every queue's oldest message.
  * Every work queue has its own dead-letter queue. Everything is encrypted and TLS-only.
  */
 export class Messaging extends Construct {
@@ -45,6 +65,8 @@ export class Messaging extends Construct {
   readonly streamFailuresQueue: Queue;
   /** Encrypts both topics; publishers need `grantPublish`, which also grants use of the key. */
   readonly topicKey: Key;
+  /** Where every alarm of the event flows goes: subscribe the on-call (e-mail, chat) to it. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, deployment: Deployment) {
     super(scope, id);
@@ -70,14 +92,36 @@ export class Messaging extends Construct {
     this.chatEventsTopic = topic('chat-events');
     this.userEventsTopic = topic('user-events');
 
+    this.alarmTopic = topic('alarms');
+    // CloudWatch publishes alarms to the encrypted topic as its service principal (key and topic).
+    this.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.topicKey.stack.account } },
+      }),
+    );
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.alarmTopic.stack.account } },
+      }),
+    );
+
     const workQueue = (base: WorkQueueName) => {
       const deadLetterQueue = this.queue(deployment, `${base}-dlq`, {
         retentionPeriod: DEAD_LETTER_RETENTION,
       });
-      return this.queue(deployment, base, {
+      this.alarmOnFailureStore(deployment, `${base}-dlq`, deadLetterQueue, DEAD_LETTER_OLDEST_MESSAGE_ALARM);
+      const queue = this.queue(deployment, base, {
         visibilityTimeout: Duration.seconds(6 * QUEUE_CONSUMER_TIMEOUT_SECONDS[base]),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
       });
+      this.alarmOnOldestMessage(deployment, base, queue, WORK_QUEUE_OLDEST_MESSAGE_ALARM[base]);
+      return queue;
     };
     this.pushQueue = workQueue('push');
     this.noticeQueue = workQueue('notice');
@@ -106,6 +150,48 @@ export class Messaging extends Construct {
         'stream-failures is itself a dead-letter sink: stream event source mappings write failed-batch ' +
         'metadata here after their bounded retries, and nothing consumes it automatically.',
     });
+    this.alarmOnFailureStore(
+      deployment,
+      'stream-failures',
+      this.streamFailuresQueue,
+      STREAM_FAILURE_OLDEST_MESSAGE_ALARM,
+    );
+  }
+
+  /** A failure store alarms on its first message and when its oldest waits too long for a redrive. */
+  private alarmOnFailureStore(deployment: Deployment, base: string, queue: Queue, maxAge: Duration): void {
+    const alarm = new Alarm(this, `${pascalCase(base)}DepthAlarm`, {
+      alarmName: `${resourceName(deployment, base)}-depth`,
+      alarmDescription: `${queue.node.id}: a message gave up and waits here. Look (docs/events.md, "Dead letters and redrive"), fix, then npm run redrive -- ${base}`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    alarm.addOkAction(new SnsAction(this.alarmTopic));
+    this.alarmOnOldestMessage(deployment, base, queue, maxAge);
+  }
+
+  private alarmOnOldestMessage(deployment: Deployment, base: string, queue: Queue, maxAge: Duration): void {
+    const alarm = new Alarm(this, `${pascalCase(base)}OldestMessageAlarm`, {
+      alarmName: `${resourceName(deployment, base)}-oldest-message-age`,
+      alarmDescription: `${queue.node.id}: its oldest message has waited ${maxAge.toHumanString()} or more`,
+      metric: queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: maxAge.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    alarm.addOkAction(new SnsAction(this.alarmTopic));
   }
 
   /** SQS-managed SSE: SNS can deliver into it without a key policy, and consumers need no KMS grant. */

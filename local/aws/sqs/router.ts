@@ -1,13 +1,16 @@
 import type { JsonRouter } from '../protocols';
+import { cancelMessageMoveTask } from './cancel-message-move-task';
 import { changeMessageVisibility } from './change-message-visibility';
 import { deleteMessage } from './delete-message';
 import { deleteMessageBatch } from './delete-message-batch';
 import { getQueueAttributes } from './get-queue-attributes';
 import { getQueueUrl } from './get-queue-url';
+import { listMessageMoveTasks } from './list-message-move-tasks';
 import { receiveMessage } from './receive-message';
 import { sendMessage } from './send-message';
 import { sendMessageBatch } from './send-message-batch';
 import type { SqsService } from './sqs-service';
+import { startMessageMoveTask } from './start-message-move-task';
 
 /** SQS over awsJson 1.0, query-compatible (the SDK maps `x-amzn-query-error` codes to its exceptions). */
 export function sqsRouter(services: { sqs: SqsService }): JsonRouter {
@@ -24,6 +27,9 @@ export function sqsRouter(services: { sqs: SqsService }): JsonRouter {
       ChangeMessageVisibility: changeMessageVisibility(services),
       GetQueueUrl: getQueueUrl(services),
       GetQueueAttributes: getQueueAttributes(services),
+      StartMessageMoveTask: startMessageMoveTask(services),
+      ListMessageMoveTasks: listMessageMoveTasks(services),
+      CancelMessageMoveTask: cancelMessageMoveTask(services),
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   receiptHandleIsInvalid,
 } from './errors';
 import { md5Hex, md5OfMessageAttributes, type SqsMessageAttribute } from './md5';
+import { MessageMoveTasks } from './message-move-tasks';
 
 export interface QueueOptions {
   /** 30 s unless said otherwise, as in SQS. */
@@ -110,9 +111,12 @@ export class SqsService {
   private readonly queues = new Map<string, Queue>();
   private readonly deadLetters?: CaptureLog<DeadLetterCapture>;
   private closed = false;
+  /** StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask: redrives out of a DLQ. */
+  readonly moveTasks: MessageMoveTasks;
 
   constructor(options: { deadLetters?: CaptureLog<DeadLetterCapture> } = {}) {
     this.deadLetters = options.deadLetters;
+    this.moveTasks = new MessageMoveTasks(this);
   }
 
   /** Creates the queue, or returns the existing one when the options agree (as CreateQueue does). */
@@ -305,6 +309,53 @@ export class SqsService {
     }));
   }
 
+  /** The queues whose redrive policy names this queue as their dead-letter queue. */
+  deadLetterSourcesOf(queueName: string): string[] {
+    this.queue(queueName);
+    return [...this.queues.values()]
+      .filter((queue) => queue.options.redrive?.deadLetterQueueName === queueName)
+      .map((queue) => queue.name);
+  }
+
+  /** Ids of the messages stored on the queue now (visible, in flight or delayed). */
+  messageIds(queueName: string): string[] {
+    const queue = this.queue(queueName);
+    this.dropExpired(queue, Date.now());
+    return queue.messages.map((message) => message.messageId);
+  }
+
+  /**
+   * Moves one message as a message move task does: gone when it was deleted meanwhile, waiting
+   * while it is in flight, else a fresh copy (same id, body and attributes, receive count 0) on
+   * the destination, or on the queue it was dead-lettered from when no destination is given.
+   */
+  moveMessage(
+    sourceName: string,
+    messageId: string,
+    destinationName?: string,
+  ): 'moved' | 'gone' | 'in-flight' | 'no-source' {
+    const source = this.queue(sourceName);
+    const now = Date.now();
+    this.dropExpired(source, now);
+    const message = source.messages.find((candidate) => candidate.messageId === messageId);
+    if (!message) return 'gone';
+    if (message.visibleAt > now) return 'in-flight';
+    const { DeadLetterQueueSourceArn: origin, ...systemAttributes } = message.systemAttributes;
+    const target = destinationName ?? (origin ? this.queueNameFromArn(origin) : undefined);
+    if (!target) return 'no-source';
+    source.messages.splice(source.messages.indexOf(message), 1);
+    this.enqueue(this.queue(target), {
+      ...message,
+      systemAttributes,
+      sentAt: now,
+      visibleAt: now,
+      receiveCount: 0,
+      firstReceivedAt: undefined,
+      receiptHandle: undefined,
+    });
+    return 'moved';
+  }
+
   purge(queueName: string): void {
     this.queue(queueName).messages = [];
   }
@@ -312,6 +363,7 @@ export class SqsService {
   /** Ends every long poll (with no messages); later receives return at once. */
   close(): void {
     this.closed = true;
+    this.moveTasks.stop();
     for (const queue of this.queues.values()) this.notify(queue);
   }
 
@@ -391,24 +443,29 @@ export class SqsService {
    * A consumer that parks a message sends it to its queue's DLQ itself, with a `failureClass`
    * attribute (amplify/functions/shared/batch.ts): the inbox lists it with the reason it gave.
    */
+  /**
+   * A consumer parking a message in a DLQ itself (SendMessage, not maxReceiveCount, shared/batch.ts):
+   * listed as a dead letter with the reason its attributes give. A message without one is not a
+   * parked record (e.g. a redrive test's own send) and is only in the queue.
+   */
   private recordParked(dlq: Queue, message: StoredMessage): void {
-    const attribute = (name: string) => message.messageAttributes[name]?.StringValue;
-    const failureClass = attribute('failureClass');
-    if (!failureClass) return;
-    const source = [...this.queues.values()].find(
-      (queue) => queue.options.redrive?.deadLetterQueueName === dlq.name,
-    );
+    const attributes = stringAttributes(message.messageAttributes);
+    const { failureClass, status, reason } = attributes;
+    if (!failureClass && !reason) return;
+    const source = this.deadLetterSourcesOf(dlq.name)[0];
     if (!source) return;
-    const status = attribute('status');
     this.deadLetters?.add({
       id: message.messageId,
-      source: source.name,
-      reason: `${failureClass}${status ? ` (${status})` : ''} by ${attribute('function') ?? 'its consumer'}: ${attribute('reason') ?? ''}`,
-      queueName: source.name,
+      source,
+      reason: failureClass
+        ? `${failureClass}${status ? ` (${status})` : ''} by ${attributes.function ?? 'its consumer'}: ${reason ?? ''}`
+        : reason!,
+      queueName: source,
       dlqName: dlq.name,
       messageId: message.messageId,
       body: message.body,
       receiveCount: 0,
+      attributes,
       at: new Date().toISOString(),
     });
   }
@@ -438,6 +495,7 @@ export class SqsService {
       messageId: message.messageId,
       body: message.body,
       receiveCount: message.receiveCount,
+      attributes: stringAttributes(message.messageAttributes),
       at: new Date().toISOString(),
     });
     return true;
@@ -459,6 +517,15 @@ export class SqsService {
     if (message && message.receiptHandle !== receiptHandle) throw receiptHandleIsInvalid(receiptHandle);
     return index;
   }
+}
+
+/** The String and Number attributes as plain strings (what the inbox shows). */
+export function stringAttributes(attributes: Record<string, SqsMessageAttribute>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(attributes)
+      .filter(([, value]) => value.StringValue !== undefined)
+      .map(([name, value]) => [name, value.StringValue!]),
+  );
 }
 
 function stateOf(message: StoredMessage, now: number): QueuedMessage['state'] {

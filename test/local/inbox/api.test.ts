@@ -319,7 +319,22 @@ describe('Legacy API faults', () => {
     expect(sources.currentFaults).toEqual({ delayMs: 2000 });
   });
 
+  it('passes the paths and count settings docs/legacy-api.md documents through to the stand-in', async () => {
+    const { sources, call } = await start();
+
+    const set = await call('POST', '/api/legacy/faults', { status: 404, paths: '^/v1/crm/', count: 3 });
+
+    expect(set.status).toBe(200);
+    expect(sources.currentFaults).toEqual({ status: 404, paths: '^/v1/crm/', count: 3 });
+  });
+
   it.each([
+    [{ status: 500, paths: '' }, 'paths'],
+    [{ status: 500, paths: 42 }, 'paths'],
+    [{ status: 500, paths: '([' }, 'paths'],
+    [{ status: 500, count: 0 }, 'count'],
+    [{ status: 500, count: 1.5 }, 'count'],
+    [{ paths: '/v1/events', count: 2 }, 'status'],
     [{ status: 99 }, 'status'],
     [{ status: 600 }, 'status'],
     [{ status: 500.5 }, 'status'],

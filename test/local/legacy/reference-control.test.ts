@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { lowestPriceAlert } from '../../../amplify/functions/alert-lowest-price/lowest-price-alert';
 import { call, NOW, startTestLegacyApi, stopAll } from './legacy-fixture';
 
 afterEach(stopAll);
@@ -49,6 +50,58 @@ describe('Legacy API stand-in: changing reference data while it runs', () => {
         status: 'ACTIVE',
       }),
     ]);
+  });
+
+  it('records a price cut as the Legacy API does, so the lowest-price feed and alert report the cut', async () => {
+    let now = NOW;
+    const api = await startTestLegacyApi({ now: () => now });
+    api.putReferenceItem('listings', 'LST-90002', {
+      complexId: 'CPX-1001',
+      priceWon: 2_600_000_000,
+      floor: 9,
+    });
+    expect(api.store.data.listings.find((item) => item.id === 'LST-90002')).not.toHaveProperty(
+      'previousPriceWon',
+      expect.anything(),
+    );
+
+    now = NOW + 60_000;
+    api.putReferenceItem('listings', 'LST-90002', { priceWon: 2_530_000_000 });
+
+    const feed = await call(
+      api,
+      'GET',
+      `/v1/alerts/lowest-price?complexIds=CPX-1001&since=${encodeURIComponent(iso(NOW + 1000))}`,
+    );
+    const cut = feed.json.items.find((item: { id: string }) => item.id === 'LST-90002');
+    expect(cut).toMatchObject({
+      priceWon: 2_530_000_000,
+      previousPriceWon: 2_600_000_000,
+      priceChangedAt: iso(now),
+    });
+    // What alert-lowest-price makes of it for a subscriber whose threshold the cut crossed.
+    const [listing] = lowestPriceAlert.parseFeed({ items: [cut] }).items;
+    const message = lowestPriceAlert.message(listing!, { thresholdWon: 2_550_000_000 } as never);
+    expect(lowestPriceAlert.wants(listing!, { thresholdWon: 2_550_000_000 } as never)).toBe(true);
+    expect(message.body).toContain('7천만원 내린 가격이에요');
+  });
+
+  it('keeps a cut when the price is restated unchanged and clears it when the price goes up', async () => {
+    let now = NOW;
+    const api = await startTestLegacyApi({ now: () => now });
+    api.putReferenceItem('listings', 'LST-90003', { complexId: 'CPX-1001', priceWon: 2_600_000_000 });
+    now += 60_000;
+    api.putReferenceItem('listings', 'LST-90003', { priceWon: 2_500_000_000 });
+    const cutAt = iso(now);
+    now += 60_000;
+    api.putReferenceItem('listings', 'LST-90003', { priceWon: 2_500_000_000, floor: 3 });
+    const listing = () => api.store.data.listings.find((item) => item.id === 'LST-90003')!;
+    expect(listing()).toMatchObject({ previousPriceWon: 2_600_000_000, priceChangedAt: cutAt, floor: 3 });
+
+    now += 60_000;
+    api.putReferenceItem('listings', 'LST-90003', { priceWon: 2_700_000_000 });
+    expect(listing().previousPriceWon).toBeUndefined();
+    expect(listing().priceChangedAt).toBeUndefined();
   });
 
   it('refuses unknown kinds, unknown fields, bad region codes and incomplete new items, naming the field', async () => {
