@@ -31,9 +31,9 @@ import { ensureLocalCertificates } from '../../../local/tls/local-ca';
 import {
   createTokenIssuer,
   freePort,
-  graphqlRequest,
-  sigV4Authorization,
+  signedGraphqlRequest,
   synthesizedInventory,
+  testFunctions,
 } from './support';
 
 // Concurrent membership changes through the synthesized resolvers and DynamoDB Local: the
@@ -44,6 +44,7 @@ let dynamodb: DynamoDbLocal;
 let appsync: LocalAppSync;
 let ca: string;
 let tlsDir: string;
+let functions: ReturnType<typeof testFunctions>;
 
 beforeAll(async () => {
   const inventory = synthesizedInventory();
@@ -56,12 +57,14 @@ beforeAll(async () => {
     inventory.tables.filter((table) => table.modelName),
   );
   const issuer = await createTokenIssuer(inventory.appSync!.userPoolId!);
+  functions = testFunctions(inventory.appSync!.apiId, { 'chat-writer': ['Query', 'Mutation'] });
   appsync = await startLocalAppSync({
     spec: inventory.appSync!,
     port: 0,
     tls: certificates,
     dynamodb: { endpoint: dynamodb.url },
     verifyJwt: issuer.verifyJwt,
+    verifyIam: functions.verify,
   });
 });
 
@@ -74,7 +77,9 @@ afterAll(async () => {
 /** What the functions' AppSync client does, over the local endpoint with a function's SigV4. */
 const functionAppSync: AppSyncClient = {
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await graphqlRequest(appsync.url, ca, sigV4Authorization(), query, variables);
+    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = functions.credentialsFor('chat-writer');
+    const credentials = { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY };
+    const response = await signedGraphqlRequest(appsync.url, ca, credentials, query, variables);
     const body = response.json() as { data?: T; errors?: AppSyncErrorEntry[] };
     if (body.errors?.length) {
       throw new AppSyncGraphQLError(operationNameOf(query), body.errors, body.data ?? null);
