@@ -1,4 +1,4 @@
-import type { FunctionInvoker } from '../contracts';
+import type { FunctionInvoker, InvokeResult } from '../contracts';
 import type { TriggerName, UserPoolConfig } from './config';
 import { CognitoError } from './errors';
 
@@ -33,6 +33,15 @@ const MESSAGE_NAMES: Record<TriggerName, string> = {
   preTokenGeneration: 'PreTokenGeneration',
 };
 
+/**
+ * Cognito's own rule for its triggers: "If it doesn't [respond in time] and if the call can be
+ * retried, Amazon Cognito retries the call. After three unsuccessful attempts, the function times
+ * out." A function that throws is not retried: its error is the answer.
+ */
+const TRIGGER_ATTEMPTS = 3;
+const RETRYABLE_ERRORS = new Set(['TimeoutError', 'TooManyRequestsException']);
+const retryable = (outcome: InvokeResult) => RETRYABLE_ERRORS.has(outcome.error?.errorType ?? '');
+
 export function createTriggers(deps: { config: UserPoolConfig; invoker: FunctionInvoker }): Triggers {
   const { config, invoker } = deps;
   return {
@@ -57,7 +66,11 @@ export function createTriggers(deps: { config: UserPoolConfig; invoker: Function
         request: call.request,
         response: call.response,
       };
-      const outcome = await invoker.invoke(functionName, event);
+      let outcome = await invoker.invoke(functionName, event);
+      // Cognito retries a trigger call that timed out or was throttled, three attempts in all.
+      for (let attempt = 2; !outcome.ok && attempt <= TRIGGER_ATTEMPTS && retryable(outcome); attempt++) {
+        outcome = await invoker.invoke(functionName, event);
+      }
       if (!outcome.ok) {
         const message = outcome.error?.errorMessage ?? 'Unknown error';
         throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${message}.`);

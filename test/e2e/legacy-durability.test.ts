@@ -70,21 +70,10 @@ async function send(conversationId: string, body: string): Promise<string> {
   return sent.id;
 }
 
-/** A Cognito trigger's first run can outlast its 5 s timeout on a loaded machine; the next is warm. */
-async function warmRetried<T>(step: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await step();
-    } catch (error) {
-      if (attempt >= attempts || !/Task timed out/.test(String(error))) throw error;
-    }
-  }
-}
-
 beforeAll(async () => {
-  await warmRetried(() => seedSandbox(seedTargetsFrom(inject('outputsPath'))));
+  await seedSandbox(seedTargetsFrom(inject('outputsPath')));
   brokerId = createSampleData(Date.now()).brokers.filter((broker) => !broker.deleted)[0]!.id;
-  buyer = await warmRetried(() => signedInUser());
+  buyer = await signedInUser();
 });
 
 afterEach(async () => {

@@ -27,14 +27,7 @@ async function lowestPriceNotifications(): Promise<Notification[]> {
 beforeAll(async () => {
   await putReference('complexes', COMPLEX, { name: '컷테스트', regionCode: '1168010600', jibun: '1' });
   await putReference('listings', LISTING, { complexId: COMPLEX, priceWon: 2_600_000_000, floor: 9 });
-  // A trigger's first (cold) run can exceed Cognito's 5-second limit on a loaded machine; the
-  // app tries again, and so does this file, a few times.
-  for (let attempt = 1; !subscriber; attempt++) {
-    subscriber = await signedInUser().catch((error: Error) => {
-      if (attempt >= 4 || !/timed out/.test(error.message)) throw error;
-      return undefined as unknown as User;
-    });
-  }
+  subscriber = await signedInUser();
   ok(
     await subscriber.mutation('addAlertSubscription', {
       kind: 'LOWEST_PRICE',
