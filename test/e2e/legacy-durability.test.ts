@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { seedSandbox, seedTargetsFrom } from '../../local/seed';
@@ -15,7 +17,8 @@ import {
 
 // Every Legacy API write is durable (docs/events.md, "Delivery guarantees"): a 60 s outage during
 // chat and conversation creation loses nothing and delivers each fact once after recovery; a
-// refusal (404) parks the event in legacy-relay-dlq with its reason and one Sentry error each.
+// refusal (404) parks the event in legacy-relay-dlq with its reason and one Sentry error each, and
+// `npm run redrive` delivers it once the Legacy API accepts it again.
 // This file owns its data: its own buyer, conversations and listing ids, found by id.
 
 type DeadLetter = { id: string; source: string; reason: string; body: unknown; at: string };
@@ -151,6 +154,8 @@ describe('a Legacy API outage', () => {
 });
 
 describe('a Legacy API refusal', () => {
+  /** The events the refusal parked, for the redrive below. */
+  let parkedEventIds: string[] = [];
   it('parks each refused event in legacy-relay-dlq with its reason and reports it to Sentry once', async () => {
     const conversation = await startInquiry(`LST-E2E-DURABLE-${run}-404`);
     // The conversation's own facts (created, welcome, CRM) go through before the refusals start.
@@ -171,6 +176,7 @@ describe('a Legacy API refusal', () => {
       await send(conversation.id, '감사합니다'),
     ];
     const eventIds = messageIds.map((id) => `message.sent:${id}`);
+    parkedEventIds = eventIds;
 
     const parked = await eventually('both refused events in the dead letters', async () => {
       const letters = (
@@ -198,5 +204,29 @@ describe('a Legacy API refusal', () => {
     const attempts = (await legacyCalls(since)).filter((call) => eventIds.includes(bodyOf(call).id ?? ''));
     expect(attempts).toHaveLength(eventIds.length);
     expect(attempts.every((call) => call.status === 404)).toBe(true);
+  }, 120_000);
+
+  it('delivers the parked events once with npm run redrive, when the Legacy API accepts them again', async () => {
+    expect(parkedEventIds).toHaveLength(2);
+    const since = new Date().toISOString();
+    // The faults are cleared (afterEach): the Legacy API accepts again.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/redrive.ts', 'legacy-relay-dlq', '--outputs', inject('outputsPath')],
+      { env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    );
+    expect(stdout).toMatch(/move task COMPLETED: (\d+)\/\1 moved/);
+    const deliveries = async () =>
+      (await legacyCalls(since)).filter(
+        (call) => delivered(call) && parkedEventIds.includes(bodyOf(call).id ?? ''),
+      );
+    const arrived = await eventually('the redriven events at the Legacy API', async () => {
+      const calls = await deliveries();
+      return calls.length >= parkedEventIds.length ? calls : undefined;
+    });
+    expect(arrived.map((call) => bodyOf(call).id).sort()).toEqual([...parkedEventIds].sort());
+    // Once each: a second look finds no second delivery.
+    await sleep(2000);
+    expect(await deliveries()).toHaveLength(parkedEventIds.length);
   }, 120_000);
 });
