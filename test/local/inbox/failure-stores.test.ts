@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsGateway, startAwsGateway } from '../../../local/aws/gateway';
 import { localFailureStores } from '../../../local/inbox/failure-stores';
 import { type Inbox, startInbox } from '../../../local/inbox/server';
 import { localRedriveTarget } from '../../../scripts/redrive/local-target';
+import { launchChromium } from '../../support/chromium';
 import { fakeSources } from './fake-sources';
 
 // The inbox's failure stores over the real local SQS; stream replays are covered in test/local/redrive.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DLQ = 'sandbox-local-legacy-relay-dlq';
 const WORK = 'sandbox-local-legacy-relay';
 
@@ -114,21 +113,7 @@ describe('the Dead letters tab in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
