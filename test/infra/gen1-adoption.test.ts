@@ -102,6 +102,8 @@ describe('a branch that adopts Gen 1 tables', () => {
     expect(env('chat-reminder').CONVERSATION_MEMBER_TABLE_NAME).toBe(ADOPTED.ConversationMember);
     expect(env('push-sender').DEVICE_TABLE_NAME).toBe(ADOPTED.Device);
     expect(env('broker-matching').CONVERSATION_TABLE_NAME).toBe(ADOPTED.Conversation);
+    // message-push reads the message of a message.sent event by key.
+    expect(env('message-push').MESSAGE_TABLE_NAME).toBe(ADOPTED.Message);
     expect(env('user-delete-cascade')).toMatchObject({
       USER_PROFILE_TABLE_NAME: ADOPTED.UserProfile,
       MESSAGE_TABLE_NAME: ADOPTED.Message,
@@ -142,7 +144,6 @@ describe('a branch that adopts Gen 1 tables', () => {
     expect(streams).toEqual(
       expect.arrayContaining([
         { fn: 'message-unread-counter', table: ADOPTED.Message },
-        { fn: 'message-push', table: ADOPTED.Message },
         { fn: 'message-legacy-sync', table: ADOPTED.Message },
         { fn: 'message-read-receipt', table: ADOPTED.ConversationMember },
         { fn: 'conversation-created', table: ADOPTED.Conversation },
