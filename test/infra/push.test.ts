@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Push } from '../../amplify/custom/push/resource';
 import { type BackendIdentifier, deploymentSettings, pushSettings } from '../../amplify/environment';
-import { PUSH_CONFIGURED_CONTEXT, type Synth, synth } from './synth';
+import { PUSH_CONFIGURED_CONTEXT, type Synth, synth, TEST_APP_ID } from './synth';
 
 const CHANNEL_TYPES = [
   'AWS::Pinpoint::APNSChannel',
@@ -75,7 +75,7 @@ describe('push', () => {
 
   it("reads the channels' keys from this branch's Amplify secrets at deploy time", () => {
     prodWithPush.template('push').hasResourceProperties('Custom::AmplifySecretFetcherResource', {
-      namespace: 'bootalk',
+      namespace: TEST_APP_ID,
       name: 'main',
       type: 'branch',
       secretNames: ['APNS_TOKEN_KEY', 'FCM_SERVICE_ACCOUNT_JSON'],
