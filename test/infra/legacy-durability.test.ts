@@ -42,8 +42,25 @@ describe('the durable Legacy path', () => {
     expect(sends[0]).toMatch(/LegacyRelayDlq/);
   });
 
+  it("tells every queue consumer its own queue's dead-letter queue and lets it send there", () => {
+    for (const [name, dlq] of [
+      ['message-push', /MessageSentDlq/],
+      ['push-sender', /PushDlq/],
+      ['notice-broadcast', /NoticeDlq/],
+      ['legacy-event-relay', /LegacyRelayDlq/],
+    ] as const) {
+      expect(JSON.stringify(variablesOf(name).DEAD_LETTER_QUEUE_URL), name).toMatch(dlq);
+      expect(resourcesFor(sandbox, name, 'sqs:SendMessage').join(' '), name).toMatch(dlq);
+    }
+  });
+
   it('tells every stream consumer where to park a record: the stream-failures queue it may send to', () => {
-    for (const name of ['message-legacy-sync', 'message-push', 'broker-matching', 'user-delete-cascade']) {
+    for (const name of [
+      'message-legacy-sync',
+      'message-unread-counter',
+      'broker-matching',
+      'user-delete-cascade',
+    ]) {
       expect(JSON.stringify(variablesOf(name).STREAM_FAILURES_QUEUE_URL), name).toMatch(/StreamFailures/);
       expect(resourcesFor(sandbox, name, 'sqs:SendMessage').join(' '), name).toMatch(/StreamFailures/);
     }
