@@ -204,6 +204,7 @@ describe('broker matching', () => {
 describe('real-transaction-update (the 실거래 crawler)', () => {
   type CrawlReport = {
     saved: number;
+    queued: number;
     sent: number;
     cancelled: number;
     bad: { total: number; byReason: Record<string, number> };
@@ -213,20 +214,25 @@ describe('real-transaction-update (the 실거래 crawler)', () => {
     await sync({ feeds: ['complexes'] });
     const startedAt = new Date().toISOString();
     const report = await invoke<CrawlReport>('real-transaction-update');
-    expect(report.saved).toBeGreaterThan(0);
+    // The crawler queues its saves on legacy-relay (docs/events.md, "Commands"); the relay delivers them.
+    expect(report.queued).toBeGreaterThan(0);
     expect(report.cancelled).toBeGreaterThan(0);
     expect(report.bad.total).toBeGreaterThan(0);
     expect(report.bad.total % 3).toBe(0);
 
-    const calls = await legacyCalls(startedAt);
-    const saves = calls.filter((call) => call.method === 'POST' && call.path === '/v1/real-transactions');
-    expect(saves.length).toBeGreaterThan(0);
+    const saves = await eventually('the queued saves at the Legacy API', async () => {
+      const delivered = (await legacyCalls(startedAt)).filter(
+        (call) => call.method === 'POST' && call.path === '/v1/real-transactions' && call.status < 300,
+      );
+      const rows = delivered.flatMap((save) => save.body as unknown[]).length;
+      return rows >= report.queued ? delivered : undefined;
+    });
     for (const save of saves) {
-      // The token's subject is the calling function's Lambda name.
+      // The token's subject is the Lambda name of the relay that delivers for every function.
       expect(save).toMatchObject({
         status: 201,
         authorized: true,
-        subject: expect.stringMatching(/realtransactionupdate/i),
+        subject: expect.stringMatching(/legacyeventrelay/i),
       });
     }
     const rows = saves.flatMap(
