@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { GEN1_RESOURCES_CONTEXT_KEY } from '../amplify/migration/gen1-resources';
 import { localRedriveTarget } from '../scripts/redrive/local-target';
 import { startLocalAppSync } from './appsync/local-appsync';
 import { loadCloudAssembly } from './assembly/cloud-assembly';
@@ -9,6 +10,7 @@ import { type BackendInventory, readInventory } from './assembly/inventory';
 import { createCaptureLog } from './aws/captures';
 import { startAwsGateway } from './aws/gateway';
 import { createCognitoService, startCognitoServer } from './cognito/server';
+import type { CognitoUser } from './cognito/user-store';
 import type { FunctionSpec, LocalEndpoints } from './contracts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/dynamodb-local';
 import { QueuePoller } from './events/queue-poller';
@@ -53,6 +55,12 @@ export interface SandboxOptions {
   watch?: boolean;
   /** DynamoDB Local already starting (start.ts starts it first: Java boots while Node loads). */
   dynamodb?: Promise<DynamoDbLocal>;
+  /**
+   * A Gen 1 rehearsal (`--gen1-fixture`, docs/migration.md): the adoption file the synth reads
+   * (CDK context `gen1-resources-file`, synthesized into its own cdk.out) and the Gen 1 pool's
+   * users, imported with their `sub`s when the sandbox's user store does not have them yet.
+   */
+  gen1?: { resourcesFile: string; users: CognitoUser[] };
 }
 
 export interface Sandbox {
@@ -96,7 +104,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (!options.dynamodb) await assertSandboxPortsFree(options.basePort);
 
     progress('synth', 'synthesizing the backend offline');
-    const synth = await synthesize(options.root, join(sandboxDir, 'cdk.out'));
+    const synthOut = join(sandboxDir, options.gen1 ? 'cdk.out-gen1' : 'cdk.out');
+    const synthContext: Record<string, string> = options.gen1
+      ? { [GEN1_RESOURCES_CONTEXT_KEY]: options.gen1.resourcesFile }
+      : {};
+    const synth = await synthesize(options.root, synthOut, { context: synthContext });
     progress(
       'synth',
       synth.reused ? 'reused the last synth (amplify/ unchanged)' : `done in ${synth.durationMs} ms`,
@@ -190,6 +202,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       invoker: runner,
       verifyIam: signedCallers.verify,
       ...(options.persist ? { persistDir: join(sandboxDir, 'data/cognito') } : {}),
+      ...(options.gen1 ? { importUsers: options.gen1.users } : {}),
     });
     const cognitoServer = await startCognitoServer({ service: cognito, port: ports.cognito });
     stops.push(() => cognitoServer.close());
@@ -364,7 +377,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
       resynthesize: async (changed) => {
         progress('reload', `${changed.join(', ')} changed: synthesizing`);
-        const next = await synthesize(options.root, join(sandboxDir, 'cdk.out'));
+        const next = await synthesize(options.root, synthOut, { context: synthContext });
         const nextInventory = readInventory(loadCloudAssembly(next.outdir), endpoints, {
           functionNames: functionNames(options.root),
         });

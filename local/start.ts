@@ -9,12 +9,17 @@
  *   npm start -- --quiet          no function logs
  *   npm start -- --no-watch       no hot reload of amplify/ changes
  *   npm start -- --seed           load sample users, brokers and conversations
+ *   npm start -- --gen1-fixture <dir>
+ *                                 rehearse the Gen 1 cutover: load a Gen 1 data set under its
+ *                                 Gen 1 table names and users, and adopt those tables
+ *                                 (docs/migration.md, "Rehearse locally")
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalSandboxError, startDynamoDbLocal } from './dynamodb/dynamodb-local';
+import { loadGen1Tables, readGen1Fixture } from './gen1-fixture';
 import { assertSandboxPortsFree, dynamoDbOptions } from './ports';
 import { ensureLocalCertificates } from './tls/local-ca';
 
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     outputs: { type: 'string' },
     watch: { type: 'boolean', default: true },
     seed: { type: 'boolean', default: false },
+    'gen1-fixture': { type: 'string' },
   },
 });
 
@@ -62,8 +68,25 @@ async function run(): Promise<void> {
     const basePort = Number(values.port);
     const persist = values.persist === true;
     await assertSandboxPortsFree(basePort);
+    const gen1 = values['gen1-fixture'] ? readGen1Fixture(values['gen1-fixture']) : undefined;
     // Java boots DynamoDB Local on the other core while Node loads the rest of the sandbox.
-    const dynamodb = startDynamoDbLocal(dynamoDbOptions({ root, basePort, persist }));
+    const booting = startDynamoDbLocal(dynamoDbOptions({ root, basePort, persist }));
+    // A Gen 1 rehearsal's tables exist before the sandbox checks the adopted ones.
+    const dynamodb = gen1
+      ? booting.then(async (local) => {
+          try {
+            const loaded = await loadGen1Tables(local.client, gen1);
+            say(
+              'Gen 1',
+              `${loaded.tables} tables, ${loaded.items} items, ${gen1.users.length} users from ${gen1.dir}`,
+            );
+          } catch (error) {
+            await local.stop();
+            throw error;
+          }
+          return local;
+        })
+      : booting;
     dynamodb.catch(() => undefined);
     const loaded = await Promise.all([import('./sandbox'), import('./seed')]).catch(async (error) => {
       await (await dynamodb.catch(() => undefined))?.stop();
@@ -75,6 +98,7 @@ async function run(): Promise<void> {
       basePort,
       dynamodb,
       persist,
+      ...(gen1 ? { gen1: { resourcesFile: gen1.resourcesFile, users: gen1.users } } : {}),
       watch: values.watch === true,
       ...(values.outputs ? { outputsPath: resolve(values.outputs) } : {}),
       progress: say,

@@ -27,8 +27,13 @@ function filesUnder(path: string): string[] {
     .sort();
 }
 
-export function synthInputsHash(root: string): string {
+export function synthInputsHash(root: string, context: Record<string, string> = {}): string {
   const hash = createHash('sha256').update(`sandbox:${SANDBOX_NAME}\n`);
+  // Extra context (an adoption file for a Gen 1 rehearsal): its values and the files they name.
+  for (const [key, value] of Object.entries(context).sort()) {
+    hash.update(`${key}=${value}\0`);
+    if (existsSync(value) && statSync(value).isFile()) hash.update(readFileSync(value)).update('\0');
+  }
   for (const file of INPUTS.flatMap((input) => filesUnder(join(root, input)))) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
@@ -44,11 +49,12 @@ export interface SynthResult {
 export async function synthesize(
   root: string,
   outdir: string,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; context?: Record<string, string> } = {},
 ): Promise<SynthResult> {
   const started = Date.now();
   const stamp = join(outdir, '.inputs-hash');
-  const hash = synthInputsHash(root);
+  const context = options.context ?? {};
+  const hash = synthInputsHash(root, context);
   if (
     !options.force &&
     existsSync(join(outdir, 'manifest.json')) &&
@@ -59,7 +65,17 @@ export async function synthesize(
   }
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/synth.ts', '--quiet', '--sandbox', SANDBOX_NAME, '--out', outdir],
+    [
+      '--import',
+      'tsx',
+      'scripts/synth.ts',
+      '--quiet',
+      '--sandbox',
+      SANDBOX_NAME,
+      '--out',
+      outdir,
+      ...Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AMPLIFY_DISABLE_TELEMETRY: '1' } },
   );
   let output = '';

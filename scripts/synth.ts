@@ -3,7 +3,8 @@
  * without AWS, and prints the stack name it would deploy as. `npm run synth` (your sandbox, as
  * `ampx sandbox`), `--sandbox <identifier>` (as `ampx sandbox --identifier`), `--branch main
  * --app-id <id>` (prod, as `ampx pipeline-deploy`; the app id defaults to $AWS_APP_ID, else
- * `local`), `--no-bundle` to skip esbuild, `--out <dir>` (default cdk.out).
+ * `local`), `--no-bundle` to skip esbuild, `--out <dir>` (default cdk.out), `-c key=value` for more
+ * CDK context (as `cdk -c`; e.g. `-c gen1-resources-file=<adoption file>`).
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -24,8 +25,17 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'cdk.out' },
     'no-bundle': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    context: { type: 'string', short: 'c', multiple: true, default: [] },
   },
 });
+
+const extraContext = Object.fromEntries(
+  (values.context ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`-c ${pair}: expected key=value`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
 const identifier: SynthIdentifier = values.branch
   ? { type: 'branch', name: values.branch, appId: values['app-id'] ?? (process.env.AWS_APP_ID || 'local') }
@@ -40,7 +50,10 @@ const result = spawnSync(process.execPath, ['--import', 'tsx', 'amplify/backend.
     ...process.env,
     AMPLIFY_DISABLE_TELEMETRY: '1',
     CDK_OUTDIR: outdir,
-    CDK_CONTEXT_JSON: JSON.stringify(synthContext(identifier, { bundle: !values['no-bundle'] })),
+    CDK_CONTEXT_JSON: JSON.stringify({
+      ...synthContext(identifier, { bundle: !values['no-bundle'] }),
+      ...extraContext,
+    }),
   },
 });
 if (result.status !== 0) {

@@ -17,7 +17,7 @@ import { createSessionStore } from './sessions';
 import { targets } from './targets';
 import { type AccessTokenClaims, createTokenSigner, loadOrCreateSigningKey } from './tokens';
 import { createTriggers } from './triggers';
-import { createUserStore, type UserStatus } from './user-store';
+import { type CognitoUser, createUserStore, type UserStatus } from './user-store';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -36,6 +36,11 @@ export interface CognitoServiceOptions {
    * refuses them without credentials.
    */
   verifyIam?: (request: SignedRequest) => Promise<SignedCaller>;
+  /**
+   * Users taken over from another pool (a Gen 1 rehearsal), with their own `sub`s: added when the
+   * store has no user by that username, so a persisted store keeps its later changes.
+   */
+  importUsers?: readonly CognitoUser[];
 }
 
 /** The operations an app calls with no AWS credentials (a client id or a token instead). */
@@ -112,6 +117,9 @@ export function createCognitoService(options: CognitoServiceOptions): CognitoSer
     now,
     startedAt: now(),
   };
+  for (const user of options.importUsers ?? []) {
+    if (!services.users.get(user.username)) services.users.add(user);
+  }
   const operations = new Map(Object.entries(targets).map(([name, target]) => [name, target(services)]));
   const poolArn = `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT}:userpool/${config.userPoolId}`;
 

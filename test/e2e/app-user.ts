@@ -9,15 +9,22 @@ export class AppUser {
   private pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   readonly events = new Map<number, unknown[]>();
 
-  constructor(readonly phone: string) {
+  /** `sandbox`: another sandbox than the suite's (a file that starts its own, e.g. gen1-rehearsal). */
+  constructor(
+    readonly phone: string,
+    sandbox: { outputsPath: string; caCertPath: string } = {
+      outputsPath: inject('outputsPath'),
+      caCertPath: inject('caCertPath'),
+    },
+  ) {
     this.child = spawn(
       process.execPath,
       ['--experimental-websocket', `${import.meta.dirname}/app-user-process.mjs`],
       {
         env: {
           ...process.env,
-          AMPLIFY_OUTPUTS: inject('outputsPath'),
-          NODE_EXTRA_CA_CERTS: inject('caCertPath'),
+          AMPLIFY_OUTPUTS: sandbox.outputsPath,
+          NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
         },
         stdio: ['pipe', 'pipe', 'ignore'],
       },

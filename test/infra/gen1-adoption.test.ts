@@ -5,6 +5,8 @@ import { loadCloudAssembly } from '../../local/assembly/cloud-assembly';
 import { createResolver } from '../../local/assembly/intrinsics';
 import { type BackendInventory, readInventory } from '../../local/assembly/inventory';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/contracts';
+import { importMismatches } from '../../local/dynamodb/dynamodb-local';
+import { readGen1Fixture } from '../../local/gen1-fixture';
 import { functionNames } from '../../local/sandbox';
 import { GEN1_ADOPTION_FIXTURE, type Synth, synth } from './synth';
 
@@ -152,6 +154,18 @@ describe('a branch that adopts Gen 1 tables', () => {
     );
     for (const { fn, table } of streams) {
       for (const model of Object.keys(ADOPTED)) expect(freshTableOf(model).test(table), fn).toBe(false);
+    }
+  });
+
+  it('matches the rehearsal data set (test/fixtures/gen1/rehearsal) table for table, as the import compares them', () => {
+    const rehearsal = readGen1Fixture(resolve(ROOT, 'test/fixtures/gen1/rehearsal'));
+    for (const described of rehearsal.tables) {
+      const expected = inventory.tables.find((table) => table.tableName === described.TableName);
+      expect(expected?.imported, described.TableName).toBe(true);
+      expect(
+        importMismatches(expected!, described as unknown as Record<string, unknown>),
+        described.TableName,
+      ).toEqual([]);
     }
   });
 
