@@ -1,4 +1,4 @@
-import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { type AppSyncClient, unlessConditionFailed } from '../shared/appsync-client';
 import type { DeviceRow, DeviceSummary } from './device-registration';
 
 /**
@@ -38,16 +38,6 @@ export interface DeviceStore {
   devicesOf(userId: string): Promise<DeviceSummary[]>;
   /** Removes the row if it still belongs to `userId`; false when it moved or went meanwhile. */
   remove(id: string, userId: string): Promise<boolean>;
-}
-
-/** A failed create or update condition is an answer (the row exists, or not); anything else is thrown. */
-async function unlessConditionFailed<T>(write: Promise<T>): Promise<T | undefined> {
-  try {
-    return await write;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return undefined;
-    throw error;
-  }
 }
 
 export function deviceStore(appSync: () => AppSyncClient): DeviceStore {

@@ -1,4 +1,4 @@
-import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { type AppSyncClient, unlessConditionFailed } from '../shared/appsync-client';
 import type { ConsentChange, Consents, ProfileChange } from './profile-settings';
 
 /**
@@ -41,15 +41,6 @@ export interface ProfileStore {
     consents: Required<Consents>,
     consentHistory: ConsentChange[],
   ): Promise<ProfileRow | undefined>;
-}
-
-async function unlessConditionFailed<T>(write: Promise<T>): Promise<T | undefined> {
-  try {
-    return await write;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return undefined;
-    throw error;
-  }
 }
 
 export function profileStore(appSync: () => AppSyncClient): ProfileStore {

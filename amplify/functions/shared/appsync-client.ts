@@ -77,6 +77,16 @@ export function isConditionalCheckFailure(error: unknown): boolean {
   );
 }
 
+/** A write whose condition failed is an answer (the row exists, or changed): undefined; anything else is thrown. */
+export async function unlessConditionFailed<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return undefined;
+    throw error;
+  }
+}
+
 export interface AppSyncClient {
   /** Sends one operation and returns its `data`; throws one of the AppSync errors above. */
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
