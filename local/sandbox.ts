@@ -161,7 +161,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const secretValues: Record<string, string> = { ...secrets.values, SENTRY_DSN: endpoints.sentryDsn };
     // Each function signs its AWS calls with its own key; the local services verify the signature.
-    const signedCallers = createSignedCallers(inventory.functions);
+    const signedCallers = createSignedCallers(inventory.functions, {
+      operator: {
+        accessKeyId: secrets.values.LOCAL_OPERATOR_ACCESS_KEY_ID!,
+        secretAccessKey: secrets.values.LOCAL_OPERATOR_SECRET_ACCESS_KEY!,
+      },
+    });
     writeFileSync(
       join(sandboxDir, OPERATOR_CREDENTIALS_FILE),
       JSON.stringify(signedCallers.operatorCredentials()),

@@ -42,6 +42,10 @@ export function loadOrCreateSecrets(file: string): LocalSecrets {
   );
   // The stand-in of data.go.kr accepts any non-empty serviceKey.
   ensure('PUBLIC_DATA_SERVICE_KEY', () => `local-${randomBytes(12).toString('hex')}`);
+  // The local operator's keys (seed, admin calls): the checkout's, so every sandbox started from it
+  // (the e2e suite's and a Gen 1 rehearsal's side by side) accepts the one operator-credentials file.
+  ensure('LOCAL_OPERATOR_ACCESS_KEY_ID', () => `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`);
+  ensure('LOCAL_OPERATOR_SECRET_ACCESS_KEY', () => randomBytes(30).toString('base64'));
   if (changed) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });

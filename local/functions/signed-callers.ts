@@ -99,13 +99,17 @@ type CallerSpec = Pick<FunctionSpec, 'name' | 'roleArn' | 'environment' | 'iamSt
 
 export function createSignedCallers(
   functions: readonly CallerSpec[],
-  options: { now?: () => number } = {},
+  options: { now?: () => number; operator?: { accessKeyId: string; secretAccessKey: string } } = {},
 ): SignedCallers {
   const now = options.now ?? Date.now;
   const byName = new Map<string, { caller: SignedCaller; secretAccessKey: string }>();
   const byAccessKey = new Map<string, { caller: SignedCaller; secretAccessKey: string }>();
-  const add = (spec: (typeof functions)[number]) => {
-    const known = byName.get(spec.name);
+  const add = (
+    spec: (typeof functions)[number],
+    given?: { accessKeyId: string; secretAccessKey: string },
+  ) => {
+    const known =
+      byName.get(spec.name) ?? (given && { caller: given, secretAccessKey: given.secretAccessKey });
     const accessKeyId =
       known?.caller.accessKeyId ?? `ASIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`;
     const roleName = spec.roleArn?.split('/').pop() ?? `${spec.name}-role`;
@@ -125,12 +129,15 @@ export function createSignedCallers(
     byAccessKey.set(accessKeyId, entry);
   };
   for (const spec of functions) add(spec);
-  add({
-    name: OPERATOR,
-    roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-operator`,
-    environment: { AWS_LAMBDA_FUNCTION_NAME: 'operator' },
-    iamStatements: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  });
+  add(
+    {
+      name: OPERATOR,
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-operator`,
+      environment: { AWS_LAMBDA_FUNCTION_NAME: 'operator' },
+      iamStatements: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    },
+    options.operator,
+  );
 
   return {
     update(next) {

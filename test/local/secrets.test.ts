@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSignedCallers } from '../../local/functions/signed-callers';
 import { loadOrCreateSecrets } from '../../local/secrets';
 
 const fileIn = (dir: string) => join(dir, 'sandbox', 'secrets.json');
@@ -37,5 +38,24 @@ describe('local sandbox secrets', () => {
     expect(verified.payload.iss).toBe('bootalk-legacy-api');
     expect(values.PUBLIC_DATA_SERVICE_KEY).toMatch(/^local-[0-9a-f]{24}$/);
     expect(loadOrCreateSecrets(file).values.LEGACY_WEBHOOK_KEY).toBe(values.LEGACY_WEBHOOK_KEY);
+  });
+
+  it("gives every sandbox of a checkout the same operator keys, so one sandbox's seed is not refused by another's", () => {
+    const file = fileIn(mkdtempSync(join(tmpdir(), 'bootalk-secrets-')));
+    const operatorOf = () => {
+      const { values } = loadOrCreateSecrets(file);
+      return createSignedCallers([], {
+        operator: {
+          accessKeyId: values.LOCAL_OPERATOR_ACCESS_KEY_ID!,
+          secretAccessKey: values.LOCAL_OPERATOR_SECRET_ACCESS_KEY!,
+        },
+      }).operatorCredentials();
+    };
+    const first = operatorOf();
+    expect(first.accessKeyId).toMatch(/^AKIALOCAL[0-9A-F]{12}$/);
+    expect(first.secretAccessKey.length).toBeGreaterThanOrEqual(40);
+    expect(operatorOf()).toEqual(first);
+    // Without given keys, each start makes its own (what let two sandboxes overwrite each other's file).
+    expect(createSignedCallers([]).operatorCredentials().accessKeyId).not.toBe(first.accessKeyId);
   });
 });
