@@ -1,3 +1,4 @@
+import type { Schema } from '../../data/resource';
 import { accept, type Decision, type Refusal, refuse } from '../shared/decision';
 import { deviceIdForToken } from '../shared/device-id';
 
@@ -8,8 +9,9 @@ import { deviceIdForToken } from '../shared/device-id';
  * row, and they stop getting its pushes.
  */
 
-export const DEVICE_PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM'] as const;
-export type DevicePlatform = (typeof DEVICE_PLATFORMS)[number];
+export type DevicePlatform = Schema['DevicePlatform']['type'];
+/** The schema's DevicePlatform values (test/unit/data/schema-copies.test.ts ties them to it). */
+export const DEVICE_PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM'] as const satisfies readonly DevicePlatform[];
 
 /** A user with more devices than this loses the least recently seen ones. */
 export const MAX_DEVICES_PER_USER = 20;
@@ -23,18 +25,10 @@ export const APP_VERSION_MAX_LENGTH = 32;
 export const LOCALE_MAX_LENGTH = 35;
 
 /** Every field of a Device row, as AppSync returns it. */
-export interface DeviceRow {
-  id: string;
-  userId: string;
-  platform: DevicePlatform;
-  token: string;
-  appVersion?: string | null;
-  locale?: string | null;
-  lastSeenAt: string;
-  invalidatedAt?: string | null;
+export type DeviceRow = Omit<Schema['Device']['type'], 'createdAt' | 'updatedAt'> & {
   createdAt?: string;
   updatedAt?: string;
-}
+};
 
 export interface RegisterDeviceArguments {
   platform?: unknown;

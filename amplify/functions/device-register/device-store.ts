@@ -3,7 +3,7 @@ import type { DeviceRow, DeviceSummary } from './device-registration';
 
 /**
  * Device rows through AppSync (IAM), so the owner's subscriptions see a registration, a move and
- * a removal. Keep DEVICE_FIELDS in step with the Device model in amplify/data/resource.ts:
+ * a removal. DEVICE_FIELDS selects every field of the Device model (test/unit/data/schema-copies.test.ts):
  * AppSync sends subscribers only the fields a mutation selected.
  */
 

@@ -1,3 +1,4 @@
+import type { Schema } from '../../data/resource';
 import { accept, type Decision, refuse } from '../shared/decision';
 import { codePointLength, hasHiddenCharacters, isBlank, STORAGE_KEY_SEGMENT } from '../shared/user-text';
 import { validAppVersion } from './device-registration';
@@ -19,20 +20,8 @@ export const CONSENT_HISTORY_MAX = 100;
 // 법정동 codes: 시도 (2), 시군구 (5), 읍면동 (8) or 리 (10) digits, as notice segments use them.
 const REGION_CODE = /^(?:\d{2}|\d{5}|\d{8}|\d{10})$/;
 
-export interface Consents {
-  marketing?: boolean | null;
-  marketingAt?: string | null;
-  nightPush?: boolean | null;
-  nightPushAt?: string | null;
-}
-
-export interface ConsentChange {
-  marketing: boolean;
-  nightPush: boolean;
-  at: string;
-  by: string;
-  appVersion: string;
-}
+export type Consents = Schema['Consents']['type'];
+export type ConsentChange = Schema['ConsentChange']['type'];
 
 export interface UpdateProfileArguments {
   nickname?: unknown;

@@ -1,10 +1,11 @@
+import type { Schema } from '../../data/resource';
 import { type AppSyncClient, unlessConditionFailed } from '../shared/appsync-client';
 import type { ConsentChange, Consents, ProfileChange } from './profile-settings';
 
 /**
  * The caller's UserProfile through AppSync (IAM), so the owner's subscriptions see the change.
- * Keep PROFILE_FIELDS in step with the UserProfile model in amplify/data/resource.ts: AppSync
- * sends subscribers only the fields a mutation selected.
+ * PROFILE_FIELDS selects every field of the UserProfile model (test/unit/data/schema-copies.test.ts):
+ * AppSync sends subscribers only the fields a mutation selected.
  */
 
 export const PROFILE_FIELDS = `id nickname role phone profileImageKey regionCodes deletedAt createdAt updatedAt
@@ -16,19 +17,7 @@ export const GET_PROFILE = `query GetOwnProfile($id: ID!) { getUserProfile(id: $
 export const UPDATE_PROFILE = `mutation UpdateOwnProfile($input: UpdateUserProfileInput!, $condition: ModelUserProfileConditionInput) {
   updateUserProfile(input: $input, condition: $condition) { ${PROFILE_FIELDS} } }`;
 
-export interface ProfileRow {
-  id: string;
-  nickname?: string | null;
-  role?: string | null;
-  phone?: string | null;
-  profileImageKey?: string | null;
-  regionCodes?: string[] | null;
-  deletedAt?: string | null;
-  consents?: Consents | null;
-  consentHistory?: ConsentChange[] | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type ProfileRow = Schema['UserProfile']['type'];
 
 export interface ProfileStore {
   profile(userId: string): Promise<ProfileRow | undefined>;

@@ -1,19 +1,11 @@
+import type { Schema } from '../../data/resource';
 import type { PushRequest } from '../shared/push-request';
 
-/** A Notification row as the stream carries it (amplify/data/resource.ts). */
-export interface NotificationRow {
-  id: string;
-  userId: string;
-  /** A NotificationType name. */
+/** A Notification row as the stream carries it. */
+export type NotificationRow = Omit<Schema['Notification']['type'], 'type' | 'updatedAt'> & {
+  /** A NotificationType name: the stream may carry one this code does not know. */
   type: string;
-  title: string;
-  body: string;
-  deepLink?: string | null;
-  subjectId?: string | null;
-  createdAt: string;
-  readAt?: string | null;
-  expiresAt?: number | null;
-}
+};
 
 /** 정보통신망법 시행령 제61조: an advertisement starts with "(광고)". */
 export const ADVERTISING_MARK = '(광고)';

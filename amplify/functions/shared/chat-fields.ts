@@ -1,7 +1,7 @@
 /**
  * The selection sets functions use for chat rows. AppSync sends subscribers only the fields the
- * mutation selected, so every write a client may be subscribed to selects all of a row's fields:
- * keep these in step with amplify/data/resource.ts.
+ * mutation selected, so every write a client may be subscribed to selects all of a row's fields
+ * (test/unit/data/schema-copies.test.ts fails when a model gains a field these lack).
  */
 
 export const CONVERSATION_FIELDS = `id kind status memberIds dedupeKey buyerId brokerId listingId complexId

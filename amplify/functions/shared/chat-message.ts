@@ -1,65 +1,25 @@
+import type { Schema } from '../../data/resource';
+
 /**
  * Message and ConversationMember rows as their tables store them, i.e. as a stream image
- * unmarshals: optional attributes are absent or `null` (amplify/data/resource.ts is the source).
+ * unmarshals (optional attributes are absent or `null`): the schema's types without relations;
+ * `updatedAt` is set by AppSync on every write (the row's version for conditional updates).
  */
 
-export type MessageKind = 'TEXT' | 'IMAGE' | 'LISTING_CARD' | 'SYSTEM';
-export type MemberRole = 'BUYER' | 'BROKER' | 'STAFF';
-export type ConversationKind = 'DIRECT' | 'LISTING_INQUIRY' | 'SUPPORT';
+export type MessageKind = Schema['MessageKind']['type'];
+export type MemberRole = Schema['MemberRole']['type'];
+export type ConversationKind = Schema['ConversationKind']['type'];
 
-export interface ImageAttachment {
-  key: string;
-  width?: number | null;
-  height?: number | null;
-}
-
+export type ImageAttachment = Schema['ImageAttachment']['type'];
 /** What a LISTING_CARD showed at send time. */
-export interface ListingSnapshot {
-  listingId: string;
-  complexId?: string | null;
-  title?: string | null;
-  priceWon?: number | null;
-  exclusiveAreaM2?: number | null;
-  address?: string | null;
-  thumbnailUrl?: string | null;
-}
+export type ListingSnapshot = Schema['ListingSnapshot']['type'];
 
-export interface MessageRow {
-  id: string;
-  conversationId: string;
-  createdAt: string;
-  senderId: string;
-  memberIds: string[];
-  kind: MessageKind;
-  body?: string | null;
-  image?: ImageAttachment | null;
-  listing?: ListingSnapshot | null;
-  clientMessageId?: string | null;
-  editedAt?: string | null;
-  deletedAt?: string | null;
-  /** Marks a SYSTEM message that should notify (push, unread) like a member's message. */
-  notify?: boolean | null;
-  /** Set by AppSync on every write: the row's version for conditional updates. */
-  updatedAt?: string;
-}
+export type MessageRow = Omit<Schema['Message']['type'], 'updatedAt'> & { updatedAt?: string };
 
-export interface ConversationMemberRow {
-  conversationId: string;
-  userId: string;
-  memberIds: string[];
-  role: MemberRole;
-  unreadCount: number;
-  lastReadAt?: string | null;
-  lastReadMessageId?: string | null;
-  muted?: boolean | null;
-  mutedUntil?: string | null;
-  /** Presence heartbeat: while in the future, the member is looking at the conversation. */
-  viewingUntil?: string | null;
-  lastMessageAt: string;
-  lastMessagePreview?: string | null;
-  /** Set by AppSync on every write: the row's version for conditional updates. */
-  updatedAt?: string;
-}
+export type ConversationMemberRow = Omit<
+  Schema['ConversationMember']['type'],
+  'conversation' | 'createdAt' | 'updatedAt'
+> & { updatedAt?: string };
 
 /** Longest preview, in user-perceived characters, before the ellipsis. */
 export const PREVIEW_MAX_CHARACTERS = 100;

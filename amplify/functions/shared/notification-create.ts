@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Schema } from '../../data/resource';
 import { type AppSyncClient, isConditionalCheckFailure } from './appsync-client';
 
 /**
@@ -6,7 +7,9 @@ import { type AppSyncClient, isConditionalCheckFailure } from './appsync-client'
  * user's inbox subscription sees them (and the Notification stream starts notification-fanout).
  */
 
-/** The schema's NotificationType enum (amplify/data/resource.ts): change both together. */
+export type NotificationType = Schema['NotificationType']['type'];
+
+/** The schema's NotificationType values (test/unit/data/schema-copies.test.ts ties them to it). */
 export const NOTIFICATION_TYPES = [
   'CHAT_REMINDER',
   'LOWEST_PRICE',
@@ -15,26 +18,19 @@ export const NOTIFICATION_TYPES = [
   'BROKER_ASSIGNED',
   'NOTICE',
   'MARKETING',
-] as const;
+] as const satisfies readonly NotificationType[];
 
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-
-export interface NewNotification {
-  /** Derived from what the notification is about, so the same fact is one row however often it is written. */
-  id: string;
-  userId: string;
-  type: NotificationType;
-  title: string;
-  body: string;
-  deepLink?: string;
-  subjectId?: string;
-  createdAt: string;
+/** A row to create; its id derives from what the notification is about, so the same fact is one row. */
+export type NewNotification = Pick<
+  Schema['Notification']['type'],
+  'id' | 'userId' | 'type' | 'title' | 'body' | 'deepLink' | 'subjectId' | 'createdAt'
+> & {
   /** TTL, epoch seconds. */
   expiresAt: number;
-}
+};
 
-// Every field of the Notification model (amplify/data/resource.ts): AppSync sends subscribers only
-// what the mutation selected. The one list: badge-sync's reads select it too.
+// Every field of the Notification model (test/unit/data/schema-copies.test.ts): AppSync sends
+// subscribers only what the mutation selected. The one list: badge-sync's reads select it too.
 export const NOTIFICATION_FIELDS =
   'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
 

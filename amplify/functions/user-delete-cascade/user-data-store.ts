@@ -33,7 +33,7 @@ export interface UserDataTables {
   message: () => string;
 }
 
-/** Amplify's names for the schema's indexes (amplify/data/resource.ts). */
+/** Amplify's names for the schema's indexes (test/infra/tables.test.ts finds them on the tables). */
 export const INDEX_NAMES = {
   devices: 'devicesByUserId',
   alertSubscriptions: 'alertSubscriptionsByUserId',
