@@ -47,7 +47,7 @@ export const OWNER_FIELDS: Record<string, readonly string[]> = {
   Message: ['memberIds', 'senderId', 'owner'],
 };
 
-/** The key of each adopted model's table (amplify/data/resource.ts identifiers). */
+/** The key of each adopted model's table (the models' identifiers: test/unit/data/schema-copies.test.ts). */
 export const KEY_FIELDS: Record<string, readonly string[]> = {
   ConversationMember: ['conversationId', 'userId'],
 };

@@ -1,4 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONVERSATIONS_BY_BROKER_ID,
+  CONVERSATIONS_BY_STATUS,
+} from '../../amplify/functions/broker-matching/matching-store';
+import { DEVICES_BY_USER_INDEX } from '../../amplify/functions/push-sender/device-store';
+import { COMPLEXES_BY_LAWD_CODE } from '../../amplify/functions/real-transaction-update/complex-directory';
+import { INDEX_NAMES } from '../../amplify/functions/user-delete-cascade/user-data-store';
 import { type Synth, synth } from './synth';
 
 let sandbox: Synth;
@@ -85,5 +92,26 @@ describe('tables', () => {
         pointInTimeRecoveryEnabled: true,
       });
     }
+  });
+
+  it('has every model index a function queries by name', () => {
+    const indexesOf = (model: string) =>
+      (
+        modelTables(sandbox).find((table) => table.model === model)?.properties.globalSecondaryIndexes as
+          | { indexName: string }[]
+          | undefined
+      )?.map((index) => index.indexName) ?? [];
+    const queried: [model: string, index: string][] = [
+      ['Device', INDEX_NAMES.devices],
+      ['AlertSubscription', INDEX_NAMES.alertSubscriptions],
+      ['Notification', INDEX_NAMES.notifications],
+      ['ConversationMember', INDEX_NAMES.memberships],
+      ['Message', INDEX_NAMES.messages],
+      ['Device', DEVICES_BY_USER_INDEX],
+      ['Conversation', CONVERSATIONS_BY_BROKER_ID],
+      ['Conversation', CONVERSATIONS_BY_STATUS],
+      ['Complex', COMPLEXES_BY_LAWD_CODE],
+    ];
+    for (const [model, index] of queried) expect(indexesOf(model), model).toContain(index);
   });
 });

@@ -19,6 +19,7 @@ import {
   NOTIFICATION_FIELDS,
   NOTIFICATION_TYPES,
 } from '../../../amplify/functions/shared/notification-create';
+import { keyFieldsOf } from '../../../scripts/gen1/backfill-plan';
 
 /**
  * Functions keep a few runtime copies of the schema (amplify/data/models): enum values they
@@ -102,5 +103,14 @@ describe('enum values functions validate against', () => {
 
   it('DEVICE_PLATFORMS are the DevicePlatform enum', () => {
     expect([...DEVICE_PLATFORMS]).toEqual(enums.DevicePlatform.values);
+  });
+});
+
+describe('model keys the Gen 1 backfill plans with', () => {
+  it('keyFieldsOf names the identifier of every model', () => {
+    const models = Object.entries(types).filter(([, type]) => type.data.type !== 'customType');
+    expect(models.map(([name]) => name)).toContain('ConversationMember');
+    for (const [name, model] of models)
+      expect(keyFieldsOf(name), name).toEqual(model.data.identifier ?? ['id']);
   });
 });
