@@ -93,7 +93,8 @@ async function startRehearsalSandbox(): Promise<void> {
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(
       () => fail(new Error(`the rehearsal sandbox did not start:\n${output}`)),
-      230_000,
+      // A second sandbox beside the suite's, with its own synth: minutes on a busy 2-core machine.
+      420_000,
     );
     const onData = (chunk: Buffer) => {
       output += chunk;
@@ -205,7 +206,7 @@ let broker: User;
 beforeAll(async () => {
   await startRehearsalSandbox();
   [minji, broker] = await Promise.all([signIn(MINJI.phone), signIn(BROKER.phone)]);
-}, 280_000);
+}, 480_000);
 
 afterAll(async () => {
   for (const user of users) user.close();
