@@ -1,113 +1,74 @@
 /**
  * Rewrites what Gen 1 left in the adopted tables that this backend reads otherwise
  * (scripts/gen1/backfill-plan.ts): soft-deleted DataStore items are deleted, `sub::username`
- * owner values become the `sub`.
+ * owner values become the `sub`, Device rows move to their token's id.
  *
- *   npm run gen1:backfill -- --branch <gen2 branch> [--dry-run] [--endpoint http://127.0.0.1:8000]
+ *   npm run gen1:backfill -- --branch <gen2 branch> [--dry-run] [--adoption-file <file>]
+ *     [--endpoint http://127.0.0.1:<port>] [--page-size 200] [--state-dir .amplify/gen1-backfill]
  *
  * Idempotent (each change is conditional on the value it replaces; a rewritten item plans
  * nothing) and resumable (the scan position of each table is kept in
- * .amplify/gen1-backfill/<table>.json after every page; delete that file to start over).
+ * <state dir>/<table>.json after every page and on Ctrl-C; delete that file to start over).
+ * `--endpoint` points at DynamoDB Local (the rehearsal sandbox's custom.localSandbox.dynamodbUrl).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { loadGen1Resources } from '../amplify/migration/gen1-resources';
-import { keyFieldsOf, OWNER_FIELDS, planItem } from './gen1/backfill-plan';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GEN1_RESOURCES_CONTEXT_KEY, loadGen1Resources } from '../amplify/migration/gen1-resources';
+import { LOCAL_REGION } from '../local/contracts';
+import { runBackfill } from './gen1/backfill';
 
 const { values } = parseArgs({
   options: {
     branch: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    'adoption-file': { type: 'string' },
     endpoint: { type: 'string' },
+    'page-size': { type: 'string', default: '200' },
     'state-dir': { type: 'string', default: '.amplify/gen1-backfill' },
   },
 });
-if (!values.branch) {
-  console.error('usage: npm run gen1:backfill -- --branch <gen2 branch> [--dry-run]');
+const pageSize = Number(values['page-size']);
+if (!values.branch || !Number.isInteger(pageSize) || pageSize < 1) {
+  console.error('usage: npm run gen1:backfill -- --branch <gen2 branch> [--dry-run] [--page-size <n ≥ 1>]');
   process.exit(2);
 }
-const tables = loadGen1Resources()[values.branch]?.tables ?? {};
+const adoption = values['adoption-file'] ? { [GEN1_RESOURCES_CONTEXT_KEY]: values['adoption-file'] } : {};
+const tables = loadGen1Resources(adoption)[values.branch]?.tables ?? {};
 if (Object.keys(tables).length === 0) {
-  console.error(`Branch ${values.branch} adopts no Gen 1 table (amplify/migration/gen1-resources.json).`);
+  console.error(
+    `Branch ${values.branch} adopts no Gen 1 table (${values['adoption-file'] ?? 'amplify/migration/gen1-resources.json'}).`,
+  );
   process.exit(2);
 }
 
-const dryRun = values['dry-run'];
-const stateDir = resolve(values['state-dir']);
-mkdirSync(stateDir, { recursive: true });
 const client = DynamoDBDocumentClient.from(
-  new DynamoDBClient(values.endpoint ? { endpoint: values.endpoint } : {}),
+  new DynamoDBClient(
+    values.endpoint
+      ? // DynamoDB Local takes any keys.
+        {
+          endpoint: values.endpoint,
+          region: LOCAL_REGION,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  ),
   { marshallOptions: { removeUndefinedValues: true } },
 );
 
-for (const [model, tableName] of Object.entries(tables)) {
-  const keyFields = keyFieldsOf(model);
-  const ownerFields = OWNER_FIELDS[model] ?? [];
-  const stateFile = join(stateDir, `${tableName}.json`);
-  let cursor: Record<string, unknown> | undefined = existsSync(stateFile)
-    ? JSON.parse(readFileSync(stateFile, 'utf8')).cursor
-    : undefined;
-  const counts = { scanned: 0, deleted: 0, updated: 0, alreadyDone: 0 };
-  console.log(`${tableName}: ${cursor ? 'resuming' : 'starting'}${dryRun ? ' (dry run)' : ''}`);
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey: cursor, Limit: 200 }),
-    );
-    for (const item of page.Items ?? []) {
-      counts.scanned += 1;
-      const plan = planItem(item, ownerFields);
-      if (plan.action === 'keep') continue;
-      const Key = Object.fromEntries(keyFields.map((field) => [field, item[field]]));
-      if (dryRun) {
-        counts[plan.action === 'delete' ? 'deleted' : 'updated'] += 1;
-        continue;
-      }
-      try {
-        if (plan.action === 'delete') {
-          await client.send(
-            new DeleteCommand({
-              TableName: tableName,
-              Key,
-              ConditionExpression: '#deleted = :true',
-              ExpressionAttributeNames: { '#deleted': '_deleted' },
-              ExpressionAttributeValues: { ':true': true },
-            }),
-          );
-          counts.deleted += 1;
-        } else {
-          const fields = Object.keys(plan.set);
-          await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key,
-              UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-              // Only over the value planned from: a concurrent writer's newer value is never overwritten.
-              ConditionExpression: fields.map((_, i) => `#f${i} = :b${i}`).join(' AND '),
-              ExpressionAttributeNames: Object.fromEntries(fields.map((field, i) => [`#f${i}`, field])),
-              ExpressionAttributeValues: Object.fromEntries(
-                fields.flatMap((field, i) => [
-                  [`:v${i}`, plan.set[field]],
-                  [`:b${i}`, plan.before[field]],
-                ]),
-              ),
-            }),
-          );
-          counts.updated += 1;
-        }
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        counts.alreadyDone += 1;
-      }
-    }
-    cursor = page.LastEvaluatedKey;
-    if (!dryRun) writeFileSync(stateFile, JSON.stringify({ cursor: cursor ?? null, counts }));
-    console.log(
-      `${tableName}: ${counts.scanned} scanned, ${counts.deleted} ${dryRun ? 'to delete' : 'deleted'}, ` +
-        `${counts.updated} ${dryRun ? 'to rewrite' : 'rewritten'}, ${counts.alreadyDone} changed meanwhile`,
-    );
-  } while (cursor);
-  if (!dryRun) rmSync(stateFile, { force: true });
-}
+// Ctrl-C (or a SIGTERM) finishes the item in hand and keeps the position for the next run.
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort());
+process.once('SIGTERM', () => stop.abort());
+
+const { stopped } = await runBackfill({
+  tables,
+  client,
+  dryRun: values['dry-run'],
+  stateDir: resolve(values['state-dir']),
+  pageSize,
+  signal: stop.signal,
+  log: (line) => console.log(line),
+});
+process.exit(stopped ? 130 : 0);

@@ -7,8 +7,14 @@
  *   deleted. `_version`/`_lastChangedAt` are left: nothing here reads them.
  * - Owner fields under the default identity claim hold `<sub>::<username>`; this backend's rules
  *   and functions compare the bare `sub` (identityClaim('sub')). The value becomes the `sub`.
- * Both results are fixed points, so a second run plans nothing: the command is idempotent.
+ * - Device rows: Gen 1's app created them with a random id; this backend keys a device by its
+ *   token (id = sha256(token), device-register and push-sender), so a phone re-registering its
+ *   token after the cutover would get a second row and every push twice. The row moves to its
+ *   token's id (planDeviceMove).
+ * All results are fixed points, so a second run plans nothing: the command is idempotent.
  */
+import { deviceIdForToken } from '../../amplify/functions/shared/device-id';
+
 export type ItemPlan =
   | { action: 'keep' }
   | { action: 'delete'; reason: 'soft-deleted' }
@@ -52,3 +58,39 @@ export const KEY_FIELDS: Record<string, readonly string[]> = {
   ConversationMember: ['conversationId', 'userId'],
 };
 export const keyFieldsOf = (model: string): readonly string[] => KEY_FIELDS[model] ?? ['id'];
+
+/** A Device row as the backfill sees it: any attributes, the ones it decides by typed. */
+export type StoredDevice = Record<string, unknown> & { id: string; token?: unknown; lastSeenAt?: unknown };
+
+/**
+ * Where a Device row goes so that its token has exactly one row, under the id this backend
+ * derives from the token. `current` is the row already under that id, if any (the phone
+ * re-registered after the cutover, or another Gen 1 row of the same token moved first).
+ * - `keep`: the row is under its token's id already (or has no token to key by);
+ * - `move`: no row under the token's id: put this one there (same token, owner, platform, times),
+ *   delete it under the Gen 1 id;
+ * - `drop`: the row under the token's id was seen as recently or later: it stays, this one goes;
+ * - `replace`: this one was seen later (another Gen 1 user of the same phone): it overwrites
+ *   that row, as registering a token moves it to the last user who registered it.
+ * Each outcome leaves one row per token whatever the order rows are met in, so an interrupted
+ * run resumed ends where an uninterrupted one does.
+ */
+export type DeviceMove =
+  | { action: 'keep' }
+  | { action: 'move'; put: Record<string, unknown> }
+  | { action: 'drop' }
+  | { action: 'replace'; put: Record<string, unknown>; replacing: Record<string, unknown> };
+
+const seenAt = (row: Record<string, unknown>) => {
+  const ms = Date.parse(String(row.lastSeenAt ?? row.updatedAt ?? ''));
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+};
+
+export function planDeviceMove(row: StoredDevice, current: Record<string, unknown> | undefined): DeviceMove {
+  if (typeof row.token !== 'string' || row.token === '') return { action: 'keep' };
+  const id = deviceIdForToken(row.token);
+  if (row.id === id) return { action: 'keep' };
+  const put = { ...row, id };
+  if (!current) return { action: 'move', put };
+  return seenAt(row) > seenAt(current) ? { action: 'replace', put, replacing: current } : { action: 'drop' };
+}

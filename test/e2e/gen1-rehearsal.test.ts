@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,7 +46,7 @@ type User = AppUser & { sub: string };
 
 let sandbox: ChildProcess | undefined;
 let basePort = 0;
-let endpoints: { outputsPath: string; caCertPath: string; inboxUrl: string };
+let endpoints: { outputsPath: string; caCertPath: string; inboxUrl: string; dynamodbUrl: string };
 const users: AppUser[] = [];
 
 /** Seven free ports in a row (as test/e2e/global-setup.ts), apart from the suite's sandbox. */
@@ -93,7 +93,8 @@ async function startRehearsalSandbox(): Promise<void> {
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(
       () => fail(new Error(`the rehearsal sandbox did not start:\n${output}`)),
-      230_000,
+      // A second sandbox beside the suite's, with its own synth: minutes on a busy 2-core machine.
+      420_000,
     );
     const onData = (chunk: Buffer) => {
       output += chunk;
@@ -114,6 +115,7 @@ async function startRehearsalSandbox(): Promise<void> {
     outputsPath,
     caCertPath: outputs.custom.localSandbox.caCertPath,
     inboxUrl: outputs.custom.localSandbox.inboxUrl,
+    dynamodbUrl: outputs.custom.localSandbox.dynamodbUrl,
   };
 }
 
@@ -149,6 +151,37 @@ const pushesTo = async (token: string, messageId: string) =>
     (push) => push.token === token && push.data?.messageId === messageId,
   );
 
+/** The pushes of one message to one token, once no more arrive (a second copy would come with the first). */
+async function pushesOnceSettled(token: string, messageId: string): Promise<CapturedPush[]> {
+  await eventually('a push to the device', async () =>
+    (await pushesTo(token, messageId)).length > 0 ? true : undefined,
+  );
+  await new Promise((settle) => setTimeout(settle, 1500));
+  return pushesTo(token, messageId);
+}
+
+/** `npm run gen1:backfill` as docs/migration.md runs it, against the rehearsal's DynamoDB Local. */
+function backfill(...flags: string[]): { status: number | null; output: string } {
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/gen1-backfill.ts',
+      ...['--branch', 'sandbox', '--adoption-file', join(FIXTURE, 'adoption.json')],
+      ...[
+        '--endpoint',
+        endpoints.dynamodbUrl,
+        '--state-dir',
+        mkdtempSync(join(tmpdir(), 'bootalk-backfill-')),
+      ],
+      ...flags,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
 async function send(user: User, body: string): Promise<Message> {
   return ok(
     await user.mutation<Message>('sendMessage', {
@@ -173,7 +206,7 @@ let broker: User;
 beforeAll(async () => {
   await startRehearsalSandbox();
   [minji, broker] = await Promise.all([signIn(MINJI.phone), signIn(BROKER.phone)]);
-}, 280_000);
+}, 480_000);
 
 afterAll(async () => {
   for (const user of users) user.close();
@@ -265,4 +298,47 @@ describe('the Gen 1 cutover rehearsed on the local sandbox', () => {
     );
     expect(history[0]).toMatchObject({ id: reply.id, senderId: BROKER.sub });
   });
+
+  it('pushes once to a Gen 1 phone that registers its token again, before the backfill and after it merged the rows', async () => {
+    // The app after the update registers the token Gen 1 knew, now under the token's id.
+    const registered = await minji.mutation<{ id: string }>('registerDevice', {
+      platform: 'GCM',
+      token: MINJI.deviceToken,
+      appVersion: '3.0.0',
+      locale: 'ko-KR',
+    });
+    expect(registered.errors, JSON.stringify(registered.errors)).toBeUndefined();
+    const tokenId = createHash('sha256').update(MINJI.deviceToken).digest('hex');
+    expect(registered.data.id).toBe(tokenId);
+    const devices = async () =>
+      ok(
+        await minji.model<{ id: string; token: string }[]>('Device', 'listDevicesByUser', {
+          userId: minji.sub,
+        }),
+      );
+    // Two rows for one phone until the backfill: the Gen 1 one and the new one.
+    expect((await devices()).map((device) => device.token)).toEqual([MINJI.deviceToken, MINJI.deviceToken]);
+    const before = await send(broker, '주차는 B2에 하시면 됩니다.');
+    expect(await pushesOnceSettled(MINJI.deviceToken, before.id)).toHaveLength(1);
+
+    // Runbook step 7: the backfill, planned first, then for real.
+    const planned = backfill('--dry-run');
+    expect(planned.status, planned.output).toBe(0);
+    expect(planned.output).toContain(`would delete Device ${itemsOf('Device')[0]!.id}`);
+    expect((await devices()).map((device) => device.id)).toContain(String(itemsOf('Device')[0]!.id));
+    const applied = backfill();
+    expect(applied.status, applied.output).toBe(0);
+    expect(applied.output).toMatch(
+      new RegExp(`${TABLES.Device}: \\d+ scanned, 0 deleted, 0 rewritten, 2 devices moved`),
+    );
+    expect((await devices()).map(({ id, token }) => ({ id, token }))).toEqual([
+      { id: tokenId, token: MINJI.deviceToken },
+    ]);
+
+    const after = await send(broker, '도착하시면 전화 주세요.');
+    expect(await pushesOnceSettled(MINJI.deviceToken, after.id)).toHaveLength(1);
+    // The broker's Gen 1 row moved to his token's id: his phone still gets 민지's messages, once.
+    const reply = await send(minji, '네, 감사합니다.');
+    expect(await pushesOnceSettled(BROKER.deviceToken, reply.id)).toHaveLength(1);
+  }, 120_000);
 });

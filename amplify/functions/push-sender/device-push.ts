@@ -17,16 +17,27 @@ export interface DeviceRow {
 
 const PLATFORMS: readonly string[] = ['APNS', 'APNS_SANDBOX', 'GCM'] satisfies PushPlatform[];
 
-/** The rows that may receive the user's pushes: theirs now, not marked invalid, sendable at all. */
+/**
+ * The rows that may receive the user's pushes: theirs now, not marked invalid, sendable at all,
+ * and one per token. A Gen 1 row (random id) and the row the phone re-registered since (the
+ * token's id) are one phone until gen1:backfill merges them (docs/migration.md): the most
+ * recently seen row is sent to, so the phone gets each push once.
+ */
 export function sendableDevices(rows: readonly DeviceRow[], userId: string): DeviceRow[] {
-  return rows.filter(
-    (row) =>
-      row.userId === userId &&
-      !row.invalidatedAt &&
-      PLATFORMS.includes(row.platform) &&
-      typeof row.token === 'string' &&
-      row.token !== '',
-  );
+  const byToken = new Map<string, DeviceRow>();
+  for (const row of rows) {
+    if (
+      row.userId !== userId ||
+      row.invalidatedAt ||
+      !PLATFORMS.includes(row.platform) ||
+      typeof row.token !== 'string' ||
+      row.token === ''
+    )
+      continue;
+    const seen = byToken.get(row.token);
+    if (!seen || Date.parse(row.lastSeenAt) > Date.parse(seen.lastSeenAt)) byToken.set(row.token, row);
+  }
+  return [...byToken.values()];
 }
 
 /**

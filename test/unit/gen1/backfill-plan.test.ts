@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planItem } from '../../../scripts/gen1/backfill-plan';
+import { deviceIdForToken } from '../../../amplify/functions/shared/device-id';
+import { planDeviceMove, planItem } from '../../../scripts/gen1/backfill-plan';
 
 describe('the Gen 1 backfill plan for one item', () => {
   it('deletes an item DataStore soft-deleted', () => {
@@ -27,5 +28,44 @@ describe('the Gen 1 backfill plan for one item', () => {
     ).toEqual({
       action: 'keep',
     });
+  });
+});
+
+describe('moving a Gen 1 device row to its token’s id', () => {
+  const token = `fcm-${'x'.repeat(140)}`;
+  const gen1 = {
+    id: '0b8e2f4a-6c1d-4e3f-a5b7-c9d1e3f5a7b9',
+    userId: 'sub-a',
+    platform: 'GCM',
+    token,
+    lastSeenAt: '2025-10-28T22:51:40.116Z',
+    createdAt: '2024-03-02T01:13:09.004Z',
+  };
+
+  it('moves a row under a random id to the id device-register gives its token, keeping token, owner, platform and times', () => {
+    expect(planDeviceMove(gen1, undefined)).toEqual({
+      action: 'move',
+      put: { ...gen1, id: deviceIdForToken(token) },
+    });
+  });
+
+  it('drops the Gen 1 row when the phone registered the token again since', () => {
+    const registered = { ...gen1, id: deviceIdForToken(token), lastSeenAt: '2026-01-05T08:00:00.000Z' };
+    expect(planDeviceMove(gen1, registered)).toEqual({ action: 'drop' });
+  });
+
+  it('lets the most recently seen of two Gen 1 rows of one token win, whichever comes first', () => {
+    const older = { ...gen1, id: 'older', userId: 'sub-b', lastSeenAt: '2024-07-01T00:00:00.000Z' };
+    const olderMoved = { ...older, id: deviceIdForToken(token) };
+    expect(planDeviceMove(gen1, olderMoved)).toEqual({
+      action: 'replace',
+      put: { ...gen1, id: deviceIdForToken(token) },
+      replacing: olderMoved,
+    });
+    expect(planDeviceMove(older, { ...gen1, id: deviceIdForToken(token) })).toEqual({ action: 'drop' });
+  });
+
+  it('keeps a row under its token’s id already, so a second run moves nothing', () => {
+    expect(planDeviceMove({ ...gen1, id: deviceIdForToken(token) }, undefined)).toEqual({ action: 'keep' });
   });
 });

@@ -31,20 +31,34 @@ const request = (overrides: Partial<PushRequest> = {}): PushRequest => ({
 describe('sendableDevices', () => {
   it('keeps only the user’s rows that are not invalidated and have a known platform and a token', () => {
     const rows = [
-      device({ id: 'ok' }),
-      device({ id: 'null-invalidated', invalidatedAt: null }),
-      device({ id: 'other-user', userId: 'user-2' }),
-      device({ id: 'invalidated', invalidatedAt: '2026-03-11T00:00:00.000Z' }),
-      device({ id: 'baidu', platform: 'BAIDU' as PushPlatform }),
+      device({ id: 'ok', token: 'token-ok' }),
+      device({ id: 'null-invalidated', invalidatedAt: null, token: 'token-null' }),
+      device({ id: 'other-user', userId: 'user-2', token: 'token-other' }),
+      device({ id: 'invalidated', invalidatedAt: '2026-03-11T00:00:00.000Z', token: 'token-invalid' }),
+      device({ id: 'baidu', platform: 'BAIDU' as PushPlatform, token: 'token-baidu' }),
       device({ id: 'no-token', token: '' }),
-      device({ id: 'gcm', platform: 'GCM' }),
-      device({ id: 'apns-sandbox', platform: 'APNS_SANDBOX' }),
+      device({ id: 'gcm', platform: 'GCM', token: 'token-gcm' }),
+      device({ id: 'apns-sandbox', platform: 'APNS_SANDBOX', token: 'token-sandbox' }),
     ];
     expect(sendableDevices(rows, 'user-1').map((row) => row.id)).toEqual([
       'ok',
       'null-invalidated',
       'gcm',
       'apns-sandbox',
+    ]);
+  });
+  it('sends to one row per token: a Gen 1 row and the row its phone re-registered are one phone', () => {
+    const rows = [
+      device({ id: 'gen1-random-id', token: 'token-1', lastSeenAt: '2025-10-28T22:51:40.116Z' }),
+      device({ id: 'sha256-of-token-1', token: 'token-1', lastSeenAt: '2026-01-05T08:00:00.000Z' }),
+      device({ id: 'other-phone', token: 'token-2' }),
+    ];
+    expect(sendableDevices(rows, 'user-1').map((row) => row.id)).toEqual([
+      'sha256-of-token-1',
+      'other-phone',
+    ]);
+    expect(sendableDevices([rows[1]!, rows[0]!], 'user-1').map((row) => row.id)).toEqual([
+      'sha256-of-token-1',
     ]);
   });
 });
