@@ -32,6 +32,9 @@ import { captureRecordFailure, type RecordFailureClass } from './sentry';
  * ApproximateReceiveCount reaches MAX_RECEIVE_COUNT (the next failure moves it to the DLQ). A
  * stream binding's records carry no attempt count: each failed attempt is reported with the same
  * Sentry event id (function, eventID, class), once per container, and Sentry keeps an id once.
+ * A batch's records run concurrently in the consumer's ordering groups (docs/events.md,
+ * "Ordering"); a record held back behind a failed one of its group is reported, never stored or
+ * sent to Sentry: it has not failed itself.
  */
 
 export type RecordHandler<R> = (record: R, context?: Context) => Promise<unknown>;
@@ -283,6 +286,8 @@ function inOrderedGroups<R>(
     if (next) next();
     else running -= 1;
   };
+  // Powertools calls this for every record at once and in batch order (processInParallel), so each
+  // group's tail is taken in stream order.
   return async (record, context) => {
     const key = keyOf(record);
     const previous = tails.get(key);
@@ -314,7 +319,8 @@ export const QUEUE_CONCURRENCY = 10;
 export interface StreamBatchOptions extends BatchOptions<DynamoDBRecord> {
   /**
    * The consumer's ordering key (docs/events.md, "Ordering"): records with the same key run in
-   * stream order, the others concurrently. Without one, the records run one at a time, in order.
+   * stream order, the others concurrently. Without one, the records run one at a time, in order,
+   * and a failure holds nothing back (as before groups).
    */
   orderBy?: OrderingKey<DynamoDBRecord>;
   /** At most this many records at a time; STREAM_CONCURRENCY by default when `orderBy` is set. */
@@ -342,7 +348,8 @@ export async function processStreamBatch(
       concurrency,
     ),
     new BatchProcessor(EventType.DynamoDBStreams),
-    // Report every failed record rather than throw, so the mapping bisects and retries the same way.
+    // Report every failed record rather than throw, so the mapping bisects and retries the same way;
+    // the order and the bound are inOrderedGroups'.
     { context, processInParallel: true, throwOnFullBatchFailure: false },
   );
 }
