@@ -27,6 +27,12 @@ export interface StreamBindingOptions {
    * invoke the function.
    */
   dynamodb?: Record<string, unknown>;
+  /**
+   * Concurrent batches per shard. Lambda keeps each partition key's records in order across them,
+   * which every consumer's ordering key lies within (docs/events.md, "Ordering"); a consumer that
+   * needs the whole shard's order sets 1.
+   */
+  parallelizationFactor?: number;
 }
 
 export const STREAM_BINDING_DEFAULTS = {
@@ -34,6 +40,9 @@ export const STREAM_BINDING_DEFAULTS = {
   maxRecordAge: Duration.hours(1),
   batchSize: 25,
   maxBatchingWindow: Duration.seconds(1),
+  // One invocation per shard at a time left the Message stream's readers behind at peak
+  // (docs/capacity.md, "What breaks first"); Lambda allows up to 10.
+  parallelizationFactor: 4,
 };
 
 export function bindStream(
@@ -61,6 +70,7 @@ export function bindStream(
     startingPosition: StartingPosition.LATEST,
     batchSize: options.batchSize ?? STREAM_BINDING_DEFAULTS.batchSize,
     maxBatchingWindow: STREAM_BINDING_DEFAULTS.maxBatchingWindow,
+    parallelizationFactor: options.parallelizationFactor ?? STREAM_BINDING_DEFAULTS.parallelizationFactor,
     bisectBatchOnError: true,
     retryAttempts: STREAM_BINDING_DEFAULTS.retryAttempts,
     maxRecordAge: STREAM_BINDING_DEFAULTS.maxRecordAge,

@@ -29,6 +29,12 @@ describe('stream bindings', () => {
     }
   });
 
+  it('reads each shard with up to 4 concurrent batches, which keep each partition key in order', () => {
+    for (const { logicalId, resource } of mappings()) {
+      expect(resource.Properties!.ParallelizationFactor, logicalId).toBe(4);
+    }
+  });
+
   it('lets no table stream have more than two readers, as AWS advises per shard', () => {
     const readers = new Map<string, string[]>();
     for (const { stack, logicalId, resource } of mappings()) {

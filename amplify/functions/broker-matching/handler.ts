@@ -125,6 +125,7 @@ export function createHandler(deps: HandlerDeps) {
   return async (event: DynamoDBStreamEvent | RequestBrokerEvent, context: Context) => {
     if ('Records' in event && Array.isArray(event.Records)) {
       const matching = matchingDeps(deps);
+      // No ordering key, so one record at a time: an assignment changes the loads the next choice reads.
       return processStreamBatch(
         event,
         (record) => handleStreamRecord(record, matching, deps.tables),

@@ -1,7 +1,7 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { chatStore } from '../conversation-link/chat-store';
 import type { ConversationRow } from '../conversation-link/conversation-plan';
-import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
+import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
 import { queueForLegacy } from '../shared/legacy-commands';
@@ -12,7 +12,8 @@ import { welcomeMessage } from './welcome';
 // The Conversation stream's reader for facts (broker-matching is the other reader). It never calls
 // the Legacy API: events go to SNS chat-events, the CRM command to the legacy-relay queue, both
 // of which take them while the Legacy API is down. Every step is safe to repeat: the welcome's id
-// is fixed, and facts keep their ids.
+// is fixed, and facts keep their ids. One conversation's changes in stream order (its facts and
+// CRM commands follow each other), conversations concurrently.
 export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Context) =>
   processStreamBatch(
     event,
@@ -32,6 +33,9 @@ export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Co
       for (const command of facts.commands) await queueForLegacy(command);
     },
     context,
-    { identify: (record) => ({ conversationId: String(record.dynamodb?.Keys?.id?.S ?? '') }) },
+    {
+      identify: (record) => ({ conversationId: String(record.dynamodb?.Keys?.id?.S ?? '') }),
+      orderBy: byAttributes('id'),
+    },
   ),
 );

@@ -1,5 +1,5 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
+import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import type { MessageRow } from '../shared/chat-message';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
@@ -7,7 +7,8 @@ import { withSentry } from '../shared/sentry';
 import { chatEventsFor } from './chat-events';
 
 // Message INSERT/MODIFY → chat events on SNS chat-events (docs/events.md). Event ids are stable
-// per fact, so a retried record publishes duplicates the consumer drops.
+// per fact, so a retried record publishes duplicates the consumer drops. A conversation's events
+// are published in stream order (a message's sent before its edit), conversations concurrently.
 export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Context) =>
   processStreamBatch(
     event,
@@ -20,5 +21,6 @@ export const handler = withSentry(async (event: DynamoDBStreamEvent, context: Co
       for (const chatEvent of events) await publishEvent(config.chatEventsTopicArn(), chatEvent);
     },
     context,
+    { orderBy: byAttributes('conversationId') },
   ),
 );

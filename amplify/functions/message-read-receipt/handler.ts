@@ -1,7 +1,7 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { badgeCount } from '../shared/badge';
-import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
+import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import type { ConversationMemberRow } from '../shared/chat-message';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
@@ -11,7 +11,11 @@ import { applyReadReceipt, type ReadReceiptDeps } from './apply-read-receipt';
 import { readReceiptFor } from './read-receipt';
 import { receiptStore } from './receipt-store';
 
-/** ConversationMember MODIFY → when lastReadAt advanced: exact unread, the read receipt event, the badge. */
+/**
+ * ConversationMember MODIFY → when lastReadAt advanced: exact unread, the read receipt event, the
+ * badge. One member row's changes in stream order, one at a time (the exact reset relies on it,
+ * unread-reset.ts), other members concurrently.
+ */
 export function createHandler(deps: ReadReceiptDeps) {
   return (event: DynamoDBStreamEvent, context: Context) =>
     processStreamBatch(
@@ -25,6 +29,7 @@ export function createHandler(deps: ReadReceiptDeps) {
         if (receipt) await applyReadReceipt(receipt, deps);
       },
       context,
+      { orderBy: byAttributes('conversationId', 'userId') },
     );
 }
 

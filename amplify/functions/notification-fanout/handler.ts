@@ -1,6 +1,6 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
-import { processStreamBatch } from '../shared/batch';
+import { eachRecordAlone, processStreamBatch } from '../shared/batch';
 import { config } from '../shared/config';
 import { queuePushes } from '../shared/push-request';
 import { withSentry } from '../shared/sentry';
@@ -8,7 +8,10 @@ import { type FanoutDeps, fanOutNotification, insertedNotification } from './fan
 import { advertisingTypesFrom } from './fanout-decision';
 import { fanoutStore } from './fanout-store';
 
-/** Notification INSERT → a push request on the push queue, or nothing (inbox only), by the user's consents. */
+/**
+ * Notification INSERT → a push request on the push queue, or nothing (inbox only), by the user's
+ * consents. Each notification on its own and concurrently: pushes keep no order on their queue.
+ */
 export function createHandler(deps: FanoutDeps) {
   return (event: DynamoDBStreamEvent, context: Context) =>
     processStreamBatch(
@@ -18,6 +21,7 @@ export function createHandler(deps: FanoutDeps) {
         if (record.eventName === 'INSERT') await fanOutNotification(insertedNotification(record), deps);
       },
       context,
+      { orderBy: eachRecordAlone },
     );
 }
 

@@ -32,6 +32,9 @@ import { captureRecordFailure, type RecordFailureClass } from './sentry';
  * ApproximateReceiveCount reaches MAX_RECEIVE_COUNT (the next failure moves it to the DLQ). A
  * stream binding's records carry no attempt count: each failed attempt is reported with the same
  * Sentry event id (function, eventID, class), once per container, and Sentry keeps an id once.
+ * A batch's records run concurrently in the consumer's ordering groups (docs/events.md,
+ * "Ordering"); a record held back behind a failed one of its group is reported, never stored or
+ * sent to Sentry: it has not failed itself.
  */
 
 export type RecordHandler<R> = (record: R, context?: Context) => Promise<unknown>;
@@ -230,37 +233,147 @@ function withFailureClasses<R extends DynamoDBRecord | SQSRecord>(
   };
 }
 
+/** A record that waited for an earlier record of its group, which failed: it comes back after it. */
+export class WaitsForEarlierRecordError extends Error {
+  constructor(key: string) {
+    super(`An earlier record of ${key} failed in this batch; this one is retried after it`);
+    this.name = 'WaitsForEarlierRecordError';
+  }
+}
+
+/** The group a record belongs to: records of one group run in order, groups run concurrently. */
+export type OrderingKey<R> = (record: R) => string;
+
+/** For records whose order does not matter: each is its own group. */
+export const eachRecordAlone: OrderingKey<DynamoDBRecord | SQSRecord> = recordId;
+
 /**
- * Runs `handler` over a DynamoDB stream batch, one record after another (stream order matters),
- * and returns the partial batch response for ReportBatchItemFailures.
+ * For stream records whose order matters per item or per owner (e.g. per conversationId): the
+ * attributes' string values from the keys, the new image or the old one. A record lacking one is
+ * its own group.
+ */
+export function byAttributes(...attributes: [string, ...string[]]): OrderingKey<DynamoDBRecord> {
+  return (record) => {
+    const { Keys, NewImage, OldImage } = record.dynamodb ?? {};
+    const values = attributes.map((name) => Keys?.[name]?.S ?? NewImage?.[name]?.S ?? OldImage?.[name]?.S);
+    if (values.some((value) => value === undefined)) return `record:${recordId(record)}`;
+    return JSON.stringify(Object.fromEntries(attributes.map((name, index) => [name, values[index]])));
+  };
+}
+
+/**
+ * Runs each group's records in batch order, one after another, and the groups concurrently, at
+ * most `concurrency` records at a time. A record that fails stops its group: the later records of
+ * that group are not run and fail too, so they are tried again after it, in order. A parked or
+ * dropped record is settled (stored), so its group goes on.
+ */
+function inOrderedGroups<R>(
+  handler: RecordHandler<R>,
+  keyOf: OrderingKey<R>,
+  concurrency: number,
+): RecordHandler<R> {
+  /** Per group, whether its last record so far succeeded (once it settles). */
+  const tails = new Map<string, Promise<boolean>>();
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const slot = async () => {
+    if (running < concurrency) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  // A freed slot passes straight to the longest waiting record, so no newcomer can take it twice.
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  };
+  // Powertools calls this for every record at once and in batch order (processInParallel), so each
+  // group's tail is taken in stream order.
+  return async (record, context) => {
+    const key = keyOf(record);
+    const previous = tails.get(key);
+    let settle!: (succeeded: boolean) => void;
+    tails.set(key, new Promise((resolve) => (settle = resolve)));
+    if (previous && !(await previous)) {
+      settle(false);
+      throw new WaitsForEarlierRecordError(key);
+    }
+    await slot();
+    try {
+      const result = await handler(record, context);
+      settle(true);
+      return result;
+    } catch (error) {
+      settle(false);
+      throw error;
+    } finally {
+      release();
+    }
+  };
+}
+
+/** Records of one stream batch run at once by a consumer that declares its ordering key. */
+export const STREAM_CONCURRENCY = 10;
+/** Records of one queue batch run at once: the bindings' batch size, as before. */
+export const QUEUE_CONCURRENCY = 10;
+
+export interface StreamBatchOptions extends BatchOptions<DynamoDBRecord> {
+  /**
+   * The consumer's ordering key (docs/events.md, "Ordering"): records with the same key run in
+   * stream order, the others concurrently. Without one, the records run one at a time, in order,
+   * and a failure holds nothing back (as before groups).
+   */
+  orderBy?: OrderingKey<DynamoDBRecord>;
+  /** At most this many records at a time; STREAM_CONCURRENCY by default when `orderBy` is set. */
+  concurrency?: number;
+}
+
+/**
+ * Runs `handler` over a DynamoDB stream batch in the consumer's ordering groups and returns the
+ * partial batch response for ReportBatchItemFailures. Lambda resumes the shard at the lowest
+ * reported sequence number, so the records after it in other groups come again: every stream
+ * consumer is idempotent (docs/events.md, "Delivery guarantees").
  */
 export async function processStreamBatch(
   event: DynamoDBStreamEvent,
   handler: RecordHandler<DynamoDBRecord>,
   context: Context,
-  options: BatchOptions<DynamoDBRecord> = {},
+  options: StreamBatchOptions = {},
 ): Promise<DynamoDBBatchResponse> {
+  const { orderBy, concurrency = orderBy ? STREAM_CONCURRENCY : 1 } = options;
   return processPartialResponse(
     event,
-    withFailureClasses(handler, streamFailuresStore(options), options, 'stream'),
+    inOrderedGroups(
+      withFailureClasses(handler, streamFailuresStore(options), options, 'stream'),
+      orderBy ?? eachRecordAlone,
+      concurrency,
+    ),
     new BatchProcessor(EventType.DynamoDBStreams),
-    // Report every failed record rather than throw, so the mapping bisects and retries the same way.
-    { context, processInParallel: false, throwOnFullBatchFailure: false },
+    // Report every failed record rather than throw, so the mapping bisects and retries the same way;
+    // the order and the bound are inOrderedGroups'.
+    { context, processInParallel: true, throwOnFullBatchFailure: false },
   );
 }
 
-/** Runs `handler` over a standard SQS batch (in parallel) and returns the partial batch response. */
+/**
+ * Runs `handler` over a standard SQS batch, records concurrently (at most `concurrency`), and
+ * returns the partial batch response. A standard queue keeps no order: each failed message comes
+ * back on its own.
+ */
 export async function processQueueBatch(
   event: SQSEvent,
   handler: RecordHandler<SQSRecord>,
   context: Context,
-  options: BatchOptions<SQSRecord> & { processInParallel?: boolean } = {},
+  options: BatchOptions<SQSRecord> & { concurrency?: number } = {},
 ): Promise<SQSBatchResponse> {
   return processPartialResponse(
     event,
-    withFailureClasses(handler, deadLetterStore(options), options, 'sqs'),
+    inOrderedGroups(
+      withFailureClasses(handler, deadLetterStore(options), options, 'sqs'),
+      eachRecordAlone,
+      options.concurrency ?? QUEUE_CONCURRENCY,
+    ),
     new BatchProcessor(EventType.SQS),
-    { context, processInParallel: options.processInParallel ?? true, throwOnFullBatchFailure: false },
+    { context, processInParallel: true, throwOnFullBatchFailure: false },
   );
 }
 

@@ -105,7 +105,7 @@ async function relayBatch(bodies: string[], ...replies: Reply[]) {
     (record) => relayMessage(record.body, legacy),
     lambdaContext(),
     {
-      processInParallel: false,
+      concurrency: 1,
       identify: (record) => envelopeIdentity(record.body),
       sqs: sqs as never,
     },

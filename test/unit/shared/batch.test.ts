@@ -3,9 +3,13 @@ import { createTransport } from '@sentry/aws-serverless';
 import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  byAttributes,
+  eachRecordAlone,
   type ParkedStreamRecord,
   processQueueBatch,
   processStreamBatch,
+  QUEUE_CONCURRENCY,
+  STREAM_CONCURRENCY,
   unmarshallStreamImage,
 } from '../../../amplify/functions/shared/batch';
 import { MalformedRecordError, PermanentRecordError } from '../../../amplify/functions/shared/errors';
@@ -374,5 +378,232 @@ describe('failed records in Sentry', () => {
     expect(events[0]!.event_id).toBe(
       recordFailureEventId({ functionName: 'message-push', recordId: 'evt-a', failureClass: 'retried-out' }),
     );
+  });
+});
+
+/** A Message INSERT in `conversationId`, sequence number `sequenceNumber`. */
+function chatRecord(conversationId: string, id: string, sequenceNumber: string): DynamoDBRecord {
+  const record = messageInsert(id, sequenceNumber);
+  record.dynamodb!.NewImage!.conversationId = { S: conversationId };
+  record.dynamodb!.Keys = { id: { S: id } };
+  return record;
+}
+
+/** A record handler whose records start when called and finish only when the test says so. */
+function gatedHandler() {
+  const gates = new Map<string, { resolve: () => void; reject: (error: unknown) => void }>();
+  const started: string[] = [];
+  const finished: string[] = [];
+  let running = 0;
+  let mostRunning = 0;
+  const handler = (record: DynamoDBRecord | SQSRecord) => {
+    const id = 'messageId' in record ? record.messageId : record.eventID!;
+    started.push(id);
+    running += 1;
+    mostRunning = Math.max(mostRunning, running);
+    return new Promise<void>((resolve, reject) => gates.set(id, { resolve, reject })).finally(() => {
+      running -= 1;
+      finished.push(id);
+    });
+  };
+  return {
+    handler,
+    started,
+    finished,
+    running: () => running,
+    mostRunning: () => mostRunning,
+    succeed: (id: string) => gates.get(id)!.resolve(),
+    fail: (id: string, error: unknown) => gates.get(id)!.reject(error),
+  };
+}
+
+/** Lets every promise that can move on do so (a macrotask runs after the microtask queue drains). */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const byConversation = byAttributes('conversationId');
+
+describe('processStreamBatch with an ordering key', () => {
+  it('runs the records of one key in stream order, never two at once', async () => {
+    const gated = gatedHandler();
+    const event: DynamoDBStreamEvent = {
+      Records: [chatRecord('c1', 'a', '1'), chatRecord('c1', 'b', '2'), chatRecord('c1', 'c', '3')],
+    };
+    const batch = processStreamBatch(event, gated.handler, lambdaContext(), { orderBy: byConversation });
+    await settled();
+    expect(gated.started).toEqual(['evt-a']);
+    gated.succeed('evt-a');
+    await settled();
+    expect(gated.started).toEqual(['evt-a', 'evt-b']);
+    gated.succeed('evt-b');
+    await settled();
+    gated.succeed('evt-c');
+    expect(await batch).toEqual({ batchItemFailures: [] });
+    expect(gated.finished).toEqual(['evt-a', 'evt-b', 'evt-c']);
+    expect(gated.mostRunning()).toBe(1);
+  });
+
+  it('runs the records of different keys at the same time', async () => {
+    const gated = gatedHandler();
+    const event: DynamoDBStreamEvent = {
+      Records: [chatRecord('c1', 'a', '1'), chatRecord('c2', 'b', '2'), chatRecord('c1', 'c', '3')],
+    };
+    const batch = processStreamBatch(event, gated.handler, lambdaContext(), { orderBy: byConversation });
+    await settled();
+    expect(gated.started).toEqual(['evt-a', 'evt-b']);
+    expect(gated.running()).toBe(2);
+    // c2 finishing does not let c1's next record overtake c1's first.
+    gated.succeed('evt-b');
+    await settled();
+    expect(gated.started).toEqual(['evt-a', 'evt-b']);
+    gated.succeed('evt-a');
+    await settled();
+    gated.succeed('evt-c');
+    expect(await batch).toEqual({ batchItemFailures: [] });
+    expect(gated.finished).toEqual(['evt-b', 'evt-a', 'evt-c']);
+  });
+
+  it('stops a key at its failed record and reports the later ones of that key, leaving other keys alone', async () => {
+    const store = sentMessages();
+    const gated = gatedHandler();
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        chatRecord('c1', 'a', '1'),
+        chatRecord('c2', 'b', '2'),
+        chatRecord('c1', 'c', '3'),
+        chatRecord('c2', 'd', '4'),
+        chatRecord('c1', 'e', '5'),
+      ],
+    };
+    const batch = processStreamBatch(event, gated.handler, lambdaContext(), {
+      orderBy: byConversation,
+      sqs: store.client,
+    });
+    await settled();
+    gated.fail('evt-a', new LegacyUnavailableError('legacy down', 503));
+    gated.succeed('evt-b');
+    await settled();
+    expect(gated.started).toEqual(['evt-a', 'evt-b', 'evt-d']);
+    gated.succeed('evt-d');
+    expect(await batch).toEqual({
+      batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '3' }, { itemIdentifier: '5' }],
+    });
+    expect(gated.started).toEqual(['evt-a', 'evt-b', 'evt-d']);
+    // Held back, not failed: nothing of c1's later records is parked.
+    expect(store.sent).toEqual([]);
+  });
+
+  it('goes on with a key after a record it parked', async () => {
+    const store = sentMessages();
+    const seen: string[] = [];
+    const event: DynamoDBStreamEvent = {
+      Records: [chatRecord('c1', 'a', '1'), chatRecord('c1', 'b', '2')],
+    };
+    const response = await processStreamBatch(
+      event,
+      async (record) => {
+        seen.push(record.eventID!);
+        if (record.eventID === 'evt-a') throw new LegacyRejectedError(422, 'invalid listing');
+      },
+      lambdaContext(),
+      { orderBy: byConversation, sqs: store.client },
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual(['evt-a', 'evt-b']);
+    expect(store.sent.map((message) => message.MessageAttributes?.eventID?.StringValue)).toEqual(['evt-a']);
+  });
+
+  it(`runs at most ${STREAM_CONCURRENCY} records at once, starting the next as one finishes`, async () => {
+    const gated = gatedHandler();
+    const records = Array.from({ length: 25 }, (_, index) =>
+      chatRecord(`c${index}`, `m${index}`, String(index + 1)),
+    );
+    const batch = processStreamBatch({ Records: records }, gated.handler, lambdaContext(), {
+      orderBy: eachRecordAlone,
+    });
+    await settled();
+    expect(gated.started).toHaveLength(STREAM_CONCURRENCY);
+    gated.succeed('evt-m3');
+    await settled();
+    expect(gated.started).toHaveLength(STREAM_CONCURRENCY + 1);
+    expect(gated.started.at(-1)).toBe(`evt-m${STREAM_CONCURRENCY}`);
+    for (let index = 0; index < records.length; index += 1) {
+      await settled();
+      if (!gated.finished.includes(`evt-m${index}`)) gated.succeed(`evt-m${index}`);
+    }
+    expect(await batch).toEqual({ batchItemFailures: [] });
+    expect(gated.mostRunning()).toBe(STREAM_CONCURRENCY);
+    expect(gated.finished).toHaveLength(25);
+  });
+
+  it('keeps to a smaller bound when the consumer asks for one', async () => {
+    const gated = gatedHandler();
+    const records = ['a', 'b', 'c'].map((id, index) => chatRecord(`c-${id}`, id, String(index + 1)));
+    const batch = processStreamBatch({ Records: records }, gated.handler, lambdaContext(), {
+      orderBy: byConversation,
+      concurrency: 2,
+    });
+    await settled();
+    expect(gated.started).toEqual(['evt-a', 'evt-b']);
+    gated.succeed('evt-a');
+    await settled();
+    gated.succeed('evt-b');
+    gated.succeed('evt-c');
+    await batch;
+    expect(gated.mostRunning()).toBe(2);
+  });
+
+  it('groups a removal by its old image and a record without the attribute on its own', () => {
+    const removal = chatRecord('c9', 'r', '1');
+    removal.eventName = 'REMOVE';
+    removal.dynamodb!.OldImage = removal.dynamodb!.NewImage;
+    delete removal.dynamodb!.NewImage;
+    const insert = chatRecord('c9', 'i', '2');
+    const bare = chatRecord('c9', 'x', '3');
+    delete bare.dynamodb!.NewImage;
+    expect(byConversation(removal)).toBe(byConversation(insert));
+    expect(byConversation(bare)).not.toBe(byConversation(insert));
+    expect(byAttributes('conversationId', 'sortKey')(messageInsert('a', '1'))).not.toBe(
+      byAttributes('conversationId', 'sortKey')(messageInsert('b', '2')),
+    );
+  });
+
+  it('captures in Sentry only the record that failed, not the ones held back behind it', async () => {
+    const events = capturedSentry();
+    const stream = withSentry<DynamoDBStreamEvent, unknown>((event, context) =>
+      processStreamBatch(
+        event,
+        async (record) => {
+          if (record.eventID === 'evt-held-a') throw new Error('table throttled');
+        },
+        context,
+        { orderBy: byConversation },
+      ),
+    );
+    const response = await stream(
+      { Records: [chatRecord('c1', 'held-a', '1'), chatRecord('c1', 'held-b', '2')] },
+      lambdaContext(30_000, 'message-unread-counter'),
+      () => undefined,
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ recordId: 'evt-held-a', failureClass: 'retried-out' });
+  });
+});
+
+describe('processQueueBatch concurrency', () => {
+  it(`runs at most ${QUEUE_CONCURRENCY} messages at once, and each failed message alone`, async () => {
+    const gated = gatedHandler();
+    const messages = Array.from({ length: 12 }, (_, index) => queueMessage(`m${index}`, {}));
+    const batch = processQueueBatch({ Records: messages }, gated.handler, lambdaContext());
+    await settled();
+    expect(gated.started).toHaveLength(QUEUE_CONCURRENCY);
+    gated.fail('m0', new LegacyUnavailableError('legacy down', 503));
+    for (let index = 1; index < messages.length; index += 1) {
+      await settled();
+      gated.succeed(`m${index}`);
+    }
+    expect(await batch).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(gated.mostRunning()).toBe(QUEUE_CONCURRENCY);
+    expect(gated.finished).toHaveLength(12);
   });
 });
