@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EnvReads, envReadsOf, FUNCTIONS_DIR } from './function-env-reads';
@@ -16,6 +16,18 @@ const reads = new Map<string, EnvReads>(FUNCTION_NAMES.map((name) => [name, envR
 describe("what each function's code reads from its environment", () => {
   it('covers all 29 functions', () => {
     expect(FUNCTION_NAMES).toHaveLength(29);
+  });
+
+  it('never imports a wiring.ts or the CDK: wiring is synth-time code', () => {
+    const cdkSide = /^(?:wiring|resource|resources)\.ts$/;
+    const offending = readdirSync(FUNCTIONS_DIR, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !cdkSide.test(file.split('/').pop()!))
+      .filter((file) =>
+        /from '(?:aws-cdk-lib[^']*|[^']*\/wiring|[^']*function-wiring)'/.test(
+          readFileSync(join(FUNCTIONS_DIR, file), 'utf8'),
+        ),
+      );
+    expect(offending).toEqual([]);
   });
 
   it('names every variable by its env-names constant, never by a bare string', () => {

@@ -14,7 +14,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 export class MissingConfigError extends Error {
   constructor(readonly variable: string) {
-    super(`Environment variable ${variable} is not set; check the function's resource.ts environment.`);
+    super(`Environment variable ${variable} is not set; check the function's resource.ts and wiring.ts.`);
     this.name = 'MissingConfigError';
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The environment variables the shared runtime reads, by name: the wiring that sets them
- * (backend.ts, each function's wiring.ts and resource.ts) and the code that reads them
+ * (amplify/environment.ts, each function's resource.ts and wiring.ts) and the code that reads them
  * (config.ts) both use these constants, so a name cannot drift on one side only. No CDK here:
  * function code imports it. A function's own settings live in its folder's env-names.ts.
  */

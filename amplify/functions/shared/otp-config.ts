@@ -55,9 +55,9 @@ export function otpLimitsEnvironment(limits: OtpLimits = DEFAULT_OTP_LIMITS): Re
   };
 }
 
-/** The OTP table, wired in backend.ts. */
+/** The OTP table, set by the OTP triggers' wiring.ts. */
 export function otpTableName(env: NodeJS.ProcessEnv = process.env): string {
   const name = env[ENV.OTP_TABLE_NAME];
-  if (!name) throw new Error('OTP_TABLE_NAME is not set; backend.ts wires it to the OTP table');
+  if (!name) throw new Error('OTP_TABLE_NAME is not set; the trigger wiring.ts sets it to the OTP table');
   return name;
 }
