@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, currentDeployment } from '../../environment';
+import { ENV } from '../shared/env-names';
 import { APP_API_ENV } from './env-names';
 
 /** What GET /v1/health reports as `version`: package.json's, read at synth time. */
@@ -23,7 +24,7 @@ export const restAppApi = defineFunction({
     // Browsers get the answers only with Access-Control-Allow-Origin, which the function must add.
     [APP_API_ENV.WEB_ORIGINS]: currentDeployment().webOrigins.join(','),
     // The Legacy health check goes through the shared client, which always signs.
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });
