@@ -280,12 +280,12 @@ export function envReadsOf(functionName: string): EnvReads {
     // config.ts names every variable: what a function reads from it is the accessors it calls.
     if (info.file !== CONFIG_FILE) reads.push(...envReadsUnder(statement, info.envObjects));
     walk(statement, (node) => {
-      if (
-        ts.isPropertyAccessExpression(node) &&
-        ts.isIdentifier(node.expression) &&
-        info.configNames.has(node.expression.text)
-      )
-        reads.push(...(accessors.get(node.name.text) ?? []));
+      if (!ts.isIdentifier(node) || !info.configNames.has(node.text)) return;
+      const parent = node.parent;
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === node)
+        reads.push(...(accessors.get(parent.name.text) ?? []));
+      // `config` handed on whole: any accessor may be called.
+      else if (!ts.isImportSpecifier(parent)) reads.push(...[...accessors.values()].flat());
     });
     for (const name of referencedNames(statement)) {
       if (info.declarations.has(name)) pending.push({ file: info.file, name });
@@ -308,8 +308,7 @@ export function envReadsOf(functionName: string): EnvReads {
     if (name === '*') {
       for (const statements of info.declarations.values())
         for (const statement of statements) include(info, statement);
-      for (const [exported, source] of info.reExports)
-        pending.push({ ...source, name: source.name ?? exported });
+      pending.push(...info.reExports.values());
       for (const target of info.starExports) pending.push({ file: target, name: '*' });
       continue;
     }
