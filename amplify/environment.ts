@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { secret } from '@aws-amplify/backend';
+import { CRAWLER_ENV } from './functions/real-transaction-update/env-names';
+import { WEBHOOK_ENV } from './functions/rest-legacy-webhook/env-names';
+import { ENV } from './functions/shared/env-names';
 
 /**
  * The one place that maps a deployment to its names, URLs and settings (DESIGN §5).
@@ -137,13 +140,13 @@ export function resourceName(deployment: Deployment, base: string): string {
  */
 export function functionEnvironment(deployment: Deployment): Record<string, string> {
   return {
-    STAGE: deployment.stage,
-    LEGACY_API_URL: deployment.legacyApiUrl,
-    SSM_PREFIX: deployment.ssmPrefix,
-    SENTRY_ENVIRONMENT: deployment.sentryEnvironment,
-    LOG_LEVEL: deployment.logLevel,
+    [ENV.STAGE]: deployment.stage,
+    [ENV.LEGACY_API_URL]: deployment.legacyApiUrl,
+    [ENV.SSM_PREFIX]: deployment.ssmPrefix,
+    [ENV.SENTRY_ENVIRONMENT]: deployment.sentryEnvironment,
+    [ENV.LOG_LEVEL]: deployment.logLevel,
     POWERTOOLS_LOG_LEVEL: deployment.logLevel,
-    NAME_PREFIX: deployment.namePrefix,
+    [ENV.NAME_PREFIX]: deployment.namePrefix,
   };
 }
 
@@ -285,8 +288,8 @@ export function ssmParameterName(deployment: Deployment, path: string): string {
 export function baseFunctionEnvironment(deployment: Deployment = currentDeployment()) {
   return {
     ...functionEnvironment(deployment),
-    RELEASE: process.env.AWS_COMMIT_ID?.slice(0, 12) || 'local',
-    SENTRY_DSN: secret('SENTRY_DSN'),
+    [ENV.RELEASE]: process.env.AWS_COMMIT_ID?.slice(0, 12) || 'local',
+    [ENV.SENTRY_DSN]: secret('SENTRY_DSN'),
   };
 }
 
@@ -331,8 +334,8 @@ const DEVELOPMENT_LAWD_CODES = ['11650', '11680', '11710', '41135'];
 export function realTransactionCrawlerEnvironment(deployment: Deployment = currentDeployment()) {
   const lawdCodes = deployment.stage === 'prod' ? SERVICE_AREA_LAWD_CODES : DEVELOPMENT_LAWD_CODES;
   return {
-    PUBLIC_DATA_REAL_TRANSACTION_URL,
-    REAL_TRANSACTION_LAWD_CODES: lawdCodes.join(','),
+    [CRAWLER_ENV.PUBLIC_DATA_REAL_TRANSACTION_URL]: PUBLIC_DATA_REAL_TRANSACTION_URL,
+    [CRAWLER_ENV.REAL_TRANSACTION_LAWD_CODES]: lawdCodes.join(','),
   };
 }
 
@@ -343,8 +346,8 @@ export function realTransactionCrawlerEnvironment(deployment: Deployment = curre
  */
 export function legacyWebhookEnvironment(deployment: Deployment = currentDeployment()) {
   return {
-    LEGACY_WEBHOOK_ISSUER: 'bootalk-legacy-api',
-    LEGACY_WEBHOOK_AUDIENCE:
+    [WEBHOOK_ENV.LEGACY_WEBHOOK_ISSUER]: 'bootalk-legacy-api',
+    [WEBHOOK_ENV.LEGACY_WEBHOOK_AUDIENCE]:
       deployment.stage === 'prod' ? 'bootalk-amplify' : `bootalk-amplify-${deployment.stage}`,
   };
 }

@@ -1,12 +1,6 @@
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-
-/** An Amplify function as backend.ts sees it: its Lambda and its environment. */
-export interface QueueConsumer {
-  resources: { lambda: IFunction };
-  addEnvironment(name: string, value: string): void;
-}
+import type { BackendFunction } from '../../function-wiring';
 
 /**
  * An SQS → function binding with what shared/batch.ts needs (docs/events.md, "Delivery
@@ -15,7 +9,7 @@ export interface QueueConsumer {
  * received five times first.
  */
 export function bindQueue(
-  consumer: QueueConsumer,
+  consumer: BackendFunction,
   queue: Queue,
   props: Omit<SqsEventSourceProps, 'reportBatchItemFailures'> = {},
 ): void {

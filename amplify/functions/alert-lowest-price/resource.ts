@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /** Every morning in Korea: listings at or under LOWEST_PRICE subscribers' thresholds → Notification rows. */
 export const alertLowestPrice = defineFunction({
@@ -15,7 +16,7 @@ export const alertLowestPrice = defineFunction({
   resourceGroupName: 'data',
   environment: {
     ...baseFunctionEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /** Every morning in Korea: new 분양 (pre-sale) announcements in subscribed regions → Notification rows. */
 export const alertPresale = defineFunction({
@@ -16,7 +17,7 @@ export const alertPresale = defineFunction({
   resourceGroupName: 'data',
   environment: {
     ...baseFunctionEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });

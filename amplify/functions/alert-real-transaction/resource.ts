@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /** Every morning in Korea: newly registered 실거래 (real transactions) in subscribed complexes → Notification rows. */
 export const alertRealTransaction = defineFunction({
@@ -20,7 +21,7 @@ export const alertRealTransaction = defineFunction({
   resourceGroupName: 'data',
   environment: {
     ...baseFunctionEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 import { otpLimitsEnvironment } from '../shared/otp-config';
 
 /** createAuthChallenge: issues the SMS code within the per-number limits. */
@@ -15,6 +16,6 @@ export const authCreateChallenge = defineFunction({
   environment: {
     ...baseFunctionEnvironment(),
     ...otpLimitsEnvironment(),
-    OTP_PEPPER: secret('OTP_PEPPER'),
+    [ENV.OTP_PEPPER]: secret('OTP_PEPPER'),
   },
 });

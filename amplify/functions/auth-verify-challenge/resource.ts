@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 import { otpLimitsEnvironment } from '../shared/otp-config';
 
 /** verifyAuthChallengeResponse: checks the code once, counts wrong answers per number. */
@@ -15,6 +16,6 @@ export const authVerifyChallenge = defineFunction({
   environment: {
     ...baseFunctionEnvironment(),
     ...otpLimitsEnvironment(),
-    OTP_PEPPER: secret('OTP_PEPPER'),
+    [ENV.OTP_PEPPER]: secret('OTP_PEPPER'),
   },
 });

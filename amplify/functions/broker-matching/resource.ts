@@ -4,7 +4,7 @@ import { baseFunctionEnvironment } from '../../environment';
 /**
  * Assigns a broker to a listing inquiry (region, load, round-robin): mutation requestBroker, and
  * the Conversation and BrokerProfile streams. CONVERSATION_TABLE_NAME and BROKER_PROFILE_TABLE_NAME
- * are added by backend.ts, which knows the tables.
+ * are added by its wiring.ts, which receives the tables.
  */
 export const brokerMatching = defineFunction({
   name: 'broker-matching',

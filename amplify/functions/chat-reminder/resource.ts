@@ -1,5 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /**
  * Daily chat reminders, 19:00–20:45 KST: before the 21:00 night limit. The first run sweeps; the
@@ -15,5 +16,5 @@ export const chatReminder = defineFunction({
   schedule: { cron: '*/15 19-20 * * ?', timezone: 'Asia/Seoul' },
   // Scans the ConversationMember model table directly: in the data stack, or the stacks would refer to each other.
   resourceGroupName: 'data',
-  environment: { ...baseFunctionEnvironment(), CHAT_REMINDER_AFTER_HOURS: '24' },
+  environment: { ...baseFunctionEnvironment(), [ENV.CHAT_REMINDER_AFTER_HOURS]: '24' },
 });

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, currentDeployment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 const deployment = currentDeployment();
 
@@ -13,7 +14,7 @@ export const conversationLink = defineFunction({
   resourceGroupName: 'data',
   environment: {
     ...baseFunctionEnvironment(deployment),
-    SHARE_LINK_BASE_URL: deployment.shareLinkBaseUrl,
-    SHARE_LINK_SECRET: secret('SHARE_LINK_SECRET'),
+    [ENV.SHARE_LINK_BASE_URL]: deployment.shareLinkBaseUrl,
+    [ENV.SHARE_LINK_SECRET]: secret('SHARE_LINK_SECRET'),
   },
 });

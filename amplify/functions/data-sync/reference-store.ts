@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { requiredSetting } from '../shared/config';
 import { batchWriteAll, conditionalPut, documentClient } from '../shared/dynamo';
+import { ENV } from '../shared/env-names';
 import type { FeedDefinition, FeedName, UpsertEntry } from './reference-feeds';
 
 /**
@@ -13,11 +14,11 @@ import type { FeedDefinition, FeedName, UpsertEntry } from './reference-feeds';
  * reference data) and each feed's sync state in the idempotency table.
  */
 
-/** The model table of each feed, from the function's environment (set in amplify/backend.ts). */
+/** The model table of each feed, from the function's environment (set by its wiring.ts). */
 export const TABLE_ENV: Record<FeedName, string> = {
-  complexes: 'COMPLEX_TABLE_NAME',
-  listings: 'LISTING_TABLE_NAME',
-  brokers: 'BROKER_PROFILE_TABLE_NAME',
+  complexes: ENV.COMPLEX_TABLE_NAME,
+  listings: ENV.LISTING_TABLE_NAME,
+  brokers: ENV.BROKER_PROFILE_TABLE_NAME,
 };
 
 export function tableNameFromEnv(feed: FeedName): string {

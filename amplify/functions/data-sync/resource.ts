@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /** Every 15 minutes: complexes, listings and brokers changed on the legacy side → their model tables. */
 export const dataSync = defineFunction({
@@ -13,7 +14,7 @@ export const dataSync = defineFunction({
   schedule: { cron: '0/15 * * * ?', timezone: 'Asia/Seoul', description: 'data-sync every 15 minutes' },
   environment: {
     ...baseFunctionEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /** SQS legacy-relay (chat-events and user-events) → the Legacy API, with a service token. */
 export const legacyEventRelay = defineFunction({
@@ -11,7 +12,7 @@ export const legacyEventRelay = defineFunction({
   runtime: 22,
   environment: {
     ...baseFunctionEnvironment(),
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });

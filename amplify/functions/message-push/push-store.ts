@@ -5,7 +5,7 @@ import { badgeCount } from '../shared/badge';
 import { MEMBER_FIELDS } from '../shared/chat-fields';
 import { listConversationMembers } from '../shared/chat-members';
 import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
-import { config, requiredSetting } from '../shared/config';
+import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 
 /**
@@ -37,7 +37,7 @@ export function pushStore(options: {
     async message(id) {
       const result = await dynamo.send(
         new GetCommand({
-          TableName: requiredSetting('MESSAGE_TABLE_NAME'),
+          TableName: config.messageTableName(),
           Key: { id },
           // AppSync's getMessage reads eventually consistent; the message was written a moment ago.
           ConsistentRead: true,

@@ -1,5 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
+import { ENV } from '../shared/env-names';
 
 /** Notification INSERT (stream): push or inbox only, by the user's consents and the night rule. */
 export const notificationFanout = defineFunction({
@@ -13,6 +14,6 @@ export const notificationFanout = defineFunction({
   environment: {
     ...baseFunctionEnvironment(),
     // 광고성 정보 (advertising) under 정보통신망법; MARKETING always is (docs/notifications.md).
-    ADVERTISING_NOTIFICATION_TYPES: 'MARKETING',
+    [ENV.ADVERTISING_NOTIFICATION_TYPES]: 'MARKETING',
   },
 });

@@ -1,4 +1,5 @@
 import { config, InvalidConfigError, requiredSetting as required } from '../shared/config';
+import { CRAWLER_ENV } from './env-names';
 
 /**
  * real-transaction-update's own settings (only this function reads them): the data.go.kr source,
@@ -7,7 +8,10 @@ import { config, InvalidConfigError, requiredSetting as required } from '../shar
  */
 
 /** `11680,11650` → ['11680', '11650']; every entry a 5-digit 시군구 code, no repeats. */
-export function parseLawdCodes(value: string, variable = 'REAL_TRANSACTION_LAWD_CODES'): string[] {
+export function parseLawdCodes(
+  value: string,
+  variable: string = CRAWLER_ENV.REAL_TRANSACTION_LAWD_CODES,
+): string[] {
   const codes = value
     .split(',')
     .map((code) => code.trim())
@@ -21,17 +25,17 @@ export function parseLawdCodes(value: string, variable = 'REAL_TRANSACTION_LAWD_
 export const crawlerConfig = {
   /** 국토교통부 아파트 매매 실거래가 (data.go.kr); locally the Legacy stand-in's imitation. */
   publicDataUrl(): string {
-    const value = required('PUBLIC_DATA_REAL_TRANSACTION_URL').trim();
+    const value = required(CRAWLER_ENV.PUBLIC_DATA_REAL_TRANSACTION_URL).trim();
     try {
       const url = new URL(value);
       if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;
     } catch {
       // Reported below with the variable's name.
     }
-    throw new InvalidConfigError('PUBLIC_DATA_REAL_TRANSACTION_URL', 'an http(s) URL');
+    throw new InvalidConfigError(CRAWLER_ENV.PUBLIC_DATA_REAL_TRANSACTION_URL, 'an http(s) URL');
   },
   /** The data.go.kr serviceKey as issued (its "Decoding" form: URLSearchParams encodes it once). */
-  publicDataServiceKey: (): string => required('PUBLIC_DATA_SERVICE_KEY').trim(),
-  lawdCodes: (): string[] => parseLawdCodes(required('REAL_TRANSACTION_LAWD_CODES')),
+  publicDataServiceKey: (): string => required(CRAWLER_ENV.PUBLIC_DATA_SERVICE_KEY).trim(),
+  lawdCodes: (): string[] => parseLawdCodes(required(CRAWLER_ENV.REAL_TRANSACTION_LAWD_CODES)),
   complexTableName: config.complexTableName,
 };

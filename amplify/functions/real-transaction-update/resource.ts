@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, realTransactionCrawlerEnvironment } from '../../environment';
+import { CRAWLER_ENV } from './env-names';
 
 /** Every morning in Korea: 실거래가 (registered real transactions) from data.go.kr → the Legacy API's save(), through the legacy-relay queue. */
 export const realTransactionUpdate = defineFunction({
@@ -21,6 +22,6 @@ export const realTransactionUpdate = defineFunction({
   environment: {
     ...baseFunctionEnvironment(),
     ...realTransactionCrawlerEnvironment(),
-    PUBLIC_DATA_SERVICE_KEY: secret('PUBLIC_DATA_SERVICE_KEY'),
+    [CRAWLER_ENV.PUBLIC_DATA_SERVICE_KEY]: secret('PUBLIC_DATA_SERVICE_KEY'),
   },
 });

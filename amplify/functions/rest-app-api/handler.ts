@@ -5,6 +5,7 @@ import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
 import { type AppApiDeps, handleAppApi } from './app-api';
 import { dependencyChecks } from './dependency-checks';
+import { APP_API_ENV } from './env-names';
 import { cachedHealth } from './health';
 
 /** GET /v1/health and GET /v1/me/badge (API Gateway Lambda proxy). */
@@ -25,11 +26,11 @@ export const handler = withSentry(
   createHandler({
     health: cachedHealth({
       checks: dependencyChecks(),
-      version: () => process.env.BACKEND_VERSION?.trim() || 'unknown',
+      version: () => process.env[APP_API_ENV.BACKEND_VERSION]?.trim() || 'unknown',
       stage: config.stage,
       now: () => new Date(),
     }),
     appSync: appSyncClient,
-    allowedOrigins: () => optionalList('WEB_ORIGINS'),
+    allowedOrigins: () => optionalList(APP_API_ENV.WEB_ORIGINS),
   }),
 );

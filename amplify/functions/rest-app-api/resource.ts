@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, currentDeployment } from '../../environment';
+import { ENV } from '../shared/env-names';
+import { APP_API_ENV } from './env-names';
 
 /** What GET /v1/health reports as `version`: package.json's, read at synth time. */
 const backendVersion = (
@@ -18,11 +20,11 @@ export const restAppApi = defineFunction({
   resourceGroupName: 'data',
   environment: {
     ...baseFunctionEnvironment(),
-    BACKEND_VERSION: backendVersion,
+    [APP_API_ENV.BACKEND_VERSION]: backendVersion,
     // Browsers get the answers only with Access-Control-Allow-Origin, which the function must add.
-    WEB_ORIGINS: currentDeployment().webOrigins.join(','),
+    [APP_API_ENV.WEB_ORIGINS]: currentDeployment().webOrigins.join(','),
     // The Legacy health check goes through the shared client, which always signs.
-    SERVICE_TOKEN_KEY: secret('SERVICE_TOKEN_KEY'),
-    SERVICE_TOKEN_KID: secret('SERVICE_TOKEN_KID'),
+    [ENV.SERVICE_TOKEN_KEY]: secret('SERVICE_TOKEN_KEY'),
+    [ENV.SERVICE_TOKEN_KID]: secret('SERVICE_TOKEN_KID'),
   },
 });

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, legacyWebhookEnvironment } from '../../environment';
+import { WEBHOOK_ENV } from './env-names';
 
 /** POST /webhooks/legacy: the legacy side's events (broker assigned, listing status, notices). */
 export const restLegacyWebhook = defineFunction({
@@ -14,6 +15,6 @@ export const restLegacyWebhook = defineFunction({
   environment: {
     ...baseFunctionEnvironment(),
     ...legacyWebhookEnvironment(),
-    LEGACY_WEBHOOK_KEY: secret('LEGACY_WEBHOOK_KEY'),
+    [WEBHOOK_ENV.LEGACY_WEBHOOK_KEY]: secret('LEGACY_WEBHOOK_KEY'),
   },
 });

@@ -1,6 +1,7 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { InvalidConfigError, MissingConfigError } from '../shared/config';
 import { MAX_TOKEN_TTL_SECONDS, verificationKey } from '../shared/service-token';
+import { WEBHOOK_ENV } from './env-names';
 
 /**
  * Who may call POST /webhooks/legacy: a JWT the legacy side signs (ES256 with its private key, or
@@ -26,12 +27,12 @@ function setting(name: string): string | undefined {
 
 /** From the LEGACY_WEBHOOK_KEY secret and LEGACY_WEBHOOK_ISSUER / LEGACY_WEBHOOK_AUDIENCE. */
 export function webhookTokenSettings(): WebhookTokenSettings {
-  const key = setting('LEGACY_WEBHOOK_KEY');
-  if (key === undefined) throw new MissingConfigError('LEGACY_WEBHOOK_KEY');
+  const key = setting(WEBHOOK_ENV.LEGACY_WEBHOOK_KEY);
+  if (key === undefined) throw new MissingConfigError(WEBHOOK_ENV.LEGACY_WEBHOOK_KEY);
   return {
     key,
-    issuer: setting('LEGACY_WEBHOOK_ISSUER') ?? DEFAULT_WEBHOOK_ISSUER,
-    audience: setting('LEGACY_WEBHOOK_AUDIENCE') ?? DEFAULT_WEBHOOK_AUDIENCE,
+    issuer: setting(WEBHOOK_ENV.LEGACY_WEBHOOK_ISSUER) ?? DEFAULT_WEBHOOK_ISSUER,
+    audience: setting(WEBHOOK_ENV.LEGACY_WEBHOOK_AUDIENCE) ?? DEFAULT_WEBHOOK_AUDIENCE,
   };
 }
 

@@ -3,6 +3,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { InvalidConfigError, MissingConfigError } from './config';
+import { ENV } from './env-names';
 import { logger } from './logger';
 
 /**
@@ -11,7 +12,7 @@ import { logger } from './logger';
  * `allow.resource(fn)` in the data schema.
  */
 
-export const ENDPOINT_VARIABLE = 'AMPLIFY_DATA_GRAPHQL_ENDPOINT';
+export const ENDPOINT_VARIABLE = ENV.AMPLIFY_DATA_GRAPHQL_ENDPOINT;
 const CONDITIONAL_CHECK_FAILED = 'DynamoDB:ConditionalCheckFailedException';
 
 export interface AppSyncErrorEntry {
@@ -134,8 +135,8 @@ function resolveEndpoint(endpoint: string | undefined): URL {
 }
 
 function resolveRegion(region: string | undefined): string {
-  const value = region ?? process.env.AWS_REGION;
-  if (value === undefined || value.trim() === '') throw new MissingConfigError('AWS_REGION');
+  const value = region ?? process.env[ENV.AWS_REGION];
+  if (value === undefined || value.trim() === '') throw new MissingConfigError(ENV.AWS_REGION);
   return value;
 }
 

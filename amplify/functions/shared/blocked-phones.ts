@@ -1,4 +1,5 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { ENV } from './env-names';
 import { normalizeKoreanMobile } from './phone';
 import { SSM_PATHS } from './ssm-paths';
 
@@ -10,7 +11,7 @@ const missingUntil = new Map<string, number>();
  * cached for 5 minutes so support can block a number without a deploy. No parameter, no list.
  */
 export async function blockedPhoneNumbers(env: NodeJS.ProcessEnv = process.env): Promise<Set<string>> {
-  const name = `${env.SSM_PREFIX ?? '/bootalk/'}${SSM_PATHS.blockedPhoneNumbers}`;
+  const name = `${env[ENV.SSM_PREFIX] ?? '/bootalk/'}${SSM_PATHS.blockedPhoneNumbers}`;
   if (Date.now() < (missingUntil.get(name) ?? 0)) return new Set();
   try {
     return parseBlockedList((await getParameter(name, { maxAge: CACHE_SECONDS })) ?? '');

@@ -1,3 +1,4 @@
+import { ENV } from './env-names';
 import { DEFAULT_OTP_LIMITS, type OtpLimits } from './otp-policy';
 
 /** OTP limits from the function environment (OTP_* variables), defaults otherwise. */
@@ -19,21 +20,21 @@ export function otpLimits(env: NodeJS.ProcessEnv = process.env): OtpLimits {
     return values;
   };
   return {
-    maxSendsPerHour: read('OTP_MAX_SENDS_PER_HOUR', DEFAULT_OTP_LIMITS.maxSendsPerHour),
-    maxSendsPerDay: read('OTP_MAX_SENDS_PER_DAY', DEFAULT_OTP_LIMITS.maxSendsPerDay),
-    failuresPerCooldown: read('OTP_FAILURES_PER_COOLDOWN', DEFAULT_OTP_LIMITS.failuresPerCooldown),
+    maxSendsPerHour: read(ENV.OTP_MAX_SENDS_PER_HOUR, DEFAULT_OTP_LIMITS.maxSendsPerHour),
+    maxSendsPerDay: read(ENV.OTP_MAX_SENDS_PER_DAY, DEFAULT_OTP_LIMITS.maxSendsPerDay),
+    failuresPerCooldown: read(ENV.OTP_FAILURES_PER_COOLDOWN, DEFAULT_OTP_LIMITS.failuresPerCooldown),
     cooldownsMs: readList(
-      'OTP_COOLDOWN_MINUTES',
+      ENV.OTP_COOLDOWN_MINUTES,
       DEFAULT_OTP_LIMITS.cooldownsMs.map((ms) => ms / 60_000),
     ).map((minutes) => minutes * 60_000),
-    codeTtlMs: read('OTP_CODE_TTL_SECONDS', DEFAULT_OTP_LIMITS.codeTtlMs / 1000) * 1000,
-    maxAttemptsPerSession: read('OTP_MAX_ATTEMPTS_PER_SESSION', DEFAULT_OTP_LIMITS.maxAttemptsPerSession),
+    codeTtlMs: read(ENV.OTP_CODE_TTL_SECONDS, DEFAULT_OTP_LIMITS.codeTtlMs / 1000) * 1000,
+    maxAttemptsPerSession: read(ENV.OTP_MAX_ATTEMPTS_PER_SESSION, DEFAULT_OTP_LIMITS.maxAttemptsPerSession),
   };
 }
 
 /** The pepper keying code and phone hashes: an Amplify secret, never logged. */
 export function otpPepper(env: NodeJS.ProcessEnv = process.env): string {
-  const pepper = env.OTP_PEPPER;
+  const pepper = env[ENV.OTP_PEPPER];
   if (!pepper || pepper.length < 16) {
     throw new Error(
       'OTP_PEPPER is missing or shorter than 16 characters (set the Amplify secret OTP_PEPPER)',
@@ -45,18 +46,18 @@ export function otpPepper(env: NodeJS.ProcessEnv = process.env): string {
 /** The OTP_* variables for a function's resource.ts: one source for every OTP trigger. */
 export function otpLimitsEnvironment(limits: OtpLimits = DEFAULT_OTP_LIMITS): Record<string, string> {
   return {
-    OTP_MAX_SENDS_PER_HOUR: String(limits.maxSendsPerHour),
-    OTP_MAX_SENDS_PER_DAY: String(limits.maxSendsPerDay),
-    OTP_FAILURES_PER_COOLDOWN: String(limits.failuresPerCooldown),
-    OTP_COOLDOWN_MINUTES: limits.cooldownsMs.map((ms) => String(ms / 60_000)).join(','),
-    OTP_CODE_TTL_SECONDS: String(limits.codeTtlMs / 1000),
-    OTP_MAX_ATTEMPTS_PER_SESSION: String(limits.maxAttemptsPerSession),
+    [ENV.OTP_MAX_SENDS_PER_HOUR]: String(limits.maxSendsPerHour),
+    [ENV.OTP_MAX_SENDS_PER_DAY]: String(limits.maxSendsPerDay),
+    [ENV.OTP_FAILURES_PER_COOLDOWN]: String(limits.failuresPerCooldown),
+    [ENV.OTP_COOLDOWN_MINUTES]: limits.cooldownsMs.map((ms) => String(ms / 60_000)).join(','),
+    [ENV.OTP_CODE_TTL_SECONDS]: String(limits.codeTtlMs / 1000),
+    [ENV.OTP_MAX_ATTEMPTS_PER_SESSION]: String(limits.maxAttemptsPerSession),
   };
 }
 
-/** The OTP table, wired in backend.ts. */
+/** The OTP table, set by the OTP triggers' wiring.ts. */
 export function otpTableName(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.OTP_TABLE_NAME;
-  if (!name) throw new Error('OTP_TABLE_NAME is not set; backend.ts wires it to the OTP table');
+  const name = env[ENV.OTP_TABLE_NAME];
+  if (!name) throw new Error('OTP_TABLE_NAME is not set; the trigger wiring.ts sets it to the OTP table');
   return name;
 }

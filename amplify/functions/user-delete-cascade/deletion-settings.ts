@@ -1,7 +1,8 @@
 import { config, InvalidConfigError, requiredSetting as required } from '../shared/config';
+import { DELETION_ENV } from './env-names';
 
 /**
- * The settings only user-delete-cascade reads (the lead sets them in backend.ts), read lazily so
+ * The settings only user-delete-cascade reads (set by its wiring.ts), read lazily so
  * tests can set process.env first. Shared ones (idempotency table, user-events topic, UserProfile,
  * Device and ConversationMember tables) come from shared/config.ts.
  */
@@ -11,14 +12,14 @@ export type MessageBodyPolicy = 'KEEP' | 'CLEAR';
 
 export const deletionSettings = {
   userPoolId: config.userPoolId,
-  alertSubscriptionTableName: (): string => required('ALERT_SUBSCRIPTION_TABLE_NAME'),
-  notificationTableName: (): string => required('NOTIFICATION_TABLE_NAME'),
+  alertSubscriptionTableName: (): string => required(DELETION_ENV.ALERT_SUBSCRIPTION_TABLE_NAME),
+  notificationTableName: (): string => required(DELETION_ENV.NOTIFICATION_TABLE_NAME),
   brokerProfileTableName: config.brokerProfileTableName,
-  messageTableName: (): string => required('MESSAGE_TABLE_NAME'),
+  messageTableName: config.messageTableName,
   messageBodyPolicy(): MessageBodyPolicy {
-    const value = (process.env.DELETED_USER_MESSAGE_BODY?.trim() || 'KEEP').toUpperCase();
+    const value = (process.env[DELETION_ENV.DELETED_USER_MESSAGE_BODY]?.trim() || 'KEEP').toUpperCase();
     if (value !== 'KEEP' && value !== 'CLEAR')
-      throw new InvalidConfigError('DELETED_USER_MESSAGE_BODY', 'KEEP | CLEAR');
+      throw new InvalidConfigError(DELETION_ENV.DELETED_USER_MESSAGE_BODY, 'KEEP | CLEAR');
     return value;
   },
 };

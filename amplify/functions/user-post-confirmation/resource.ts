@@ -1,5 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment, currentDeployment, ssmParameterName } from '../../environment';
+import { ENV } from '../shared/env-names';
 import { SSM_PATHS } from '../shared/ssm-paths';
 
 /** postConfirmation: the profile, the USERS group and user.created, each exactly once. */
@@ -14,6 +15,6 @@ export const userPostConfirmation = defineFunction({
   resourceGroupName: 'auth',
   environment: {
     ...baseFunctionEnvironment(),
-    USER_PROFILE_TABLE_PARAMETER: ssmParameterName(currentDeployment(), SSM_PATHS.userProfileTable),
+    [ENV.USER_PROFILE_TABLE_PARAMETER]: ssmParameterName(currentDeployment(), SSM_PATHS.userProfileTable),
   },
 });
