@@ -3,34 +3,30 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { GEN1_RESOURCES_CONTEXT_KEY } from '../amplify/migration/gen1-resources';
 import { localRedriveTarget } from '../scripts/redrive/local-target';
+import { startRestApi } from './apigateway/server';
 import { startLocalAppSync } from './appsync/local-appsync';
 import { loadCloudAssembly } from './assembly/cloud-assembly';
 import { buildFlowMap, type FlowMap } from './assembly/flow-map';
 import { type BackendInventory, readInventory } from './assembly/inventory';
+import { SANDBOX_NAME, synthesize } from './assembly/synth-cache';
 import { createCaptureLog } from './aws/captures';
-import { startAwsGateway } from './aws/gateway';
 import { createCognitoService, startCognitoServer } from './cognito/server';
 import type { CognitoUser } from './cognito/user-store';
 import type { FunctionSpec, LocalEndpoints } from './contracts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/dynamodb-local';
-import { QueuePoller } from './events/queue-poller';
-import { Scheduler } from './events/scheduler';
-import { StreamPoller, streamsClient } from './events/stream-poller';
-import { FunctionRunner, type InvocationRecord } from './functions/function-runner';
-import {
-  createSignedCallers,
-  OPERATOR_CREDENTIALS_FILE,
-  type SignedCallers,
-} from './functions/signed-callers';
-import { HotReloader } from './hot-reload';
+import { startAwsGateway } from './gateway/gateway';
+import { createSignedCallers, OPERATOR_CREDENTIALS_FILE, type SignedCallers } from './iam/signed-callers';
 import { localFailureStores } from './inbox/failure-stores';
 import { startInbox } from './inbox/server';
+import { HotReloader } from './lambda/hot-reload/hot-reload';
+import { QueuePoller } from './lambda/pollers/queue-poller';
+import { StreamPoller, streamsClient } from './lambda/pollers/stream-poller';
+import { FunctionRunner, type InvocationRecord } from './lambda/runner/function-runner';
+import { Scheduler } from './lambda/scheduler/scheduler';
 import { startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
-import { assertSandboxPortsFree, dynamoDbOptions, sandboxPorts } from './ports';
-import { startRestApi } from './rest/server';
+import { assertSandboxPortsFree, dynamoDbOptions, sandboxPorts } from './ports/ports';
 import { loadOrCreateSecrets } from './secrets';
-import { SANDBOX_NAME, synthesize } from './synth-cache';
 import { ensureLocalCertificates } from './tls/local-ca';
 
 /**

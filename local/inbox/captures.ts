@@ -1,6 +1,6 @@
 import type { FlowMap } from '../assembly/flow-map';
 import type { CaptureLog, InvokeResult } from '../contracts';
-import type { InvocationRecord } from '../functions/function-runner';
+import type { InvocationRecord } from '../lambda/runner/function-runner';
 
 /**
  * What the dev inbox shows, one type per list. The services that capture things (SNS, the push

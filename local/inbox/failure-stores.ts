@@ -1,5 +1,5 @@
 import { type RedriveTarget, redrive, STREAM_FAILURES } from '../../scripts/redrive/failure-stores';
-import { type SqsService, stringAttributes } from '../aws/sqs/sqs-service';
+import { type SqsService, stringAttributes } from '../sqs/sqs-service';
 import type { FailureStoreView, InboxFailureStores } from './captures';
 
 /**

@@ -1,5 +1,5 @@
 import type { FlowEdge, FlowMap, FlowNode } from '../assembly/flow-map';
-import type { InvocationRecord } from '../functions/function-runner';
+import type { InvocationRecord } from '../lambda/runner/function-runner';
 import type { InboxQueues } from './captures';
 
 /**

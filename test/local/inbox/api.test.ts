@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqsService } from '../../../local/aws/sqs/sqs-service';
 import type { CaptureLog } from '../../../local/contracts';
 import { type Inbox, startInbox } from '../../../local/inbox/server';
 import { extractCode } from '../../../local/inbox/sms-code';
+import { SqsService } from '../../../local/sqs/sqs-service';
 import { type FakeSources, fakeSources, sms } from './fake-sources';
 
 const PHONE = '+821012345678';
