@@ -9,13 +9,13 @@ import { loadCloudAssembly } from './assembly/cloud-assembly';
 import { buildFlowMap, type FlowMap } from './assembly/flow-map';
 import { type BackendInventory, readInventory } from './assembly/inventory';
 import { SANDBOX_NAME, synthesize } from './assembly/synth-cache';
-import { createCaptureLog } from './aws/captures';
 import { createCognitoService, startCognitoServer } from './cognito/server';
 import type { CognitoUser } from './cognito/user-store';
 import type { FunctionSpec, LocalEndpoints } from './contracts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/dynamodb-local';
 import { startAwsGateway } from './gateway/gateway';
 import { createSignedCallers, OPERATOR_CREDENTIALS_FILE, type SignedCallers } from './iam/signed-callers';
+import { createCaptureLog } from './inbox/captures';
 import { localFailureStores } from './inbox/failure-stores';
 import { startInbox } from './inbox/server';
 import { HotReloader } from './lambda/hot-reload/hot-reload';
@@ -279,7 +279,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
               source: `stream ${failure.tableName} → ${failure.functionName}`,
               reason: failure.reason,
               body: failure,
-            } as never),
+            }),
         });
         await poller.start();
         stops.push(() => poller.stop());
@@ -348,7 +348,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           stage: 'sandbox',
           version: SANDBOX_NAME,
         }),
-      } as Parameters<typeof startInbox>[0]['sources'],
+      },
     });
     stops.push(() => inbox.stop());
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AwsCaptures, createAwsCaptures } from '../aws/captures';
+import { type AwsCaptures, createAwsCaptures } from '../inbox/captures';
 import { PushService } from '../pinpoint/push-service';
 import { pinpointRouter } from '../pinpoint/router';
 import { sentryEndpoint } from '../sentry/sentry';

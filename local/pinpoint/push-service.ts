@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { PushCapture } from '../aws/captures';
 import type { CaptureLog } from '../contracts';
 import { AwsError } from '../gateway/protocols';
+import type { PushCapture } from '../inbox/captures';
 
 /** The parts of Pinpoint's MessageRequest the sandbox reads (the SendMessages body). */
 export interface MessageRequest {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { ErrorCapture } from '../aws/captures';
 import type { CaptureLog } from '../contracts';
 import type { WireResponse } from '../gateway/protocols';
+import type { ErrorCapture } from '../inbox/captures';
 
 /**
  * A Sentry-compatible ingest endpoint that keeps error events for the dev inbox. It accepts

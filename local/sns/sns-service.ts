@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SmsCapture } from '../aws/captures';
 import { type CaptureLog, LOCAL_ACCOUNT, LOCAL_REGION } from '../contracts';
 import { AwsError } from '../gateway/protocols';
+import type { SmsCapture } from '../inbox/captures';
 import type { SqsService } from '../sqs/sqs-service';
 import {
   type FilterPolicy,

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DeadLetterCapture } from '../aws/captures';
 import { type CaptureLog, LOCAL_ACCOUNT, LOCAL_REGION } from '../contracts';
+import type { DeadLetterCapture } from '../inbox/captures';
 import {
   invalidMessageContents,
   invalidParameterValue,

@@ -9,8 +9,8 @@ import { DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PurgeQueueCommand, SQSClient, UnsupportedOperation } from '@aws-sdk/client-sqs';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { createCaptureLog } from '../../../local/aws/captures';
 import { AwsError, type RequestContext } from '../../../local/gateway/protocols';
+import { createCaptureLog } from '../../../local/inbox/captures';
 import { clientConfig, useGateway } from './gateway-fixture';
 
 const gateway = useGateway();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCaptureLog, type DeadLetterCapture } from '../../../../local/aws/captures';
 import type { EventSourceMappingSpec, FunctionInvoker, InvokeResult } from '../../../../local/contracts';
+import { createCaptureLog, type DeadLetterCapture } from '../../../../local/inbox/captures';
 import { QueuePoller } from '../../../../local/lambda/pollers/queue-poller';
 import { SqsService } from '../../../../local/sqs/sqs-service';
 
