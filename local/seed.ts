@@ -12,7 +12,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conversationIdFor, dedupeKey } from '../amplify/functions/conversation-link/conversation-plan';
 import { LOCAL_REGION } from './contracts';
-import { readOperatorCredentials } from './functions/signed-callers';
+import { readOperatorCredentials } from './iam/signed-callers';
 
 export { readOperatorCredentials };
 

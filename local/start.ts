@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalSandboxError, startDynamoDbLocal } from './dynamodb/dynamodb-local';
 import { loadGen1Tables, readGen1Fixture } from './gen1-fixture';
-import { assertSandboxPortsFree, dynamoDbOptions } from './ports';
+import { assertSandboxPortsFree, dynamoDbOptions } from './ports/ports';
 import { ensureLocalCertificates } from './tls/local-ca';
 
 const root = resolve(import.meta.dirname, '..');

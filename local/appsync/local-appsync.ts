@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AmplifyAppSyncSimulator } from '@aws-amplify/amplify-appsync-simulator';
 import type { AppSyncSpec } from '../assembly/inventory';
 import type { FunctionInvoker } from '../contracts';
-import type { SignedCaller, SignedRequest } from '../functions/signed-callers';
+import type { SignedCaller, SignedRequest } from '../iam/signed-callers';
 import type { JwtClaims } from './execution-context';
 import { installFilteredSubscriptions } from './filtered-subscriptions';
 import { createGraphqlHttpHandler } from './graphql-http';

@@ -1,10 +1,5 @@
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../contracts';
-import {
-  iamAllows,
-  SignatureError,
-  type SignedCaller,
-  type SignedRequest,
-} from '../functions/signed-callers';
+import { iamAllows, SignatureError, type SignedCaller, type SignedRequest } from '../iam/signed-callers';
 import type { AuthorizationMode, IamIdentity, JwtClaims, LocalExecutionContext } from './execution-context';
 
 /**

@@ -143,27 +143,67 @@ function readTemplate(assembly: CloudAssembly, inline: unknown, location: unknow
   return '';
 }
 
+/** What each reader is given: the templates, every intrinsic resolved, and the functions' Amplify names. */
+interface Templates {
+  assembly: CloudAssembly;
+  resolver: Resolver;
+  /** The resources of one type in every stack, without those whose condition is false. */
+  ofType(type: string): Located[];
+  /** A resource's properties with every intrinsic resolved. */
+  props(located: Located): Record<string, unknown>;
+  /** Our function's Amplify name from its ARN or physical name; any other function's physical name. */
+  functionNameOf(arnOrName: unknown): string;
+}
+
 export function readInventory(
   assembly: CloudAssembly,
   urls: LocalUrls,
   options: { functionNames: ReadonlySet<string> },
 ): BackendInventory {
   const resolver = createResolver(urls);
-  const props = (located: Located) =>
-    resolver.resolve(located.stack, located.resource.Properties ?? {}) as Record<string, unknown>;
+  const located: Omit<Templates, 'functionNameOf'> = {
+    assembly,
+    resolver,
+    ofType: (type) => resourcesOfType(assembly, resolver, type),
+    props: (resource) =>
+      resolver.resolve(resource.stack, resource.resource.Properties ?? {}) as Record<string, unknown>,
+  };
+  const { functions, functionNameOf } = readFunctions(located, options.functionNames);
+  const t: Templates = { ...located, functionNameOf };
+  return {
+    functions,
+    tables: readTables(t),
+    topics: readTopics(t),
+    queues: readQueues(t),
+    subscriptions: readSubscriptions(t),
+    eventSourceMappings: readEventSourceMappings(t),
+    schedules: readSchedules(t),
+    userPool: readUserPool(t),
+    appSync: readAppSync(t),
+    restApi: readRestApi(t),
+    ssmParameters: readSsmParameters(t),
+    pushApplicationIds: readPushApplicationIds(t),
+    outputs: readOutputs(t),
+  };
+}
 
-  // Functions: ours are tagged with their Amplify name; custom-resource handlers are not ours.
+/** Lambda: our functions (tagged with their Amplify name), each with its role's policy statements. */
+function readFunctions(
+  t: Omit<Templates, 'functionNameOf'>,
+  functionNames: ReadonlySet<string>,
+): { functions: FunctionSpec[]; functionNameOf: Templates['functionNameOf'] } {
+  // Custom-resource handlers carry no Amplify name: they are not ours.
   const functions: FunctionSpec[] = [];
   const functionNameByPhysical = new Map<string, string>();
-  for (const located of resourcesOfType(assembly, resolver, 'AWS::Lambda::Function')) {
+  for (const located of t.ofType('AWS::Lambda::Function')) {
     const tags = (located.resource.Properties?.Tags ?? []) as { Key: string; Value: string }[];
     const name = tags.find((tag) => tag.Key === 'amplify:friendly-name')?.Value;
-    if (!name || !options.functionNames.has(name)) continue;
-    const p = props(located);
-    const physical = String(resolver.ref(located.stack, located.logicalId));
+    if (!name || !functionNames.has(name)) continue;
+    const p = t.props(located);
+    const physical = String(t.resolver.ref(located.stack, located.logicalId));
     functionNameByPhysical.set(physical, name);
     const code = p.Code as { S3Key?: string };
-    const bundleDir = assembly.assetPath(assetHashOf(String(code.S3Key)) ?? '');
+    const bundleDir = t.assembly.assetPath(assetHashOf(String(code.S3Key)) ?? '');
     functions.push({
       name,
       bundleDir,
@@ -184,8 +224,8 @@ export function readInventory(
   }
   // Each role's policy statements (AWS::IAM::Policy names the roles it attaches to).
   const statementsByRole = new Map<string, NonNullable<FunctionSpec['iamStatements']>>();
-  for (const located of resourcesOfType(assembly, resolver, 'AWS::IAM::Policy')) {
-    const p = props(located);
+  for (const located of t.ofType('AWS::IAM::Policy')) {
+    const p = t.props(located);
     const statements = ((p.PolicyDocument as { Statement?: unknown[] })?.Statement ?? []) as NonNullable<
       FunctionSpec['iamStatements']
     >;
@@ -202,15 +242,19 @@ export function readInventory(
     const physical = lastSegment(String(arnOrName));
     return functionNameByPhysical.get(physical) ?? physical;
   };
+  return { functions, functionNameOf };
+}
 
+/** DynamoDB: Amplify's model tables, adopted Gen 1 tables and plain CloudFormation tables. */
+function readTables(t: Templates): TableSpec[] {
   const tables: TableSpec[] = [];
   for (const located of [
-    ...resourcesOfType(assembly, resolver, 'Custom::AmplifyDynamoDBTable'),
+    ...t.ofType('Custom::AmplifyDynamoDBTable'),
     // Gen 1 tables this branch adopts: described like Amplify's own, but they must already exist.
-    ...resourcesOfType(assembly, resolver, 'Custom::ImportedAmplifyDynamoDBTable'),
-    ...resourcesOfType(assembly, resolver, 'AWS::DynamoDB::Table'),
+    ...t.ofType('Custom::ImportedAmplifyDynamoDBTable'),
+    ...t.ofType('AWS::DynamoDB::Table'),
   ]) {
-    const p = props(located);
+    const p = t.props(located);
     const imported = located.resource.Type === 'Custom::ImportedAmplifyDynamoDBTable';
     const amplify = imported || located.resource.Type === 'Custom::AmplifyDynamoDBTable';
     const key = (entry: Record<string, string>) => ({
@@ -227,7 +271,7 @@ export function readInventory(
     const ttl = (amplify ? p.timeToLiveSpecification : p.TimeToLiveSpecification) as
       | Record<string, unknown>
       | undefined;
-    const tableName = String(amplify ? p.tableName : resolver.ref(located.stack, located.logicalId));
+    const tableName = String(amplify ? p.tableName : t.resolver.ref(located.stack, located.logicalId));
     tables.push({
       logicalId: located.logicalId,
       tableName,
@@ -262,19 +306,26 @@ export function readInventory(
     });
   }
 
-  const topics = resourcesOfType(assembly, resolver, 'AWS::SNS::Topic').map((located) => ({
-    name: String(resolver.getAtt(located.stack, located.logicalId, 'TopicName')),
-    arn: String(resolver.ref(located.stack, located.logicalId)),
-  }));
+  return tables;
+}
 
-  const queueNameOfArn = (arn: unknown) => lastSegment(String(arn));
-  const queues: QueueSpec[] = resourcesOfType(assembly, resolver, 'AWS::SQS::Queue').map((located) => {
-    const p = props(located);
+function readTopics(t: Templates): TopicSpec[] {
+  return t.ofType('AWS::SNS::Topic').map((located) => ({
+    name: String(t.resolver.getAtt(located.stack, located.logicalId, 'TopicName')),
+    arn: String(t.resolver.ref(located.stack, located.logicalId)),
+  }));
+}
+
+const queueNameOfArn = (arn: unknown) => lastSegment(String(arn));
+
+function readQueues(t: Templates): QueueSpec[] {
+  return t.ofType('AWS::SQS::Queue').map((located) => {
+    const p = t.props(located);
     const redrive = p.RedrivePolicy as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
     return {
-      name: String(resolver.getAtt(located.stack, located.logicalId, 'QueueName')),
-      arn: String(resolver.getAtt(located.stack, located.logicalId, 'Arn')),
-      url: String(resolver.ref(located.stack, located.logicalId)),
+      name: String(t.resolver.getAtt(located.stack, located.logicalId, 'QueueName')),
+      arn: String(t.resolver.getAtt(located.stack, located.logicalId, 'Arn')),
+      url: String(t.resolver.ref(located.stack, located.logicalId)),
       visibilityTimeoutSeconds: Number(p.VisibilityTimeout ?? 30),
       messageRetentionSeconds: Number(p.MessageRetentionPeriod ?? 345_600),
       ...(redrive?.deadLetterTargetArn
@@ -287,33 +338,32 @@ export function readInventory(
         : {}),
     };
   });
+}
 
-  const subscriptions: SubscriptionSpec[] = resourcesOfType(assembly, resolver, 'AWS::SNS::Subscription').map(
-    (located) => {
-      const p = props(located);
-      return {
-        topicArn: String(p.TopicArn),
-        protocol: String(p.Protocol),
-        endpoint: String(p.Endpoint),
-        ...(p.Protocol === 'sqs' ? { queueName: queueNameOfArn(p.Endpoint) } : {}),
-        rawMessageDelivery: p.RawMessageDelivery === true || p.RawMessageDelivery === 'true',
-        ...(p.FilterPolicy ? { filterPolicy: p.FilterPolicy as Record<string, unknown> } : {}),
-        ...(p.FilterPolicyScope ? { filterPolicyScope: p.FilterPolicyScope as 'MessageAttributes' } : {}),
-      };
-    },
-  );
+function readSubscriptions(t: Templates): SubscriptionSpec[] {
+  return t.ofType('AWS::SNS::Subscription').map((located) => {
+    const p = t.props(located);
+    return {
+      topicArn: String(p.TopicArn),
+      protocol: String(p.Protocol),
+      endpoint: String(p.Endpoint),
+      ...(p.Protocol === 'sqs' ? { queueName: queueNameOfArn(p.Endpoint) } : {}),
+      rawMessageDelivery: p.RawMessageDelivery === true || p.RawMessageDelivery === 'true',
+      ...(p.FilterPolicy ? { filterPolicy: p.FilterPolicy as Record<string, unknown> } : {}),
+      ...(p.FilterPolicyScope ? { filterPolicyScope: p.FilterPolicyScope as 'MessageAttributes' } : {}),
+    };
+  });
+}
 
-  const eventSourceMappings: EventSourceMappingSpec[] = resourcesOfType(
-    assembly,
-    resolver,
-    'AWS::Lambda::EventSourceMapping',
-  ).map((located) => {
-    const p = props(located);
+/** Lambda's event source mappings: DynamoDB streams and SQS queues. */
+function readEventSourceMappings(t: Templates): EventSourceMappingSpec[] {
+  return t.ofType('AWS::Lambda::EventSourceMapping').map((located) => {
+    const p = t.props(located);
     const sourceArn = String(p.EventSourceArn);
     const onFailure = (p.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure
       ?.Destination;
     return {
-      functionName: functionNameOf(p.FunctionName),
+      functionName: t.functionNameOf(p.FunctionName),
       source: sourceArn.includes(':dynamodb:')
         ? {
             kind: 'dynamodb-stream' as const,
@@ -337,61 +387,48 @@ export function readInventory(
       ...(p.StartingPosition ? { startingPosition: p.StartingPosition as 'LATEST' | 'TRIM_HORIZON' } : {}),
     };
   });
-
-  const schedules: ScheduleSpec[] = resourcesOfType(assembly, resolver, 'AWS::Scheduler::Schedule').map(
-    (located) => {
-      const p = props(located);
-      return {
-        name: String(resolver.ref(located.stack, located.logicalId)),
-        functionName: functionNameOf((p.Target as { Arn: string }).Arn),
-        expression: String(p.ScheduleExpression),
-        timezone: String(p.ScheduleExpressionTimezone ?? 'UTC'),
-      };
-    },
-  );
-
-  const userPool = readUserPool(assembly, resolver, functionNameOf);
-  const appSync = readAppSync(assembly, resolver, functionNameOf);
-  const restApi = readRestApi(assembly, resolver, functionNameOf);
-
-  const ssmParameters = resourcesOfType(assembly, resolver, 'AWS::SSM::Parameter').map((located) => {
-    const p = props(located);
-    return { name: String(p.Name), type: String(p.Type ?? 'String'), value: String(p.Value) };
-  });
-
-  const pushApplicationIds = resourcesOfType(assembly, resolver, 'AWS::Pinpoint::App').map((located) =>
-    String(resolver.ref(located.stack, located.logicalId)),
-  );
-
-  const outputs: Record<string, string> = {};
-  for (const name of Object.keys(assembly.root.template.Outputs ?? {})) {
-    outputs[name] = String(resolver.output(assembly.root, name));
-  }
-
-  return {
-    functions,
-    tables,
-    topics,
-    queues,
-    subscriptions,
-    eventSourceMappings,
-    schedules,
-    userPool,
-    appSync,
-    restApi,
-    ssmParameters,
-    pushApplicationIds,
-    outputs,
-  };
 }
 
-function readUserPool(
-  assembly: CloudAssembly,
-  resolver: Resolver,
-  functionNameOf: (arn: unknown) => string,
-): UserPoolSpec | undefined {
-  const [pool] = resourcesOfType(assembly, resolver, 'AWS::Cognito::UserPool');
-  const [client] = resourcesOfType(assembly, resolver, 'AWS::Cognito::UserPoolClient');
+/** EventBridge Scheduler: the functions' schedules. */
+function readSchedules(t: Templates): ScheduleSpec[] {
+  return t.ofType('AWS::Scheduler::Schedule').map((located) => {
+    const p = t.props(located);
+    return {
+      name: String(t.resolver.ref(located.stack, located.logicalId)),
+      functionName: t.functionNameOf((p.Target as { Arn: string }).Arn),
+      expression: String(p.ScheduleExpression),
+      timezone: String(p.ScheduleExpressionTimezone ?? 'UTC'),
+    };
+  });
+}
+
+function readSsmParameters(t: Templates): BackendInventory['ssmParameters'] {
+  return t.ofType('AWS::SSM::Parameter').map((located) => {
+    const p = t.props(located);
+    return { name: String(p.Name), type: String(p.Type ?? 'String'), value: String(p.Value) };
+  });
+}
+
+/** End User Messaging (Pinpoint) push applications. */
+function readPushApplicationIds(t: Templates): string[] {
+  return t
+    .ofType('AWS::Pinpoint::App')
+    .map((located) => String(t.resolver.ref(located.stack, located.logicalId)));
+}
+
+/** The root stack's outputs, resolved. */
+function readOutputs(t: Templates): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const name of Object.keys(t.assembly.root.template.Outputs ?? {})) {
+    outputs[name] = String(t.resolver.output(t.assembly.root, name));
+  }
+
+  return outputs;
+}
+
+function readUserPool({ resolver, ofType, functionNameOf }: Templates): UserPoolSpec | undefined {
+  const [pool] = ofType('AWS::Cognito::UserPool');
+  const [client] = ofType('AWS::Cognito::UserPoolClient');
   if (!pool || !client) return undefined;
   const poolProps = resolver.resolve(pool.stack, pool.resource.Properties ?? {}) as Record<string, unknown>;
   const clientProps = resolver.resolve(client.stack, client.resource.Properties ?? {}) as Record<
@@ -422,7 +459,7 @@ function readUserPool(
   return {
     userPoolId: String(resolver.ref(pool.stack, pool.logicalId)),
     clientId: String(resolver.ref(client.stack, client.logicalId)),
-    groups: resourcesOfType(assembly, resolver, 'AWS::Cognito::UserPoolGroup').map((group) =>
+    groups: ofType('AWS::Cognito::UserPoolGroup').map((group) =>
       String(resolver.resolve(group.stack, group.resource.Properties?.GroupName)),
     ),
     triggers,
@@ -436,13 +473,9 @@ function readUserPool(
   };
 }
 
-function readAppSync(
-  assembly: CloudAssembly,
-  resolver: Resolver,
-  functionNameOf: (arn: unknown) => string,
-): AppSyncSpec | undefined {
-  const [api] = resourcesOfType(assembly, resolver, 'AWS::AppSync::GraphQLApi');
-  const [schema] = resourcesOfType(assembly, resolver, 'AWS::AppSync::GraphQLSchema');
+function readAppSync({ assembly, resolver, ofType, functionNameOf }: Templates): AppSyncSpec | undefined {
+  const [api] = ofType('AWS::AppSync::GraphQLApi');
+  const [schema] = ofType('AWS::AppSync::GraphQLSchema');
   if (!api || !schema) return undefined;
   const apiProps = resolver.resolve(api.stack, api.resource.Properties ?? {}) as Record<string, unknown>;
   const schemaProps = resolver.resolve(schema.stack, schema.resource.Properties ?? {}) as Record<
@@ -456,7 +489,7 @@ function readAppSync(
   if (!schemaHash && !existsSync(schemaFile))
     throw new Error('The AppSync schema is not a synthesized asset');
 
-  const dataSources = resourcesOfType(assembly, resolver, 'AWS::AppSync::DataSource').map((located) => {
+  const dataSources = ofType('AWS::AppSync::DataSource').map((located) => {
     const p = resolver.resolve(located.stack, located.resource.Properties ?? {}) as Record<string, unknown>;
     const dynamo = p.DynamoDBConfig as { TableName?: string } | undefined;
     const lambda = p.LambdaConfig as { LambdaFunctionArn?: string } | undefined;
@@ -468,24 +501,22 @@ function readAppSync(
     };
   });
 
-  const functions = resourcesOfType(assembly, resolver, 'AWS::AppSync::FunctionConfiguration').map(
-    (located) => {
-      const p = resolver.resolve(located.stack, located.resource.Properties ?? {}) as Record<string, unknown>;
-      return {
-        id: String(resolver.getAtt(located.stack, located.logicalId, 'FunctionId')),
-        name: String(p.Name),
-        dataSourceName: String(p.DataSourceName),
-        requestTemplate: readTemplate(assembly, p.RequestMappingTemplate, p.RequestMappingTemplateS3Location),
-        responseTemplate: readTemplate(
-          assembly,
-          p.ResponseMappingTemplate,
-          p.ResponseMappingTemplateS3Location,
-        ),
-      };
-    },
-  );
+  const functions = ofType('AWS::AppSync::FunctionConfiguration').map((located) => {
+    const p = resolver.resolve(located.stack, located.resource.Properties ?? {}) as Record<string, unknown>;
+    return {
+      id: String(resolver.getAtt(located.stack, located.logicalId, 'FunctionId')),
+      name: String(p.Name),
+      dataSourceName: String(p.DataSourceName),
+      requestTemplate: readTemplate(assembly, p.RequestMappingTemplate, p.RequestMappingTemplateS3Location),
+      responseTemplate: readTemplate(
+        assembly,
+        p.ResponseMappingTemplate,
+        p.ResponseMappingTemplateS3Location,
+      ),
+    };
+  });
 
-  const resolvers = resourcesOfType(assembly, resolver, 'AWS::AppSync::Resolver').map((located) => {
+  const resolvers = ofType('AWS::AppSync::Resolver').map((located) => {
     const p = resolver.resolve(located.stack, located.resource.Properties ?? {}) as Record<string, unknown>;
     return {
       typeName: String(p.TypeName),
@@ -522,12 +553,8 @@ function readAppSync(
   };
 }
 
-function readRestApi(
-  assembly: CloudAssembly,
-  resolver: Resolver,
-  functionNameOf: (arn: unknown) => string,
-): BackendInventory['restApi'] {
-  const [api] = resourcesOfType(assembly, resolver, 'AWS::ApiGateway::RestApi');
+function readRestApi({ resolver, ofType, functionNameOf }: Templates): BackendInventory['restApi'] {
+  const [api] = ofType('AWS::ApiGateway::RestApi');
   if (!api) return undefined;
   const stack = api.stack;
   const resources = stack.template.Resources ?? {};
@@ -544,7 +571,7 @@ function readRestApi(
     return `${pathOf(p.ParentId)}/${p.PathPart}`;
   };
   const routes: RestRouteSpec[] = [];
-  for (const located of resourcesOfType(assembly, resolver, 'AWS::ApiGateway::Method')) {
+  for (const located of ofType('AWS::ApiGateway::Method')) {
     if (located.stack !== stack) continue;
     const p = resolver.resolve(stack, located.resource.Properties ?? {}) as Record<string, unknown>;
     if (p.HttpMethod === 'OPTIONS') continue;
@@ -574,7 +601,7 @@ function readRestApi(
             },
     });
   }
-  const [stage] = resourcesOfType(assembly, resolver, 'AWS::ApiGateway::Stage');
+  const [stage] = ofType('AWS::ApiGateway::Stage');
   return {
     name: String(resolver.resolve(stack, api.resource.Properties?.Name)),
     stageName: stage ? String(resolver.resolve(stage.stack, stage.resource.Properties?.StageName)) : 'local',

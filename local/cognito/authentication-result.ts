@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { notAuthorized } from './errors';
-import type { CognitoServices } from './services';
+import type { Uses } from './services';
+
+/** What issuing tokens uses: the pre token generation trigger may change the claims. */
+export type TokenServices = Uses<'config' | 'now' | 'refreshTokens' | 'tokens' | 'triggers'>;
+
 import type { ClaimsOverride } from './tokens';
 import type { CallerContext } from './triggers';
 import type { CognitoUser } from './user-store';
@@ -21,7 +25,7 @@ interface GrantContext {
 
 /** Tokens for a sign-in that just succeeded: a new refresh token and the sign-in's origin_jti. */
 export async function signInTokens(
-  services: CognitoServices,
+  services: TokenServices,
   user: CognitoUser,
   context: GrantContext,
 ): Promise<AuthenticationResult> {
@@ -52,7 +56,7 @@ export async function signInTokens(
 
 /** New access and id tokens for a refresh token; Cognito keeps the refresh token as it is. */
 export async function refreshedTokens(
-  services: CognitoServices,
+  services: TokenServices & Uses<'users'>,
   refreshToken: string,
   context: GrantContext,
 ): Promise<AuthenticationResult> {
@@ -88,7 +92,7 @@ interface PreTokenGenerationResponse {
 }
 
 async function preTokenGeneration(
-  services: CognitoServices,
+  services: Uses<'triggers'>,
   user: CognitoUser,
   triggerSource: string,
   context: GrantContext,

@@ -1,7 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { type AuthenticationResult, signInTokens, triggerAttributes } from './authentication-result';
+import {
+  type AuthenticationResult,
+  signInTokens,
+  type TokenServices,
+  triggerAttributes,
+} from './authentication-result';
 import { CognitoError, invalidParameter, notAuthorized } from './errors';
-import type { CognitoServices } from './services';
+import type { Uses } from './services';
 import type { AuthSession, ChallengeStep } from './sessions';
 import type { CallerContext } from './triggers';
 import type { CognitoUser } from './user-store';
@@ -33,7 +38,7 @@ interface CreateResponse {
 
 /** Asks the define trigger what comes next, then issues tokens, fails, or creates the next challenge. */
 export async function continueCustomAuth(
-  services: CognitoServices,
+  services: TokenServices & Uses<'sessions'>,
   step: CustomAuthStep,
 ): Promise<CustomAuthOutcome> {
   const { session, user } = step;
@@ -101,7 +106,7 @@ export async function continueCustomAuth(
 
 /** Runs the verify trigger on an answer and returns the step the define trigger will see. */
 export async function verifyAnswer(
-  services: CognitoServices,
+  services: Uses<'triggers'>,
   session: AuthSession,
   user: CognitoUser | undefined,
   answer: string,

@@ -8,7 +8,7 @@ import {
   SignatureError,
   type SignedCaller,
   type SignedRequest,
-} from '../functions/signed-callers';
+} from '../iam/signed-callers';
 import { resolveUserPoolConfig, type UserPoolConfig, type UserPoolConfigInput } from './config';
 import { CognitoError } from './errors';
 import { createRefreshTokenStore } from './refresh-tokens';

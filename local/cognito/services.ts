@@ -7,7 +7,7 @@ import type { CallerContext, Triggers } from './triggers';
 import { awsSdkVersion } from './triggers';
 import type { CognitoUser, UserStore } from './user-store';
 
-/** What every operation receives: cognito-local's "services". */
+/** Everything the local pool has: cognito-local's "services". Each operation receives only the ones it uses. */
 export interface CognitoServices {
   config: UserPoolConfig;
   users: UserStore;
@@ -25,13 +25,17 @@ export interface RequestContext {
   userAgent?: string;
 }
 
+/** The services a target or helper uses: `Uses<'users' | 'config'>`. */
+export type Uses<Name extends keyof CognitoServices> = Pick<CognitoServices, Name>;
+
 /**
- * One API operation: a factory that receives its services and returns `async (request) => response`.
+ * One API operation: a factory that receives the services it uses and returns
+ * `async (request) => response` (`Target<'users' | 'refreshTokens'>` cannot reach the triggers).
  * Each operation declares its own request type (`never` here accepts them all); the router hands
  * it the parsed body, and the operation checks the members it requires.
  */
-export type Target = (
-  services: CognitoServices,
+export type Target<Name extends keyof CognitoServices = keyof CognitoServices> = (
+  services: Uses<Name>,
 ) => (request: never, context: RequestContext) => Promise<object>;
 
 export function callerContext(context: RequestContext, clientId: string): CallerContext {
@@ -47,7 +51,7 @@ export function requireString(request: Record<string, unknown> | undefined, memb
 }
 
 /** The app client named in a public call; Cognito knows only the pool's one client here. */
-export function requireClient(services: CognitoServices, request: { ClientId?: unknown }): string {
+export function requireClient(services: Uses<'config'>, request: { ClientId?: unknown }): string {
   const clientId = requireString(request, 'ClientId');
   if (clientId !== services.config.clientId)
     throw resourceNotFound(`User pool client ${clientId} does not exist.`);
@@ -56,7 +60,7 @@ export function requireClient(services: CognitoServices, request: { ClientId?: u
 
 /** The user an admin call names (username or phone alias) in the pool it names. */
 export function adminTargetUser(
-  services: CognitoServices,
+  services: Uses<'config' | 'users'>,
   request: { UserPoolId?: unknown; Username?: unknown },
 ): CognitoUser {
   requireUserPool(services, request);
@@ -65,7 +69,7 @@ export function adminTargetUser(
   return user;
 }
 
-export function requireUserPool(services: CognitoServices, request: { UserPoolId?: unknown }): string {
+export function requireUserPool(services: Uses<'config'>, request: { UserPoolId?: unknown }): string {
   const userPoolId = requireString(request, 'UserPoolId');
   if (userPoolId !== services.config.userPoolId)
     throw resourceNotFound(`User pool ${userPoolId} does not exist.`);
@@ -74,7 +78,7 @@ export function requireUserPool(services: CognitoServices, request: { UserPoolId
 
 /** The user an access token belongs to, after checking the token is valid and not revoked. */
 export async function signedInUser(
-  services: CognitoServices,
+  services: Uses<'tokens' | 'users'>,
   request: { AccessToken?: unknown },
 ): Promise<CognitoUser> {
   const claims = await services.tokens.verifyAccessToken(requireString(request, 'AccessToken'));
@@ -98,13 +102,13 @@ export function attributeList(
 export const epochSeconds = (ms: number) => ms / 1000;
 
 /** A group named in an admin call; the pool's groups come from its configuration. */
-export function requireGroup(services: CognitoServices, request: { GroupName?: unknown }): string {
+export function requireGroup(services: Uses<'config'>, request: { GroupName?: unknown }): string {
   const group = requireString(request, 'GroupName');
   if (!services.config.groups.includes(group)) throw resourceNotFound('Group not found.');
   return group;
 }
 
-export function groupDescription(services: CognitoServices, name: string) {
+export function groupDescription(services: Uses<'config' | 'startedAt'>, name: string) {
   return {
     GroupName: name,
     UserPoolId: services.config.userPoolId,

@@ -1,28 +1,27 @@
-import type { FlowMap } from '../assembly/flow-map';
-import type { CaptureLog, InvokeResult } from '../contracts';
-import type { InvocationRecord } from '../functions/function-runner';
+import type { CaptureLog } from '../contracts';
 
 /**
- * What the dev inbox shows, one type per list. The services that capture things (SNS, the push
- * endpoint, the Legacy API stand-in, SQS, the Sentry endpoint, the function runner) append
- * entries of these shapes; `at` is always an ISO-8601 timestamp.
+ * What the local services capture and the dev inbox shows, one type per list: SNS appends SMS,
+ * the push endpoint pushes, SQS and the stream pollers dead letters, the Sentry endpoint errors,
+ * the Legacy API stand-in its calls. `at` is always an ISO-8601 timestamp.
  */
 
-/** An SMS that SNS would have sent. */
+/** An SMS that SNS would have sent; the dev inbox reads sign-in codes from these. */
 export interface SmsCapture {
   id: string;
-  at: string;
   /** E.164, e.g. `+821012345678`. */
   phoneNumber: string;
   message: string;
   /** `AWS.SNS.SMS.SMSType` when the publisher set it (`Transactional` / `Promotional`). */
   smsType?: string;
+  /** `AWS.SNS.SMS.SenderID` when the publisher set it. */
+  senderId?: string;
+  at: string;
 }
 
-/** A push End User Messaging was asked to deliver to one device token, and what became of it. */
+/** A push that End User Messaging accepted for one device token. */
 export interface PushCapture {
   id: string;
-  at: string;
   applicationId: string;
   token: string;
   /** `APNS`, `APNS_SANDBOX`, `GCM`, … */
@@ -32,156 +31,122 @@ export interface PushCapture {
   badge?: number;
   /** The data payload; the deep link is `data.deepLink` (or `url` / `link`). */
   data?: Record<string, unknown>;
-  /** The delivery status the endpoint answered: `SUCCESSFUL`, `PERMANENT_FAILURE`, … */
+  /** The delivery status answered; only delivered pushes are captured, so `SUCCESSFUL`. */
   status: string;
+  /** The request's MessageConfiguration, as sent. */
+  raw: unknown;
+  at: string;
 }
 
-/** A request that reached the Legacy API stand-in. */
+/** A record or message that gave up: one SQS moved or a consumer parked (queue), or a stream batch that failed (stream). */
+export type DeadLetterCapture = QueueDeadLetter | StreamDeadLetter;
+
+interface DeadLetterFields {
+  /** The message id, or `<function>:<first sequence number>` for a stream batch. */
+  id: string;
+  /** The queue or the stream mapping it failed from, e.g. `dev-push-queue` or `stream Message → message-push`. */
+  source: string;
+  reason: string;
+  /** A dead letter's String attributes, e.g. the failure class, status and reason a consumer parked it with. */
+  attributes?: Record<string, string>;
+  at: string;
+}
+
+/** A message SQS moved to its dead-letter queue after too many receives, or one a consumer parked there itself. */
+export interface QueueDeadLetter extends DeadLetterFields {
+  /** The queue it failed from (same as source). */
+  queueName: string;
+  dlqName: string;
+  messageId: string;
+  body: string;
+  receiveCount: number;
+}
+
+/** A stream batch a poller gave up on (its on-failure destination got the batch's description). */
+export interface StreamDeadLetter extends DeadLetterFields {
+  body: unknown;
+}
+
+/** An error event a function sent to the Sentry-compatible endpoint. */
+export interface ErrorCapture {
+  id: string;
+  at: string;
+  /** From the `aws.lambda` context `@sentry/aws-serverless` adds, or a `function` tag. */
+  functionName?: string;
+  message: string;
+  exceptionType?: string;
+  exceptionValue?: string;
+  environment?: string;
+  release?: string;
+  tags?: Record<string, string>;
+  /** The whole Sentry event. */
+  raw: unknown;
+}
+
+/** One request as the Legacy API stand-in saw it. */
 export interface LegacyCall {
   id: string;
   at: string;
   method: string;
   path: string;
+  /** The query string without `?`, '' when there was none. */
+  query: string;
   /** The status the stand-in answered (an injected fault's status included). */
   status: number;
-  /** Whether the service token verified; false means the caller got a 401. */
+  /** Whether the request passed its route's authentication (always true for `/health`); false means a 401. */
   authorized: boolean;
-  /** The service token's `sub`, when there was a readable one. */
+  /** Why the service token was refused, e.g. `ERR_JWT_EXPIRED`, `missing`. */
+  authError?: string;
+  /** The service token's `sub`: the function that called. */
   subject?: string;
-  body?: unknown;
-}
-
-/** A record or message that gave up: a stream batch sent to its on-failure queue, or an SQS message moved to its DLQ. */
-export interface DeadLetter {
-  id: string;
-  at: string;
-  /** The queue or the stream mapping it failed from, e.g. `dev-push-queue` or `Message stream → message-push`. */
-  source: string;
-  reason: string;
+  idempotencyKey?: string;
+  /** The body as received: parsed JSON, or the raw text when it was not JSON. */
   body: unknown;
-  /** A dead letter's String attributes, e.g. the failure class, status and reason a consumer parked it with. */
-  attributes?: Record<string, string>;
+  /** Answered from the idempotency cache: the operation did not run again. */
+  replayed?: boolean;
+  /** Answered by an injected fault. */
+  fault?: boolean;
+  durationMs: number;
 }
 
-/** An error event a function sent to the Sentry-compatible endpoint. */
-export interface CapturedError {
-  id: string;
-  at: string;
-  functionName?: string;
-  message: string;
-  exceptionType?: string;
-  environment?: string;
-  release?: string;
-  /** The whole event as received. */
-  raw?: unknown;
+export interface ObservableCaptureLog<T> extends CaptureLog<T> {
+  /** Calls `listener` with each entry added from now on; returns a function that stops it. */
+  onAdd(listener: (entry: T) => void): () => void;
 }
 
-export interface ScheduledFunction {
-  name: string;
-  /** The schedule expression as synthesized: `cron(0 9 * * ? *)`, `rate(5 minutes)`. */
-  expression: string;
-  /** IANA time zone of the expression, e.g. `Asia/Seoul`. */
-  timezone: string;
-  nextRunAt?: string;
+/** Keeps the newest `limit` entries, oldest first. */
+export function createCaptureLog<T>(limit = 1000): ObservableCaptureLog<T> {
+  let entries: T[] = [];
+  const listeners = new Set<(entry: T) => void>();
+  return {
+    add(entry) {
+      entries.push(entry);
+      if (entries.length > limit) entries = entries.slice(entries.length - limit);
+      for (const listener of listeners) listener(entry);
+    },
+    list: () => entries,
+    clear() {
+      entries = [];
+    },
+    onAdd(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
-export interface InboxFunctions {
-  names(): string[];
-  scheduled(): ScheduledFunction[];
-  invoke(name: string, event: unknown): Promise<InvokeResult>;
+export interface AwsCaptures {
+  sms: ObservableCaptureLog<SmsCapture>;
+  push: ObservableCaptureLog<PushCapture>;
+  deadLetters: ObservableCaptureLog<DeadLetterCapture>;
+  errors: ObservableCaptureLog<ErrorCapture>;
 }
 
-export interface LegacyFaultControl {
-  /** Receives a validated `{ status?, rate?, delayMs?, paths?, count? }` with at least `status` or `delayMs`. */
-  setFaults(faults: LegacyFaults): void;
-  clearFaults(): void;
-  faults(): unknown;
-  /** Creates or changes a broker, listing or complex of the stand-in (stamped now, for data-sync). */
-  putReferenceItem?(kind: string, id: string, body: unknown): unknown;
-}
-
-/** The Legacy API faults one may inject: answer `status` to a share `rate` of calls, and/or answer `delayMs` late; `paths` and `count` narrow them. */
-export interface LegacyFaults {
-  status?: number;
-  /** 0–1; the stand-in applies the fault to every call when absent. */
-  rate?: number;
-  delayMs?: number;
-  /** Only calls whose path starts with this, or matches it as a regular expression. */
-  paths?: string;
-  /** Fault only the next N matching calls, then clear. */
-  count?: number;
-}
-
-export interface InboxUser {
-  username: string;
-  phoneMasked: string;
-  groups: string[];
-  createdAt: string;
-}
-
-export interface InboxInfo {
-  startedAt: string;
-  endpoints: Record<string, string>;
-  stage: string;
-  version: string;
-}
-
-/** A message waiting on a local SQS queue, as `GET /api/queues/<name>` lists it (nothing is received). */
-export interface QueueMessageView {
-  messageId: string;
-  body: string;
-  state: 'visible' | 'in-flight' | 'delayed';
-  receiveCount: number;
-  sentAt: string;
-}
-
-/** The local SQS queues, for looking at what waits on a queue no function consumes yet. */
-export interface InboxQueues {
-  names(): string[];
-  /** Throws for an unknown queue. */
-  messages(name: string): QueueMessageView[];
-}
-
-/** A failure store (a DLQ, or stream-failures) and what waits on it, for the Dead letters tab. */
-export interface FailureStoreView {
-  /** The queue's name in this deployment, e.g. `sandbox-local-push-dlq`. */
-  name: string;
-  /** What `npm run redrive --` takes, e.g. `push-dlq` or `stream-failures`. */
-  base: string;
-  kind: 'dead-letter-queue' | 'stream-failures';
-  /** The work queue a DLQ is redriven to. */
-  destination?: string;
-  messages: {
-    messageId: string;
-    state: string;
-    sentAt: string;
-    receiveCount: number;
-    attributes: Record<string, string>;
-    body: unknown;
-  }[];
-}
-
-/** The failure stores, and the redrive of one (the same code as `npm run redrive`). */
-export interface InboxFailureStores {
-  list(): FailureStoreView[];
-  /** Throws RedriveError for a name that is no failure store. */
-  redrive(base: string, options: { dryRun: boolean }): Promise<unknown>;
-}
-
-/** Everything the inbox reads from and acts on; injected so that the inbox can be tested with fakes. */
-export interface InboxSources {
-  sms: CaptureLog<SmsCapture>;
-  push: CaptureLog<PushCapture>;
-  legacyCalls: CaptureLog<LegacyCall>;
-  deadLetters: CaptureLog<DeadLetter>;
-  errors: CaptureLog<CapturedError>;
-  invocations: CaptureLog<InvocationRecord>;
-  functions: InboxFunctions;
-  legacy: LegacyFaultControl;
-  users?: () => InboxUser[];
-  queues?: InboxQueues;
-  /** The event-flow map of the running backend (GET /api/flows, the Flows page). */
-  flows?: () => FlowMap;
-  failureStores?: InboxFailureStores;
-  info: () => InboxInfo;
+export function createAwsCaptures(limit?: number): AwsCaptures {
+  return {
+    sms: createCaptureLog(limit),
+    push: createCaptureLog(limit),
+    deadLetters: createCaptureLog(limit),
+    errors: createCaptureLog(limit),
+  };
 }

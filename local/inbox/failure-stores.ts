@@ -1,6 +1,6 @@
 import { type RedriveTarget, redrive, STREAM_FAILURES } from '../../scripts/redrive/failure-stores';
-import { type SqsService, stringAttributes } from '../aws/sqs/sqs-service';
-import type { FailureStoreView, InboxFailureStores } from './captures';
+import { type SqsService, stringAttributes } from '../sqs/sqs-service';
+import type { FailureStoreView, InboxFailureStores } from './sources';
 
 /**
  * The sandbox's failure stores for the Dead letters tab: every queue that is another queue's

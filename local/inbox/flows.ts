@@ -1,6 +1,6 @@
 import type { FlowEdge, FlowMap, FlowNode } from '../assembly/flow-map';
-import type { InvocationRecord } from '../functions/function-runner';
-import type { InboxQueues } from './captures';
+import type { InvocationRecord } from '../lambda/runner/function-runner';
+import type { InboxQueues } from './sources';
 
 /**
  * The live event-flow map (GET /api/flows): the map docs/event-flows.md shows, read from this

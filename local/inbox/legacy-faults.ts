@@ -1,5 +1,5 @@
-import type { LegacyFaults } from './captures';
 import { invalidField } from './request-errors';
+import type { LegacyFaults } from './sources';
 
 const LIMITS = {
   status: { min: 100, max: 599, integer: true },

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { RedriveError } from '../../scripts/redrive/failure-stores';
 import type { CaptureLog } from '../contracts';
 import { ReferenceChangeError } from '../legacy/reference-control';
-import type { InboxSources } from './captures';
 import { liveFlows } from './flows';
 import { parseLegacyFaults } from './legacy-faults';
 import { parseLogQuery, selectEntries } from './log-query';
 import { InboxRequestError, invalidField } from './request-errors';
 import { scheduledEvent } from './scheduled-event';
 import { latestCode } from './sms-code';
+import type { InboxSources } from './sources';
 
 /**
  * The dev inbox: its page (page.html), the live event-flow map (flows.html at /flows) and the

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verificationKey, verifyServiceToken } from '../../amplify/functions/shared/service-token';
-import { createCaptureLog, type ObservableCaptureLog } from '../aws/captures';
+import { createCaptureLog, type LegacyCall, type ObservableCaptureLog } from '../inbox/captures';
 import { createFaultInjector, type LegacyFaults } from './faults';
 import { createIdempotencyCache } from './idempotency';
 import { LegacyBadRequest, type LegacyResponse } from './operation';
@@ -17,31 +17,6 @@ import { createLegacyStore, type LegacyStore } from './store';
  * dev inbox, serves sample reference data, and injects faults on request. docs/legacy-api.md
  * describes every endpoint.
  */
-
-/** One request as the stand-in saw it; the dev inbox lists these. */
-export interface LegacyCall {
-  id: string;
-  at: string;
-  method: string;
-  path: string;
-  /** The query string without `?`, '' when there was none. */
-  query: string;
-  status: number;
-  /** Whether the request passed its route's authentication (always true for `/health`). */
-  authorized: boolean;
-  /** Why the service token was refused, e.g. `ERR_JWT_EXPIRED`, `missing`. */
-  authError?: string;
-  /** The service token's `sub`: the function that called. */
-  subject?: string;
-  idempotencyKey?: string;
-  /** The body as received: parsed JSON, or the raw text when it was not JSON. */
-  body: unknown;
-  /** Answered from the idempotency cache: the operation did not run again. */
-  replayed?: boolean;
-  /** Answered by an injected fault. */
-  fault?: boolean;
-  durationMs: number;
-}
 
 export interface LegacyApiOptions {
   /** 0 (the default) picks a free port. */

@@ -2,8 +2,8 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { deploymentSettings, resourceName } from '../../amplify/environment';
+import { SANDBOX_NAME } from '../../local/assembly/synth-cache';
 import { type EventSourceMappingSpec, type FunctionInvoker, LOCAL_REGION } from '../../local/contracts';
-import { SANDBOX_NAME } from '../../local/synth-cache';
 import { type InvokeOutcome, type RedriveTarget, streamConsumerOutcome } from './failure-stores';
 
 /** The deployment `npm start` synthesizes: queue names `sandbox-local-…`. */

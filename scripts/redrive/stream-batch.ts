@@ -1,5 +1,5 @@
 import { type _Record, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { matchesAnyPattern } from '../../local/events/event-filter';
+import { matchesAnyPattern } from '../../local/lambda/pollers/event-filter';
 import type { RedriveTarget } from './failure-stores';
 
 /**

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertPortFree } from '../../local/free-port';
+import { assertPortFree } from '../../local/ports/free-port';
 import { AppUser } from './app-user';
 import { type CapturedPush, eventually, type Message, ok } from './e2e-support';
 

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { assertPortFree } from '../../local/free-port';
+import { assertPortFree } from '../../local/ports/free-port';
 
 /**
  * Starts one local sandbox (`npm start`, the real thing) for the e2e suite and stops it after.

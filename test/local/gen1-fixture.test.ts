@@ -5,8 +5,8 @@ import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local';
-import { freePort } from '../../local/free-port';
 import { loadGen1Tables, readGen1Fixture } from '../../local/gen1-fixture';
+import { freePort } from '../../local/ports/free-port';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/gen1/rehearsal');
 const MINJI = '3f6c1d2e-8a4b-4c7d-9e1f-2a3b4c5d6e70';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSignedCallers } from '../../local/functions/signed-callers';
+import { createSignedCallers } from '../../local/iam/signed-callers';
 import { loadOrCreateSecrets } from '../../local/secrets';
 
 const fileIn = (dir: string) => join(dir, 'sandbox', 'secrets.json');

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../local/free-port';
-import { assertSandboxPortsFree } from '../../local/ports';
-import { synthesize } from '../../local/synth-cache';
+import { synthesize } from '../../local/assembly/synth-cache';
+import { freePort } from '../../local/ports/free-port';
+import { assertSandboxPortsFree } from '../../local/ports/ports';
 
 describe('start-up errors', () => {
   it('names the port that is taken and what it was for', async () => {

@@ -7,11 +7,12 @@ interface GroupMembershipRequest {
 }
 
 /** Idempotent, as the post-confirmation trigger relies on (Cognito may run it three times). */
-export const adminAddUserToGroup: Target = (services) => async (request: GroupMembershipRequest) => {
-  const user = adminTargetUser(services, request);
-  const group = requireGroup(services, request);
-  services.users.update(user.username, (stored) => {
-    if (!stored.groups.includes(group)) stored.groups.push(group);
-  });
-  return {};
-};
+export const adminAddUserToGroup: Target<'config' | 'users'> =
+  (services) => async (request: GroupMembershipRequest) => {
+    const user = adminTargetUser(services, request);
+    const group = requireGroup(services, request);
+    services.users.update(user.username, (stored) => {
+      if (!stored.groups.includes(group)) stored.groups.push(group);
+    });
+    return {};
+  };

@@ -1,7 +1,7 @@
 import { adminTargetUser, type Target } from '../services';
 
 /** Cognito also revokes the user's tokens when it disables them. */
-export const adminDisableUser: Target =
+export const adminDisableUser: Target<'config' | 'users' | 'refreshTokens'> =
   (services) => async (request: { UserPoolId?: string; Username?: string }) => {
     const user = adminTargetUser(services, request);
     services.users.update(user.username, (stored) => {

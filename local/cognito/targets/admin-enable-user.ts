@@ -1,6 +1,6 @@
 import { adminTargetUser, type Target } from '../services';
 
-export const adminEnableUser: Target =
+export const adminEnableUser: Target<'config' | 'users'> =
   (services) => async (request: { UserPoolId?: string; Username?: string }) => {
     const user = adminTargetUser(services, request);
     services.users.update(user.username, (stored) => {

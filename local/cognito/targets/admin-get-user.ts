@@ -1,6 +1,6 @@
 import { adminTargetUser, attributeList, epochSeconds, type Target } from '../services';
 
-export const adminGetUser: Target =
+export const adminGetUser: Target<'config' | 'users'> =
   (services) => async (request: { UserPoolId?: string; Username?: string }) => {
     const user = adminTargetUser(services, request);
     return {

@@ -6,11 +6,12 @@ interface GroupMembershipRequest {
   GroupName?: string;
 }
 
-export const adminRemoveUserFromGroup: Target = (services) => async (request: GroupMembershipRequest) => {
-  const user = adminTargetUser(services, request);
-  const group = requireGroup(services, request);
-  services.users.update(user.username, (stored) => {
-    stored.groups = stored.groups.filter((name) => name !== group);
-  });
-  return {};
-};
+export const adminRemoveUserFromGroup: Target<'config' | 'users'> =
+  (services) => async (request: GroupMembershipRequest) => {
+    const user = adminTargetUser(services, request);
+    const group = requireGroup(services, request);
+    services.users.update(user.username, (stored) => {
+      stored.groups = stored.groups.filter((name) => name !== group);
+    });
+    return {};
+  };

@@ -1,6 +1,7 @@
 import { attributeList, signedInUser, type Target } from '../services';
 
-export const getUser: Target = (services) => async (request: { AccessToken?: string }) => {
-  const user = await signedInUser(services, request);
-  return { Username: user.username, UserAttributes: attributeList(user) };
-};
+export const getUser: Target<'tokens' | 'users'> =
+  (services) => async (request: { AccessToken?: string }) => {
+    const user = await signedInUser(services, request);
+    return { Username: user.username, UserAttributes: attributeList(user) };
+  };

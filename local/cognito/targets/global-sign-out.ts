@@ -1,8 +1,9 @@
 import { signedInUser, type Target } from '../services';
 
 /** Revokes every refresh token of the user and, through their origin_jti, every access token. */
-export const globalSignOut: Target = (services) => async (request: { AccessToken?: string }) => {
-  const user = await signedInUser(services, request);
-  services.refreshTokens.revokeAllFor(user.username);
-  return {};
-};
+export const globalSignOut: Target<'tokens' | 'users' | 'refreshTokens'> =
+  (services) => async (request: { AccessToken?: string }) => {
+    const user = await signedInUser(services, request);
+    services.refreshTokens.revokeAllFor(user.username);
+    return {};
+  };

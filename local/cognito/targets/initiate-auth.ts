@@ -1,7 +1,7 @@
 import { refreshedTokens } from '../authentication-result';
 import { continueCustomAuth, standInUsername } from '../custom-auth';
 import { CognitoError, invalidParameter, notAuthorized, userNotFound } from '../errors';
-import { type CognitoServices, callerContext, requireClient, requireString, type Target } from '../services';
+import { callerContext, requireClient, requireString, type Target, type Uses } from '../services';
 
 interface InitiateAuthRequest {
   ClientId?: string;
@@ -22,7 +22,9 @@ const FLOWS: Record<string, string | undefined> = {
   ADMIN_USER_PASSWORD_AUTH: undefined,
 };
 
-export const initiateAuth: Target = (services) => async (request: InitiateAuthRequest, context) => {
+export const initiateAuth: Target<
+  'config' | 'now' | 'refreshTokens' | 'sessions' | 'tokens' | 'triggers' | 'users'
+> = (services) => async (request: InitiateAuthRequest, context) => {
   const clientId = requireClient(services, request);
   const flow = requireString(request as Record<string, unknown>, 'AuthFlow');
   if (!(flow in FLOWS)) {
@@ -61,7 +63,7 @@ export const initiateAuth: Target = (services) => async (request: InitiateAuthRe
 };
 
 async function startCustomAuth(
-  services: CognitoServices,
+  services: Uses<'config' | 'now' | 'refreshTokens' | 'sessions' | 'tokens' | 'triggers' | 'users'>,
   login: string,
   options: {
     clientId: string;

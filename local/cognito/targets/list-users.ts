@@ -24,7 +24,7 @@ const SEARCHABLE: Record<string, (user: CognitoUser) => string | undefined> = {
 
 const MAX_LIMIT = 60;
 
-export const listUsers: Target = (services) => async (request: ListUsersRequest) => {
+export const listUsers: Target<'config' | 'users'> = (services) => async (request: ListUsersRequest) => {
   requireUserPool(services, request);
   const matches = parseFilter(request.Filter);
   const limit = request.Limit ?? MAX_LIMIT;

@@ -12,7 +12,7 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { loadCloudAssembly } from '../../../local/assembly/cloud-assembly';
 import { type BackendInventory, readInventory } from '../../../local/assembly/inventory';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../local/contracts';
-import { createSignedCallers } from '../../../local/functions/signed-callers';
+import { createSignedCallers } from '../../../local/iam/signed-callers';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

@@ -27,7 +27,7 @@ import {
   startCognitoServer,
 } from '../../../local/cognito/server';
 import { LOCAL_ACCOUNT } from '../../../local/contracts';
-import { createSignedCallers } from '../../../local/functions/signed-callers';
+import { createSignedCallers } from '../../../local/iam/signed-callers';
 import {
   CLIENT_ID,
   fakeTriggerInvoker,

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'vitest';
 import type { CognitoService } from '../../../local/cognito/server';
-import { createSignedCallers } from '../../../local/functions/signed-callers';
+import { createSignedCallers } from '../../../local/iam/signed-callers';
 import { CLIENT_ID, RIGHT_CODE } from './fake-triggers';
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are JSON read by the assertions

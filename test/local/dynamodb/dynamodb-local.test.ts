@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createTables, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local';
-import { freePort } from '../../../local/free-port';
+import { freePort } from '../../../local/ports/free-port';
 
 const table = {
   logicalId: 'Things',

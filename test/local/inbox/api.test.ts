@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqsService } from '../../../local/aws/sqs/sqs-service';
 import type { CaptureLog } from '../../../local/contracts';
 import { type Inbox, startInbox } from '../../../local/inbox/server';
 import { extractCode } from '../../../local/inbox/sms-code';
+import { SqsService } from '../../../local/sqs/sqs-service';
 import { type FakeSources, fakeSources, sms } from './fake-sources';
 
 const PHONE = '+821012345678';
@@ -104,7 +104,7 @@ describe('GET /api/<log>', () => {
   it('keeps only entries at or after ?since= and at most ?limit= of them', async () => {
     const { sources, call } = await start();
     for (const minute of ['00', '01', '02', '03']) {
-      sources.errors.add({ id: minute, at: `2026-03-01T10:${minute}:00.000Z`, message: minute });
+      sources.errors.add({ id: minute, at: `2026-03-01T10:${minute}:00.000Z`, message: minute, raw: {} });
     }
 
     const since = await call('GET', '/api/errors?since=2026-03-01T10:01:00.000Z');
@@ -133,7 +133,7 @@ describe('GET /api/<log>', () => {
   it('DELETE /api/<log> empties that log and no other', async () => {
     const { sources, call } = await start();
     sources.sms.add(sms(PHONE, SIGN_IN_SMS, '2026-03-01T10:00:00.000Z'));
-    sources.errors.add({ id: 'e1', at: '2026-03-01T10:00:00.000Z', message: 'kept' });
+    sources.errors.add({ id: 'e1', at: '2026-03-01T10:00:00.000Z', message: 'kept', raw: {} });
 
     const cleared = await call('DELETE', '/api/sms');
 

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsGateway, startAwsGateway } from '../../../local/aws/gateway';
+import { type AwsGateway, startAwsGateway } from '../../../local/gateway/gateway';
 import { localFailureStores } from '../../../local/inbox/failure-stores';
 import { type Inbox, startInbox } from '../../../local/inbox/server';
 import { localRedriveTarget } from '../../../scripts/redrive/local-target';

@@ -1,5 +1,6 @@
 import type { CaptureLog, InvokeResult } from '../../../local/contracts';
-import type { InboxSources, InboxUser, ScheduledFunction, SmsCapture } from '../../../local/inbox/captures';
+import type { SmsCapture } from '../../../local/inbox/captures';
+import type { InboxSources, InboxUser, ScheduledFunction } from '../../../local/inbox/sources';
 
 /** An in-memory capture log, oldest first like the sandbox's own. */
 export function fakeLog<T>(): CaptureLog<T> {

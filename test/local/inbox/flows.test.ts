@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowMap } from '../../../local/assembly/flow-map';
-import { SqsService } from '../../../local/aws/sqs/sqs-service';
 import type { LiveFlows } from '../../../local/inbox/flows';
 import { type Inbox, startInbox } from '../../../local/inbox/server';
+import { SqsService } from '../../../local/sqs/sqs-service';
 import { fakeSources } from './fake-sources';
 
 /** A slice of a real map: a stream into message-push, which sends to push, whose DLQ is push-dlq. */

@@ -1,11 +1,11 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsGateway, startAwsGateway } from '../../../local/aws/gateway';
 import type { EventSourceMappingSpec, FunctionInvoker, InvokeResult } from '../../../local/contracts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local';
-import { StreamPoller, streamsClient } from '../../../local/events/stream-poller';
-import { freePort } from '../../../local/free-port';
+import { type AwsGateway, startAwsGateway } from '../../../local/gateway/gateway';
 import { localFailureStores } from '../../../local/inbox/failure-stores';
+import { StreamPoller, streamsClient } from '../../../local/lambda/pollers/stream-poller';
+import { freePort } from '../../../local/ports/free-port';
 import {
   type DeadLetterRedriveReport,
   RedriveError,

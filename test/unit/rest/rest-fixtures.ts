@@ -15,7 +15,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import { proxyEvent } from '../../../local/rest/proxy-event';
+import { proxyEvent } from '../../../local/apigateway/proxy-event';
 
 export const ISSUER = 'bootalk-legacy-api';
 export const AUDIENCE = 'bootalk-amplify-sandbox';

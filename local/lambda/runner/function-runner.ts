@@ -1,0 +1,307 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  type FunctionInvoker,
+  type FunctionSpec,
+  type InvokeResult,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+} from '../../contracts';
+
+/**
+ * Runs each function from its synthesized bundle in worker threads, one invocation per
+ * worker at a time like a Lambda execution environment: its own environment, a memory
+ * ceiling (the function's memory size) and a timeout after which the worker is killed.
+ */
+
+export interface InvocationRecord {
+  id: number;
+  functionName: string;
+  startedAt: string;
+  durationMs: number;
+  coldStart: boolean;
+  ok: boolean;
+  errorType?: string;
+  errorMessage?: string;
+}
+
+export interface FunctionRunnerOptions {
+  /** Environment added to every function (local endpoints, credentials, region). */
+  baseEnvironment: Record<string, string>;
+  /** Most environments a function may have at once (Lambda's concurrency). */
+  maxConcurrencyPerFunction?: number;
+  onInvocation?: (record: InvocationRecord) => void;
+  /** Where a function's console output goes; defaults to stdout, prefixed with its name. */
+  onLog?: (functionName: string, line: string) => void;
+}
+
+interface Environment {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: boolean;
+  used: boolean;
+}
+
+const workerFile = join(import.meta.dirname, 'worker.mjs');
+
+/** Lambda gives a cold start's init this long before it counts against the invocation. */
+const INIT_PHASE_MS = 10_000;
+
+export class FunctionRunner implements FunctionInvoker {
+  private specs = new Map<string, FunctionSpec>();
+  private pools = new Map<string, Environment[]>();
+  private waiting = new Map<string, (() => void)[]>();
+  private nextInvocation = 1;
+  private nextMessage = 1;
+
+  constructor(private readonly options: FunctionRunnerOptions) {}
+
+  /** Installs or replaces function code; a replaced function starts cold on its next call. */
+  async load(specs: FunctionSpec[]): Promise<string[]> {
+    const changed: string[] = [];
+    for (const spec of specs) {
+      const previous = this.specs.get(spec.name);
+      if (previous && JSON.stringify(previous) === JSON.stringify(spec)) continue;
+      this.specs.set(spec.name, spec);
+      await this.retire(spec.name);
+      changed.push(spec.name);
+    }
+    return changed;
+  }
+
+  has(functionName: string): boolean {
+    return this.specs.has(functionName);
+  }
+
+  names(): string[] {
+    return [...this.specs.keys()].sort();
+  }
+
+  async invoke(functionName: string, event: unknown): Promise<InvokeResult> {
+    const spec = this.specs.get(functionName);
+    if (!spec) {
+      return {
+        ok: false,
+        error: {
+          errorType: 'ResourceNotFoundException',
+          errorMessage: `Function not found: ${functionName}`,
+        },
+        durationMs: 0,
+      };
+    }
+    const environment = await this.acquire(spec);
+    const coldStart = !environment.used;
+    environment.used = true;
+    let result: InvokeResult;
+    let started = Date.now();
+    try {
+      const init = await this.initialize(spec, environment);
+      started = Date.now();
+      // An init that outran its own phase was, on Lambda, re-run inside the invocation.
+      result = await this.run(spec, environment, event, started - init.chargedToInvokeMs);
+    } catch (error) {
+      result = { ok: false, error: error as InvokeResult['error'], durationMs: Date.now() - started };
+      await this.discard(spec.name, environment);
+    }
+    this.release(spec.name, environment);
+    this.options.onInvocation?.({
+      id: this.nextInvocation++,
+      functionName,
+      startedAt: new Date(started).toISOString(),
+      durationMs: result.durationMs,
+      coldStart,
+      ok: result.ok,
+      ...(result.error ? { errorType: result.error.errorType, errorMessage: result.error.errorMessage } : {}),
+    });
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.pools.keys()].map((name) => this.retire(name)));
+  }
+
+  private run(
+    spec: FunctionSpec,
+    environment: Environment,
+    event: unknown,
+    started: number,
+  ): Promise<InvokeResult> {
+    const deadline = started + spec.timeoutSeconds * 1000;
+    const id = this.nextMessage++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        // Lambda stops the environment at the timeout; the next call starts cold.
+        void this.discard(spec.name, environment);
+        resolve({
+          ok: false,
+          error: {
+            errorType: 'TimeoutError',
+            errorMessage: `Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`,
+          },
+          durationMs: Date.now() - started,
+        });
+      }, deadline - Date.now());
+      const onMessage = (message: {
+        type: string;
+        id?: number;
+        ok?: boolean;
+        result?: unknown;
+        error?: InvokeResult['error'];
+      }) => {
+        if (message.type !== 'result' || message.id !== id) return;
+        cleanup();
+        resolve({
+          ok: message.ok === true,
+          ...(message.ok ? { result: message.result } : { error: message.error }),
+          durationMs: Date.now() - started,
+        });
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        void this.discard(spec.name, environment);
+        resolve({
+          ok: false,
+          error: {
+            errorType: 'Runtime.ExitError',
+            errorMessage: `RequestId: ${id} Error: Runtime exited with error: exit status ${code} (memory ${spec.memoryMB} MB)`,
+          },
+          durationMs: Date.now() - started,
+        });
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        environment.worker.off('message', onMessage);
+        environment.worker.off('exit', onExit);
+      };
+      environment.worker.on('message', onMessage);
+      environment.worker.on('exit', onExit);
+      environment.worker.postMessage({ id, event, deadline });
+    });
+  }
+
+  /**
+   * Lambda's init phase: loading the bundle has its own 10 s, outside the handler's timeout, so a
+   * cold start on a busy machine does not fail the request. An init still running after 10 s goes
+   * on inside the invocation (Lambda re-runs it there), charged to the function's timeout.
+   */
+  private async initialize(
+    spec: FunctionSpec,
+    environment: Environment,
+  ): Promise<{ chargedToInvokeMs: number }> {
+    const began = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = INIT_PHASE_MS + spec.timeoutSeconds * 1000;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject({
+            errorType: 'TimeoutError',
+            errorMessage: `Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds (during init)`,
+          }),
+        limit,
+      );
+    });
+    try {
+      await Promise.race([environment.ready, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return { chargedToInvokeMs: Math.max(0, Date.now() - began - INIT_PHASE_MS) };
+  }
+
+  private async acquire(spec: FunctionSpec): Promise<Environment> {
+    const limit = this.options.maxConcurrencyPerFunction ?? 4;
+    for (;;) {
+      const pool = this.pools.get(spec.name) ?? [];
+      this.pools.set(spec.name, pool);
+      const idle = pool.find((environment) => !environment.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (pool.length < limit) {
+        const environment = this.start(spec);
+        environment.busy = true;
+        pool.push(environment);
+        return environment;
+      }
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(spec.name) ?? [];
+        queue.push(resolve);
+        this.waiting.set(spec.name, queue);
+      });
+    }
+  }
+
+  private release(functionName: string, environment: Environment): void {
+    environment.busy = false;
+    this.waiting.get(functionName)?.shift()?.();
+  }
+
+  private start(spec: FunctionSpec): Environment {
+    const worker = new Worker(workerFile, {
+      workerData: {
+        bundleFile: join(spec.bundleDir, `${spec.handler.split('.')[0]}.mjs`),
+        handlerName: spec.handler.split('.').slice(1).join('.') || 'handler',
+        functionName: spec.environment.AWS_LAMBDA_FUNCTION_NAME ?? spec.name,
+        memoryMB: spec.memoryMB,
+        region: LOCAL_REGION,
+        account: LOCAL_ACCOUNT,
+      },
+      env: {
+        ...this.options.baseEnvironment,
+        ...spec.environment,
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        LAMBDA_TASK_ROOT: spec.bundleDir,
+        TZ: 'UTC',
+      },
+      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB },
+      stdout: true,
+      stderr: true,
+    });
+    const log = this.options.onLog ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
+    for (const stream of [worker.stdout, worker.stderr]) {
+      let buffered = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) log(spec.name, line);
+      });
+    }
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: { type: string; error?: InvokeResult['error'] }) => {
+        if (message.type === 'ready') resolve();
+        if (message.type === 'init-error') reject(message.error);
+        if (message.type === 'ready' || message.type === 'init-error') worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', (error) =>
+        reject({
+          errorType: 'Runtime.Error',
+          errorMessage: error.message,
+          stack: String(error.stack).split('\n'),
+        }),
+      );
+    });
+    ready.catch(() => undefined);
+    return { worker, ready, busy: false, used: false };
+  }
+
+  private async discard(functionName: string, environment: Environment): Promise<void> {
+    const pool = this.pools.get(functionName) ?? [];
+    const index = pool.indexOf(environment);
+    if (index >= 0) pool.splice(index, 1);
+    await environment.worker.terminate();
+  }
+
+  private async retire(functionName: string): Promise<void> {
+    const pool = this.pools.get(functionName) ?? [];
+    this.pools.delete(functionName);
+    await Promise.all(pool.map((environment) => environment.worker.terminate()));
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FunctionSpec } from '../../../../local/contracts';
+import { HotReloader } from '../../../../local/lambda/hot-reload/hot-reload';
+import { FunctionRunner } from '../../../../local/lambda/runner/function-runner';
+
+const root = mkdtempSync(join(tmpdir(), 'bootalk-hot-'));
+const handlerFile = join(root, 'amplify/functions/greeter/handler.ts');
+const greetingFile = join(root, 'amplify/functions/greeter/greeting.ts');
+mkdirSync(join(root, 'amplify/functions/greeter'), { recursive: true });
+writeFileSync(greetingFile, "export const greeting = (): string => '안녕';\n");
+writeFileSync(
+  handlerFile,
+  "import { greeting } from './greeting';\nexport const handler = async () => ({ message: greeting() });\n",
+);
+
+const runner = new FunctionRunner({ baseEnvironment: {}, onLog: () => undefined });
+afterAll(() => runner.stop());
+
+describe('hot reload', () => {
+  it('rebundles a function when a file it imports changes and runs the new code on the next call', async () => {
+    const said: string[] = [];
+    let specs: FunctionSpec[] = [];
+    const resynthesized: string[][] = [];
+    const reloader = new HotReloader({
+      root,
+      functions: () => specs,
+      replaceFunctions: async (next) => {
+        specs = next;
+        await runner.load(next);
+      },
+      resynthesize: async (changed) => {
+        resynthesized.push(changed);
+      },
+      say: (_step, detail) => said.push(detail),
+      debounceMs: 50,
+    });
+    // Start from a first bundle, as the synth would give.
+    specs = [
+      {
+        name: 'greeter',
+        bundleDir: join(root, 'initial'),
+        handler: 'index.handler',
+        timeoutSeconds: 5,
+        memoryMB: 128,
+        environment: {},
+      },
+    ];
+    const { bundleFunction } = await import('../../../../local/lambda/hot-reload/hot-reload');
+    await bundleFunction(root, handlerFile, join(root, 'initial'));
+    await runner.load(specs);
+    expect((await runner.invoke('greeter', {})).result).toEqual({ message: '안녕' });
+
+    reloader.start();
+    try {
+      writeFileSync(greetingFile, "export const greeting = (): string => '반가워요';\n");
+      await expect
+        .poll(
+          async () => {
+            await reloader.idle();
+            return (await runner.invoke('greeter', {})).result;
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual({ message: '반가워요' });
+      expect(said.some((line) => /greeter live in \d+ ms/.test(line))).toBe(true);
+
+      // A resource change is not a code change: it asks for a new synth.
+      writeFileSync(join(root, 'amplify/functions/greeter/resource.ts'), 'export const x = 1;\n');
+      await expect.poll(() => resynthesized.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(resynthesized.flat()).toContain('amplify/functions/greeter/resource.ts');
+    } finally {
+      reloader.stop();
+    }
+  });
+});

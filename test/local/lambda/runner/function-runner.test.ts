@@ -1,0 +1,140 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FunctionSpec } from '../../../../local/contracts';
+import { FunctionRunner, type InvocationRecord } from '../../../../local/lambda/runner/function-runner';
+
+function bundle(name: string, code: string, overrides: Partial<FunctionSpec> = {}): FunctionSpec {
+  const dir = mkdtempSync(join(tmpdir(), `fn-${name}-`));
+  writeFileSync(join(dir, 'index.mjs'), code);
+  return {
+    name,
+    bundleDir: dir,
+    handler: 'index.handler',
+    timeoutSeconds: 2,
+    memoryMB: 128,
+    environment: { AWS_LAMBDA_FUNCTION_NAME: `physical-${name}` },
+    ...overrides,
+  };
+}
+
+const invocations: InvocationRecord[] = [];
+const runner = new FunctionRunner({
+  baseEnvironment: { SHARED: 'base' },
+  onInvocation: (record) => invocations.push(record),
+  onLog: () => undefined,
+});
+afterAll(() => runner.stop());
+
+describe('the local function runner', () => {
+  it('returns what the handler returns, as JSON, with a Lambda context', async () => {
+    await runner.load([
+      bundle(
+        'echo',
+        `export const handler = async (event, context) => ({ event, name: context.functionName,
+          remaining: context.getRemainingTimeInMillis(), when: new Date(0) });`,
+      ),
+    ]);
+    const result = await runner.invoke('echo', { hello: '부톡' });
+    expect(result.ok).toBe(true);
+    expect(result.result).toMatchObject({
+      event: { hello: '부톡' },
+      name: 'physical-echo',
+      when: '1970-01-01T00:00:00.000Z',
+    });
+    expect((result.result as { remaining: number }).remaining).toBeGreaterThan(1000);
+  });
+
+  it('gives each function its own environment', async () => {
+    await runner.load([
+      bundle('env-a', 'export const handler = async () => [process.env.ONLY, process.env.SHARED];', {
+        environment: { ONLY: 'a' },
+      }),
+      bundle('env-b', 'export const handler = async () => [process.env.ONLY, process.env.SHARED];', {
+        environment: { ONLY: 'b' },
+      }),
+    ]);
+    expect((await runner.invoke('env-a', {})).result).toEqual(['a', 'base']);
+    expect((await runner.invoke('env-b', {})).result).toEqual(['b', 'base']);
+  });
+
+  it('reports a thrown error in Lambda shape', async () => {
+    await runner.load([
+      bundle(
+        'fails',
+        `export const handler = async () => { const e = new Error('bad input'); e.name = 'ValidationError'; throw e; };`,
+      ),
+    ]);
+    const result = await runner.invoke('fails', {});
+    expect(result).toMatchObject({
+      ok: false,
+      error: { errorType: 'ValidationError', errorMessage: 'bad input' },
+    });
+  });
+
+  it('stops a function at its timeout and starts it cold next time', async () => {
+    await runner.load([
+      bundle('slow', 'export const handler = async (e) => e.wait ? new Promise(() => {}) : "done";', {
+        timeoutSeconds: 1,
+      }),
+    ]);
+    const timedOut = await runner.invoke('slow', { wait: true });
+    expect(timedOut).toMatchObject({ ok: false, error: { errorType: 'TimeoutError' } });
+    expect(timedOut.error?.errorMessage).toContain('1.00 seconds');
+    const after = invocations.length;
+    expect((await runner.invoke('slow', {})).result).toBe('done');
+    expect(invocations[after]?.coldStart).toBe(true);
+  });
+
+  it('gives a slow cold start its own init phase instead of the handler timeout', async () => {
+    await runner.load([
+      bundle(
+        'slow-init',
+        `await new Promise((resolve) => setTimeout(resolve, 1500));
+         export const handler = async (event, context) => context.getRemainingTimeInMillis();`,
+        { timeoutSeconds: 1 },
+      ),
+    ]);
+    const result = await runner.invoke('slow-init', {});
+    expect(result.ok).toBe(true);
+    // The whole second is left for the handler: init was not charged to it.
+    expect(result.result as number).toBeGreaterThan(500);
+  });
+
+  it('ends an environment that exceeds its memory size', async () => {
+    await runner.load([
+      bundle(
+        'hungry',
+        'export const handler = async () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random())); };',
+        { memoryMB: 64, timeoutSeconds: 20 },
+      ),
+    ]);
+    const result = await runner.invoke('hungry', {});
+    expect(result.ok).toBe(false);
+    expect(result.error?.errorType).toMatch(/Runtime\.(ExitError|Error)|ERR_WORKER_OUT_OF_MEMORY/);
+  }, 30_000);
+
+  it('reports a bundle that fails to load as an import error', async () => {
+    await runner.load([
+      bundle('broken', "import 'bootalk-no-such-module';\nexport const handler = () => 1;"),
+    ]);
+    const result = await runner.invoke('broken', {});
+    expect(result).toMatchObject({ ok: false, error: { errorType: 'Runtime.ImportModuleError' } });
+  });
+
+  it('records cold and warm invocations', async () => {
+    await runner.load([bundle('counter', 'let n = 0; export const handler = async () => ++n;')]);
+    const before = invocations.length;
+    expect((await runner.invoke('counter', {})).result).toBe(1);
+    expect((await runner.invoke('counter', {})).result).toBe(2);
+    expect(invocations.slice(before).map((record) => record.coldStart)).toEqual([true, false]);
+  });
+
+  it('answers an unknown function like Lambda', async () => {
+    expect(await runner.invoke('nope', {})).toMatchObject({
+      ok: false,
+      error: { errorType: 'ResourceNotFoundException' },
+    });
+  });
+});
