@@ -105,7 +105,9 @@ export class HotReloader {
     const started = Date.now();
     const root = this.options.root;
     const codeOnly = changed.every(
-      (file) => relative(root, file).startsWith('amplify/functions/') && !file.endsWith('resource.ts'),
+      (file) =>
+        relative(root, file).startsWith('amplify/functions/') &&
+        !/(?:resource|resources|wiring|env-names)\.ts$/.test(file),
     );
     if (!codeOnly) {
       await this.options.resynthesize(changed.map((file) => relative(root, file)));

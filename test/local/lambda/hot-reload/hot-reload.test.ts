@@ -71,6 +71,12 @@ describe('hot reload', () => {
       writeFileSync(join(root, 'amplify/functions/greeter/resource.ts'), 'export const x = 1;\n');
       await expect.poll(() => resynthesized.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(resynthesized.flat()).toContain('amplify/functions/greeter/resource.ts');
+
+      // So is its wiring (environment, grants, event sources), which no handler bundle contains.
+      const synthsBefore = resynthesized.length;
+      writeFileSync(join(root, 'amplify/functions/greeter/wiring.ts'), 'export const y = 1;\n');
+      await expect.poll(() => resynthesized.length, { timeout: 10_000 }).toBeGreaterThan(synthsBefore);
+      expect(resynthesized.flat()).toContain('amplify/functions/greeter/wiring.ts');
     } finally {
       reloader.stop();
     }
