@@ -50,9 +50,9 @@ export interface Send {
 }
 
 /**
- * The fastest pace that stays inside the send limit however round trips vary: between any 21
- * consecutive sends of one user, 20 paces; with the next send starting only after the previous
- * answered, the 21st is still outside the window (20 × 527 ms > 10 s + one round trip's overlap).
+ * A pace that stays inside the send limit however round trips vary, when each send starts only
+ * after the previous one answered: send k−20 was stored before send k−19 started, 19 paces
+ * (10.45 s) before send k, so it is out of the 10 s window when send k is counted.
  */
 export const SAFE_PACE_MS = 550;
 export const LIMIT_PER_SECOND = SEND_RATE_LIMIT.limit / (SEND_RATE_LIMIT.windowMs / 1000);
