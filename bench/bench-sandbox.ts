@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -15,6 +15,8 @@ export interface BenchSandbox {
 }
 
 const root = resolve(import.meta.dirname, '..');
+/** The whole output of the sandbox started last (function logs are off: `--quiet`). */
+export const SANDBOX_LOG = '.amplify/bench-sandbox.log';
 const started = new Set<BenchSandbox>();
 
 // A bench interrupted by Ctrl-C: the sandboxes run in their own process groups, so the terminal's
@@ -58,8 +60,10 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
   );
   let output = '';
   const listeners = new Set<() => void>();
+  writeFileSync(join(root, SANDBOX_LOG), '');
   const onData = (chunk: Buffer) => {
     output += chunk;
+    appendFileSync(join(root, SANDBOX_LOG), chunk);
     for (const listener of listeners) listener();
   };
   child.stdout!.on('data', onData);

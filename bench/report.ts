@@ -27,14 +27,14 @@ export const megabytes = (bytes: number) =>
   bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
 
 /** This machine's load average (1, 5, 15 min) now: a figure means little without it. */
-export function load(): string {
+export function loadAverage(): string {
   return `load ${loadavg()
     .map((value) => value.toFixed(1))
     .join(' / ')}`;
 }
 
 /** `result` with the load average at the time it was measured. */
-export const withLoad = (result: string) => `${result} (${load()})`;
+export const withLoad = (result: string) => `${result} (${loadAverage()})`;
 
 export function markdownTable(rows: readonly Row[]): string {
   const header: Row = { measure: 'measure', result: 'result', target: 'target' };

@@ -18,7 +18,7 @@
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BenchSandbox, sandboxEndpoints, startBenchSandbox } from './bench-sandbox';
+import { type BenchSandbox, SANDBOX_LOG, sandboxEndpoints, startBenchSandbox } from './bench-sandbox';
 import {
   ChatLoad,
   LIMIT_PER_SECOND,
@@ -28,7 +28,17 @@ import {
   type Send,
 } from './chat-load';
 import { memoryByName, processTree, stillRunning } from './process-tree';
-import { markdownTable, median, megabytes, ms, percentile, type Row, seconds, withLoad } from './report';
+import {
+  loadAverage,
+  markdownTable,
+  median,
+  megabytes,
+  ms,
+  percentile,
+  type Row,
+  seconds,
+  withLoad,
+} from './report';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -159,82 +169,86 @@ async function chat(): Promise<void> {
     const most = Math.max(...userCounts);
     progress(`chat: signing in ${most} users, pairing them`);
     await load.prepare(most);
-
     progress(`chat: ${pacedMessages} paced messages`);
-    const paced: Send[] = [];
-    await load.sendPaced(load.users[0]!, { paceMs: SAFE_PACE_MS, count: pacedMessages }, paced);
-    await load.drain(paced, 30_000);
-    const pacedMs = load.deliveryMs(paced);
-    rows.push({
-      measure: `message → other member's subscription, ${pacedMessages} paced messages`,
-      result: withLoad(
-        `p50 ${ms(percentile(pacedMs, 50))}, p95 ${ms(percentile(pacedMs, 95))}, p99 ${ms(percentile(pacedMs, 99))}` +
-          `${outcome(paced, load.unheard(paced).length)}`,
-      ),
-      target: 'p50 ≤ 50 ms, p99 ≤ 250 ms',
-    });
-
-    let last: { users: ChatLoad['users']; sends: Send[] } = { users: [], sends: [] };
-    for (const count of userCounts) {
-      const users = load.users.slice(0, count);
-      progress(`chat: ${count} users sending for ${durationMs / 1000} s`);
-      // A new window for the send limit: nobody's earlier sends still count.
-      await sleep(LIMIT_WINDOW_MS);
-      const sends: Send[] = [];
-      const until = Date.now() + durationMs;
-      await Promise.all(users.map((user) => load.sendPaced(user, { paceMs: SAFE_PACE_MS, until }, sends)));
-      const memoryAtEnd = memory(sandbox.pid);
-      await load.drain(sends, 60_000);
-      const ok = sends.filter((send) => send.messageId);
-      const firstAt = Math.min(...sends.map((send) => send.startedAt));
-      const lastAt = load.lastHeardAt(ok);
-      const delivered = ok.length - load.unheard(ok).length;
-      const deliveryMs = load.deliveryMs(ok);
-      const ceiling = count * LIMIT_PER_SECOND;
-      const deliveredPerSecond = delivered > 0 ? delivered / ((lastAt - firstAt) / 1000) : 0;
-      const throughput =
-        `${deliveredPerSecond.toFixed(1)} msg/s delivered ` +
-        `(${(ok.length / (durationMs / 1000)).toFixed(1)} msg/s sent), ` +
-        `send round trip p50 ${ms(
-          percentile(
-            ok.map((send) => send.roundTripMs),
-            50,
-          ),
-        )}, ` +
-        `delivery p50 ${ms(percentile(deliveryMs, 50))}, p99 ${ms(percentile(deliveryMs, 99))}` +
-        outcome(sends, load.unheard(ok).length);
-      progress(`chat: ${count} users: checking unread counts and pushes`);
-      const exact = await load.exactness(users, sends, 120_000);
-      const exactness =
-        `; unread counts ${exact.unreadWrong === 0 ? 'exact' : `${exact.unreadWrong} of ${users.length} wrong`}` +
-        `, pushes ${load.pushLogOverflowed ? 'not countable (push log ran over)' : exact.pushesWrong === 0 ? 'exact' : `${exact.pushesWrong} wrong`}` +
-        ` (${seconds(exact.settledMs)} after the last delivery)` +
-        (exact.missingMessages ? `; ${exact.missingMessages} sent messages not stored` : '');
-      rows.push({
-        measure: `${count} senders for ${durationMs / 1000} s, each within the ${LIMIT_TEXT} limit (ceiling ${ceiling} msg/s)`,
-        result: withLoad(throughput + exactness),
-        target:
-          count === 50
-            ? '≥ 80 msg/s sustained for 60 s, 0 lost, every unread count and push exact'
-            : count === 16
-              ? '≥ 28 msg/s, round trip p50 ≤ 300 ms, 0 lost'
-              : '0 lost, every unread count and push exact',
-      });
-      rows.push({
-        measure: `sandbox memory, end of the ${count}-user run`,
-        result: withLoad(memoryAtEnd),
-        target: '≤ 1 GB all processes together',
-      });
-      last = { users, sends };
-    }
-
+    rows.push(await pacedLatency(load));
+    for (const count of userCounts) rows.push(...(await throughput(sandbox, load, count)));
     progress('chat: Ctrl-C with a backlog in the queues');
-    rows.push(await shutdown(sandbox, load, last.users));
+    rows.push(await shutdown(sandbox, load, load.users.slice(0, userCounts.at(-1))));
     shutDown = true;
   } finally {
     load.close();
     if (!shutDown) await sandbox.stop();
   }
+}
+
+/** The first pair's buyer sends, paced; the broker's subscription hears. */
+async function pacedLatency(load: ChatLoad): Promise<Row> {
+  const paced: Send[] = [];
+  await load.sendPaced(load.users[0]!, { paceMs: SAFE_PACE_MS, count: pacedMessages }, paced);
+  await load.drain(paced, 30_000);
+  const heardMs = load.deliveryMs(paced);
+  const at = (p: number) => ms(percentile(heardMs, p));
+  return {
+    measure: `message → other member's subscription, ${pacedMessages} paced messages`,
+    result: withLoad(
+      `p50 ${at(50)}, p95 ${at(95)}, p99 ${at(99)}${outcome(paced, load.unheard(paced).length)}`,
+    ),
+    target: 'p50 ≤ 50 ms, p99 ≤ 250 ms',
+  };
+}
+
+/** `count` users all sending as fast as the limit allows for `--duration`; then the counts and pushes. */
+async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number): Promise<Row[]> {
+  const users = load.users.slice(0, count);
+  progress(`chat: ${count} users sending for ${durationMs / 1000} s`);
+  // A new window for the send limit: nobody's earlier sends still count.
+  await sleep(LIMIT_WINDOW_MS);
+  const sends: Send[] = [];
+  const until = Date.now() + durationMs;
+  await Promise.all(users.map((user) => load.sendPaced(user, { paceMs: SAFE_PACE_MS, until }, sends)));
+  const memoryAtEnd = memory(sandbox.pid);
+  await load.drain(sends, 60_000);
+
+  const sent = sends.filter((send) => send.messageId);
+  const lost = load.unheard(sent).length;
+  const elapsedS = (load.lastHeardAt(sent) - Math.min(...sends.map((send) => send.startedAt))) / 1000;
+  const deliveredPerSecond = sent.length > lost ? (sent.length - lost) / elapsedS : 0;
+  const heardMs = load.deliveryMs(sent);
+  const roundTripMs = sent.map((send) => send.roundTripMs);
+  const speed =
+    `${deliveredPerSecond.toFixed(1)} msg/s delivered (${(sent.length / (durationMs / 1000)).toFixed(1)} msg/s sent), ` +
+    `send round trip p50 ${ms(percentile(roundTripMs, 50))}, ` +
+    `delivery p50 ${ms(percentile(heardMs, 50))}, p99 ${ms(percentile(heardMs, 99))}${outcome(sends, lost)}`;
+  const speedLoad = `(${loadAverage()})`;
+
+  progress(`chat: ${count} users: checking unread counts and pushes`);
+  const exact = await load.exactness(users, sends, 120_000);
+  const pushes = load.pushLogOverflowed
+    ? 'not countable (the push log ran over)'
+    : exact.pushesWrong === 0
+      ? 'exact'
+      : `${exact.pushesWrong} (message, phone) pairs wrong`;
+  const exactness =
+    `; unread counts ${exact.unreadWrong === 0 ? 'exact' : `${exact.unreadWrong} of ${users.length} wrong`}, ` +
+    `pushes ${pushes} (checked ${seconds(exact.settledMs)} after the last delivery)` +
+    (exact.missingMessages ? `; ${exact.missingMessages} sent messages not stored` : '');
+  return [
+    {
+      measure: `${count} senders for ${durationMs / 1000} s, each within the ${LIMIT_TEXT} limit (ceiling ${count * LIMIT_PER_SECOND} msg/s)`,
+      result: `${speed} ${speedLoad}${exactness}`,
+      target:
+        count === 50
+          ? '≥ 80 msg/s sustained for 60 s, 0 lost, every unread count and push exact'
+          : count === 16
+            ? '≥ 28 msg/s, round trip p50 ≤ 300 ms, 0 lost'
+            : '0 lost, every unread count and push exact',
+    },
+    {
+      measure: `sandbox memory, end of the ${count}-user run`,
+      result: withLoad(memoryAtEnd),
+      target: '≤ 1 GB all processes together',
+    },
+  ];
 }
 
 /** `, lost n` and the refused sends, when there are any. */
@@ -306,7 +320,7 @@ async function shutdown(sandbox: BenchSandbox, load: ChatLoad, users: ChatLoad['
         : `${left.length} of ${tree.length} processes still alive after 30 s (${left.map((info) => info.name).join(', ')})`) +
         (aliveAt5s ? `, ${aliveAt5s} alive at 5 s` : '') +
         ` (backlog ${backlog} queued)` +
-        `; ${noise} ECONNREFUSED lines`,
+        `; ${noise} ECONNREFUSED lines${noise ? ` (${SANDBOX_LOG})` : ''}`,
     ),
     target: 'everything gone within 5 s, no ECONNREFUSED noise',
   };
