@@ -311,7 +311,7 @@ async function shutdown(sandbox: BenchSandbox, load: ChatLoad, users: ChatLoad['
     .output()
     .slice(outputBefore)
     .split('\n')
-    .filter((line) => /ECONNREFUSED/.test(line)).length;
+    .filter((line) => /Error: connect ECONNREFUSED/.test(line)).length;
   return {
     measure: 'Ctrl-C with a backlog in the queues',
     result: withLoad(
@@ -320,7 +320,7 @@ async function shutdown(sandbox: BenchSandbox, load: ChatLoad, users: ChatLoad['
         : `${left.length} of ${tree.length} processes still alive after 30 s (${left.map((info) => info.name).join(', ')})`) +
         (aliveAt5s ? `, ${aliveAt5s} alive at 5 s` : '') +
         ` (backlog ${backlog} queued)` +
-        `; ${noise} ECONNREFUSED lines${noise ? ` (${SANDBOX_LOG})` : ''}`,
+        `; ${noise} ECONNREFUSED errors printed${noise ? ` (${SANDBOX_LOG})` : ''}`,
     ),
     target: 'everything gone within 5 s, no ECONNREFUSED noise',
   };
