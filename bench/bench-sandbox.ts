@@ -10,6 +10,8 @@ export interface BenchSandbox {
   outputsPath: string;
   output: () => string;
   waitFor: (pattern: RegExp, timeoutMs: number) => Promise<void>;
+  /** Resolved when the sandbox's output has ended (after its last process closed it). */
+  closed: Promise<void>;
   /** SIGTERM to the sandbox's Node process, resolved when it exited. */
   stop: () => Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
     pid: child.pid!,
     outputsPath,
     output: () => output,
+    closed: new Promise((done) => child.once('close', () => done())),
     waitFor: (pattern, timeoutMs) =>
       new Promise((done, fail) => {
         const from = output.length;

@@ -307,6 +307,8 @@ async function shutdown(sandbox: BenchSandbox, load: ChatLoad, users: ChatLoad['
   const left = stillRunning(tree, sandbox.pid);
   // Whatever outlived 30 s is killed: the benchmark leaves nothing of its sandbox behind.
   if (left.length > 0) process.kill(-sandbox.pid, 'SIGKILL');
+  // What the sandbox printed last may still be in the pipe.
+  await Promise.race([sandbox.closed, sleep(2000)]);
   const noise = sandbox
     .output()
     .slice(outputBefore)
