@@ -78,7 +78,7 @@ async function timeStart(cold: boolean): Promise<number> {
 }
 
 const spread = (samples: number[]) =>
-  `median ${seconds(median(samples))}, ${seconds(Math.min(...samples))} – ${seconds(Math.max(...samples))} (${samples.length} runs)`;
+  `median ${seconds(median(samples))}, ${seconds(Math.min(...samples))} – ${seconds(Math.max(...samples))} (${samples.length} run${samples.length === 1 ? '' : 's'})`;
 
 function memory(pid: number): string {
   const { total, byName } = memoryByName(processTree(pid));
@@ -292,11 +292,13 @@ async function shutdown(sandbox: BenchSandbox, load: ChatLoad, users: ChatLoad['
   const outputBefore = sandbox.output().length;
   const startedAt = performance.now();
   process.kill(-sandbox.pid, 'SIGINT');
-  let aliveAt5s: number | undefined;
+  let aliveAt5s: string[] | undefined;
   let gone = false;
   while (performance.now() - startedAt < 30_000) {
     const alive = stillRunning(tree, sandbox.pid);
-    if (aliveAt5s === undefined && performance.now() - startedAt >= 5000) aliveAt5s = alive.length;
+    if (aliveAt5s === undefined && performance.now() - startedAt >= 5000) {
+      aliveAt5s = alive.map((info) => info.name);
+    }
     if (alive.length === 0) {
       gone = true;
       break;
@@ -320,7 +322,7 @@ async function shutdown(sandbox: BenchSandbox, load: ChatLoad, users: ChatLoad['
       (gone
         ? `all ${tree.length} processes gone in ${seconds(elapsed)}`
         : `${left.length} of ${tree.length} processes still alive after 30 s (${left.map((info) => info.name).join(', ')})`) +
-        (aliveAt5s ? `, ${aliveAt5s} alive at 5 s` : '') +
+        (aliveAt5s?.length ? `, ${aliveAt5s.length} alive at 5 s (${aliveAt5s.join(', ')})` : '') +
         ` (backlog ${backlog} queued)` +
         `; ${noise} ECONNREFUSED errors printed${noise ? ` (${SANDBOX_LOG})` : ''}`,
     ),
