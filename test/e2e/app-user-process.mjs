@@ -76,7 +76,8 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
   if (message.op === 'subscribe') {
     awaitingAck = message.id;
     const subscription = client.models[message.model][message.event]().subscribe({
-      next: (value) => reply({ sub: message.id, event: value }),
+      // `at`: when this client heard it (the benchmark's send → receive latency).
+      next: (value) => reply({ sub: message.id, event: value, at: Date.now() }),
       error: (error) => reply({ id: message.id, error: describe(error) }),
     });
     subscriptions.set(message.id, subscription);
