@@ -1,6 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
-import { otpLimitsEnvironment } from '../shared/otp-config';
+import { otpLimitsEnvironment } from '../shared/otp/otp-config';
 
 /** verifyAuthChallengeResponse: checks the code once, counts wrong answers per number. */
 export const authVerifyChallenge = defineFunction({

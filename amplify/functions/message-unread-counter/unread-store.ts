@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat-fields';
-import { listConversationMembers } from '../shared/chat-members';
+import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat/chat-fields';
+import { listConversationMembers } from '../shared/chat/chat-members';
 import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import type { UnreadPlan } from './unread-plan';

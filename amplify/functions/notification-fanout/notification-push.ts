@@ -1,4 +1,4 @@
-import type { PushRequest } from '../shared/push-request';
+import type { PushRequest } from '../shared/push/push-request';
 
 /** A Notification row as the stream carries it (amplify/data/resource.ts). */
 export interface NotificationRow {

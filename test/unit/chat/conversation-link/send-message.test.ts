@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRow } from '../../../../amplify/functions/conversation-link/conversation-plan';
+import type { ConversationRow } from '../../../../amplify/functions/shared/chat/conversation';
 import {
   checkCanPost,
   isMember,
@@ -8,7 +8,7 @@ import {
   planMessage,
   type SendMessageInput,
   validateSendMessage,
-} from '../../../../amplify/functions/conversation-link/send-message';
+} from '../../../../amplify/functions/shared/chat/send-message';
 import { UserFacingError } from '../../../../amplify/functions/shared/errors';
 
 const CONVERSATION = 'c0f3a9d2-1111-5222-8333-444455556666';

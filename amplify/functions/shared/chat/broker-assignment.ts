@@ -1,6 +1,17 @@
-import type { ConversationRow } from '../conversation-link/conversation-plan';
-import type { MessageItem } from '../conversation-link/send-message';
-import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from './appsync-client';
+import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from '../appsync-client';
+import { logger } from '../logger';
+import {
+  createNotificationOnce,
+  expiresAfterDays,
+  type NewNotification,
+  notificationId,
+} from '../notifications/notification-create';
+import {
+  ConcurrentUpdateError,
+  OPTIMISTIC_UPDATE_ATTEMPTS,
+  unchangedSince,
+  updateOptimistically,
+} from '../optimistic-update';
 import {
   CREATE_MEMBER,
   CREATE_MESSAGE,
@@ -13,19 +24,8 @@ import {
 import { MEMBER_FIELDS } from './chat-fields';
 import { listConversationMembers } from './chat-members';
 import type { ConversationMemberRow, MessageRow } from './chat-message';
-import { logger } from './logger';
-import {
-  createNotificationOnce,
-  expiresAfterDays,
-  type NewNotification,
-  notificationId,
-} from './notification-create';
-import {
-  ConcurrentUpdateError,
-  OPTIMISTIC_UPDATE_ATTEMPTS,
-  unchangedSince,
-  updateOptimistically,
-} from './optimistic-update';
+import type { ConversationRow } from './conversation';
+import type { MessageItem } from './send-message';
 import { postSystemMessage } from './system-message';
 
 /**

@@ -1,6 +1,6 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { SSM_PATHS } from '../ssm-paths';
 import { normalizeKoreanMobile } from './phone';
-import { SSM_PATHS } from './ssm-paths';
 
 const CACHE_SECONDS = 300;
 const missingUntil = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type AppSyncClient, isConditionalCheckFailure } from './appsync-client';
+import { type AppSyncClient, isConditionalCheckFailure } from '../appsync-client';
 
 /**
  * Notification rows written by functions, through AppSync with the function's IAM role so the

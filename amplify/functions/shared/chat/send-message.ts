@@ -1,8 +1,8 @@
-import type { ListingSnapshot, MessageKind, MessageRow } from '../shared/chat-message';
-import { accept, conversationNotFound, type Decision, type Refusal, refuse } from '../shared/decision';
-import { codePointLength, isBlank, STORAGE_KEY_SEGMENT } from '../shared/user-text';
-import type { ConversationRow } from './conversation-plan';
-import { nameBasedUuid } from './name-based-id';
+import { accept, conversationNotFound, type Decision, type Refusal, refuse } from '../decision';
+import { nameBasedUuid } from '../name-based-id';
+import { codePointLength, isBlank, STORAGE_KEY_SEGMENT } from '../user-text';
+import type { ListingSnapshot, MessageKind, MessageRow } from './chat-message';
+import type { ConversationRow } from './conversation';
 
 /**
  * sendMessage's decision: what a message may contain, who may post it, and the Message row it
