@@ -1,13 +1,7 @@
 import type { AppSyncIdentityCognito, AppSyncResolverEvent } from 'aws-lambda';
 import type { ConversationMemberRow } from '../shared/chat/chat-message';
 import { chatStore } from '../shared/chat/chat-store';
-import {
-  checkCanPost,
-  matchRetriedSend,
-  messageIdFor,
-  planMessage,
-  validateSendMessage,
-} from '../shared/chat/send-message';
+import { messageIdFor, planMessage, validateSendMessage } from '../shared/chat/send-message';
 import { config } from '../shared/config';
 import { type Decision, refuse } from '../shared/decision';
 import { logger } from '../shared/logger';
@@ -22,6 +16,7 @@ import {
   planMute,
   planSoftDelete,
 } from './message-edits';
+import { checkCanPost, matchRetriedSend } from './send-message';
 import { countSend } from './send-rate-store';
 import { verifyShareToken } from './share-link';
 

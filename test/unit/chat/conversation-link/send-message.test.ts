@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { checkCanPost, matchRetriedSend } from '../../../../amplify/functions/conversation-link/send-message';
 import type { ConversationRow } from '../../../../amplify/functions/shared/chat/conversation';
 import {
-  checkCanPost,
   isMember,
-  matchRetriedSend,
   messageIdFor,
   planMessage,
   type SendMessageInput,
