@@ -24,6 +24,7 @@ import {
 import { MEMBER_FIELDS } from './chat-fields';
 import { listConversationMembers } from './chat-members';
 import type { ConversationMemberRow, MessageRow } from './chat-message';
+import { chatDeepLink } from './chat-push';
 import type { ConversationRow } from './conversation';
 import type { MessageItem } from './send-message';
 import { postSystemMessage } from './system-message';
@@ -81,10 +82,6 @@ export function brokerAssignedBody(subject: { complexName?: string | null } | un
   return name
     ? `${name} 매물 문의가 배정되었습니다. 대화방에서 확인해주세요.`
     : '매물 문의가 배정되었습니다. 대화방에서 확인해주세요.';
-}
-
-export function chatDeepLink(conversationId: string): string {
-  return `bootalk://chat/${conversationId}`;
 }
 
 const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
