@@ -16,6 +16,7 @@ import {
   pushSettings,
   resourceName,
 } from './environment';
+import { functions } from './function-resources';
 import { wireAlertLowestPrice } from './functions/alert-lowest-price/wiring';
 import { wireAlertPresale } from './functions/alert-presale/wiring';
 import { wireAlertRealTransaction } from './functions/alert-real-transaction/wiring';
@@ -38,7 +39,6 @@ import { wireNoticeBroadcast } from './functions/notice-broadcast/wiring';
 import { wireNotificationFanout } from './functions/notification-fanout/wiring';
 import { wirePushSender } from './functions/push-sender/wiring';
 import { wireRealTransactionUpdate } from './functions/real-transaction-update/wiring';
-import { functions } from './functions/resources';
 import { wireRestAppApi } from './functions/rest-app-api/wiring';
 import { wireRestLegacyWebhook } from './functions/rest-legacy-webhook/wiring';
 import { wireUserDeleteCascade } from './functions/user-delete-cascade/wiring';

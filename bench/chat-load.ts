@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SEND_RATE_LIMIT } from '../amplify/functions/conversation-link/rate-limit';
-import { type MessageKind, notifiesMembers } from '../amplify/functions/shared/chat-message';
+import { type MessageKind, notifiesMembers } from '../amplify/functions/shared/chat/chat-message';
 import {
   AppUserProcess,
   randomPhone,

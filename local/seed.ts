@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conversationIdFor, dedupeKey } from '../amplify/functions/conversation-link/conversation-plan';
+import { conversationIdFor, dedupeKey } from '../amplify/functions/shared/chat/conversation';
 import { LOCAL_REGION } from './contracts';
 import { readOperatorCredentials } from './iam/signed-callers';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
-import { maskPhone } from '../../amplify/functions/shared/phone';
+import { maskPhone } from '../../amplify/functions/shared/otp/phone';
 import { type FunctionInvoker, LOCAL_ACCOUNT } from '../contracts';
 import {
   accessDeniedMessage,

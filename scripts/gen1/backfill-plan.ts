@@ -13,7 +13,7 @@
  *   token's id (planDeviceMove).
  * All results are fixed points, so a second run plans nothing: the command is idempotent.
  */
-import { deviceIdForToken } from '../../amplify/functions/shared/device-id';
+import { deviceIdForToken } from '../../amplify/functions/shared/push/device-id';
 
 export type ItemPlan =
   | { action: 'keep' }

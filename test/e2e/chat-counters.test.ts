@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { messageSentEvent } from '../../amplify/functions/message-legacy-sync/chat-events';
-import type { MessageRow } from '../../amplify/functions/shared/chat-message';
+import { messageSentEvent } from '../../amplify/functions/shared/chat/chat-events';
+import type { MessageRow } from '../../amplify/functions/shared/chat/chat-message';
 import { createSampleData } from '../../local/legacy/sample-data';
 import { SEED_USERS, seedSandbox, seedTargetsFrom } from '../../local/seed';
 import { type AppUser, inbox, signedInUser } from './app-user';

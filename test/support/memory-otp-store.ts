@@ -1,5 +1,8 @@
-import type { OtpChallengeStore, StoredChallenge } from '../../amplify/functions/shared/otp-challenge-store';
-import { emptyPhoneOtpState, type PhoneOtpState } from '../../amplify/functions/shared/otp-policy';
+import type {
+  OtpChallengeStore,
+  StoredChallenge,
+} from '../../amplify/functions/shared/otp/otp-challenge-store';
+import { emptyPhoneOtpState, type PhoneOtpState } from '../../amplify/functions/shared/otp/otp-policy';
 
 /** An in-memory OtpChallengeStore with the DynamoDB store's semantics, for unit tests. */
 export function memoryOtpStore(now: () => number): OtpChallengeStore & {

@@ -1,5 +1,11 @@
-import { type AlertDefinition, isPositive, isText, optionalText, parseFeedItems } from '../shared/alert-plan';
-import { formatAreaM2, formatFloor, formatWon } from '../shared/korean-format';
+import {
+  type AlertDefinition,
+  isPositive,
+  isText,
+  optionalText,
+  parseFeedItems,
+} from '../shared/alerts/alert-plan';
+import { formatAreaM2, formatFloor, formatWon } from '../shared/alerts/korean-format';
 
 /** A listing from `GET /v1/alerts/lowest-price`: new, or its asking price lowered, since the last run. */
 export interface LowestPriceListing {

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { type AlertRunDeps, alertHandler } from '../shared/alert-run';
-import { defaultAlertDeps } from '../shared/alert-store';
+import { type AlertRunDeps, alertHandler } from '../shared/alerts/alert-run';
+import { defaultAlertDeps } from '../shared/alerts/alert-store';
 import { withSentry } from '../shared/sentry';
 import { presaleAlert } from './presale-alert';
 

@@ -1,5 +1,5 @@
-import { type AlertDefinition, isText, optionalText, parseFeedItems } from '../shared/alert-plan';
-import { formatKoreanDate } from '../shared/korean-format';
+import { type AlertDefinition, isText, optionalText, parseFeedItems } from '../shared/alerts/alert-plan';
+import { formatKoreanDate } from '../shared/alerts/korean-format';
 
 /** A 분양 (pre-sale) announcement from `GET /v1/alerts/presales`. */
 export interface PresaleAnnouncement {

@@ -1,5 +1,11 @@
-import { type AlertDefinition, isPositive, isText, optionalText, parseFeedItems } from '../shared/alert-plan';
-import { formatAreaM2, formatFloor, formatKoreanDate, formatWon } from '../shared/korean-format';
+import {
+  type AlertDefinition,
+  isPositive,
+  isText,
+  optionalText,
+  parseFeedItems,
+} from '../shared/alerts/alert-plan';
+import { formatAreaM2, formatFloor, formatKoreanDate, formatWon } from '../shared/alerts/korean-format';
 
 /** A 실거래 (registered real transaction) from `GET /v1/alerts/real-transactions`. */
 export interface RealTransaction {

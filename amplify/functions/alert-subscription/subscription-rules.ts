@@ -5,7 +5,7 @@ import {
   type AlertSubscriptionRow,
   canonicalAlertTarget,
   isAlertKind,
-} from '../shared/alert-plan';
+} from '../shared/alerts/alert-plan';
 import { accept, type Decision, type Refusal, refuse } from '../shared/decision';
 
 /**

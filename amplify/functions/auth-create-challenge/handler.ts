@@ -3,12 +3,12 @@ import type { CreateAuthChallengeTriggerEvent } from 'aws-lambda';
 import { documentClient } from '../shared/dynamo';
 import { UserFacingError } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { createOtpChallengeStore } from '../shared/otp-challenge-store';
-import { otpLimits, otpPepper, otpTableName } from '../shared/otp-config';
-import { OTP_LENGTH } from '../shared/otp-policy';
-import { maskPhone, normalizeKoreanMobile } from '../shared/phone';
+import { createOtpChallengeStore } from '../shared/otp/otp-challenge-store';
+import { otpLimits, otpPepper, otpTableName } from '../shared/otp/otp-config';
+import { OTP_LENGTH } from '../shared/otp/otp-policy';
+import { maskPhone, normalizeKoreanMobile } from '../shared/otp/phone';
+import { sendSms } from '../shared/otp/sms-client';
 import { withSentry } from '../shared/sentry';
-import { sendSms } from '../shared/sms-client';
 import { challengeMetadataFor, issueCode } from './issue-code';
 
 export const handler = withSentry(async (event: CreateAuthChallengeTriggerEvent) => {

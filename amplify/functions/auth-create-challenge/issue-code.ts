@@ -1,5 +1,5 @@
 import { UserFacingError } from '../shared/errors';
-import type { OtpChallengeStore } from '../shared/otp-challenge-store';
+import type { OtpChallengeStore } from '../shared/otp/otp-challenge-store';
 import {
   decideCodeSend,
   generateOtpCode,
@@ -9,7 +9,7 @@ import {
   otpSmsText,
   phoneKey,
   refusalMessage,
-} from '../shared/otp-policy';
+} from '../shared/otp/otp-policy';
 
 /** A refusal the user must see (limit reached, number locked); not a bug, so not for Sentry. */
 export class OtpRefusedError extends UserFacingError {

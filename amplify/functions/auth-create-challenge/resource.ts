@@ -1,7 +1,7 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
 import { ENV } from '../shared/env-names';
-import { otpLimitsEnvironment } from '../shared/otp-config';
+import { otpLimitsEnvironment } from '../shared/otp/otp-config';
 
 /** createAuthChallenge: issues the SMS code within the per-number limits. */
 export const authCreateChallenge = defineFunction({

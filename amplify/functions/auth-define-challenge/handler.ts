@@ -1,5 +1,5 @@
 import type { DefineAuthChallengeTriggerEvent } from 'aws-lambda';
-import { otpLimits } from '../shared/otp-config';
+import { otpLimits } from '../shared/otp/otp-config';
 import { withSentry } from '../shared/sentry';
 import { nextChallengeStep } from './challenge-flow';
 

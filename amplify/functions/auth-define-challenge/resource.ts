@@ -1,6 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
-import { otpLimitsEnvironment } from '../shared/otp-config';
+import { otpLimitsEnvironment } from '../shared/otp/otp-config';
 
 /** defineAuthChallenge: one SMS code a session, three answers at most. */
 export const authDefineChallenge = defineFunction({

@@ -1,7 +1,7 @@
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
-import { blockedPhoneNumbers } from '../shared/blocked-phones';
 import { UserFacingError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { blockedPhoneNumbers } from '../shared/otp/blocked-phones';
 import { withSentry } from '../shared/sentry';
 import { decideSignUp } from './sign-up-policy';
 

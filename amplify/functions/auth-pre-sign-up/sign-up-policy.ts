@@ -1,4 +1,4 @@
-import { normalizeKoreanMobile } from '../shared/phone';
+import { normalizeKoreanMobile } from '../shared/otp/phone';
 
 export type SignUpDecision = { ok: true; e164: string } | { ok: false; message: string };
 

@@ -1,8 +1,8 @@
 import type { VerifyAuthChallengeResponseTriggerEvent } from 'aws-lambda';
 import { documentClient } from '../shared/dynamo';
 import { logger } from '../shared/logger';
-import { createOtpChallengeStore } from '../shared/otp-challenge-store';
-import { otpLimits, otpPepper, otpTableName } from '../shared/otp-config';
+import { createOtpChallengeStore } from '../shared/otp/otp-challenge-store';
+import { otpLimits, otpPepper, otpTableName } from '../shared/otp/otp-config';
 import { withSentry } from '../shared/sentry';
 import { verifyAnswer } from './verify-answer';
 

@@ -1,7 +1,7 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
 import { baseFunctionEnvironment } from '../../environment';
 import { ENV } from '../shared/env-names';
-import { otpLimitsEnvironment } from '../shared/otp-config';
+import { otpLimitsEnvironment } from '../shared/otp/otp-config';
 
 /** verifyAuthChallengeResponse: checks the code once, counts wrong answers per number. */
 export const authVerifyChallenge = defineFunction({

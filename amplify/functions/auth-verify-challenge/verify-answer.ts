@@ -1,4 +1,4 @@
-import type { OtpChallengeStore } from '../shared/otp-challenge-store';
+import type { OtpChallengeStore } from '../shared/otp/otp-challenge-store';
 import {
   isLocked,
   lastCooldownStart,
@@ -7,7 +7,7 @@ import {
   type PhoneOtpState,
   recordSignIn,
   recordWrongAnswer,
-} from '../shared/otp-policy';
+} from '../shared/otp/otp-policy';
 
 export interface VerifyAnswerDeps {
   store: OtpChallengeStore;

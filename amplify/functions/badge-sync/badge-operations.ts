@@ -1,10 +1,8 @@
 import type { AppSyncClient } from '../shared/appsync-client';
-import { badgeCount } from '../shared/badge';
 import { logger } from '../shared/logger';
-import type { PushRequest } from '../shared/push-request';
+import { type Badge, badgeCount, badgeOf } from '../shared/push/badge';
+import type { PushRequest } from '../shared/push/push-request';
 import {
-  type Badge,
-  badgeOf,
   MARK_ALL_LIMIT,
   type MarkReadArguments,
   notificationsReadBadgePush,

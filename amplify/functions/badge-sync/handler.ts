@@ -2,7 +2,7 @@ import type { AppSyncResolverEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
 import { config } from '../shared/config';
-import { queuePushes } from '../shared/push-request';
+import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { type BadgeSyncDeps, currentBadge, markNotificationsRead } from './badge-operations';
 import type { MarkReadArguments } from './notification-reads';

@@ -1,6 +1,5 @@
-import type { BadgeCount } from '../shared/badge';
 import { accept, type Decision, refuse } from '../shared/decision';
-import type { PushRequest } from '../shared/push-request';
+import type { PushRequest } from '../shared/push/push-request';
 
 /**
  * markNotificationsRead's decisions: what it marks (some of the caller's notifications, or all of
@@ -25,13 +24,6 @@ export interface NotificationState {
   id: string;
   userId: string;
   readAt?: string | null;
-}
-
-/** The GraphQL Badge type. */
-export interface Badge {
-  unreadChats: number;
-  unreadNotifications: number;
-  total: number;
 }
 
 export function validateMarkRead(args: MarkReadArguments): Decision<MarkReadTarget> {
@@ -93,14 +85,6 @@ export function unreadOwnIds(
     );
   }
   return accept(ids.filter((id) => !found.get(id)?.readAt));
-}
-
-export function badgeOf(count: BadgeCount): Badge {
-  return {
-    unreadChats: count.unreadChats,
-    unreadNotifications: count.unreadNotifications,
-    total: count.total,
-  };
 }
 
 /** A silent push that updates the app icon's badge on the user's devices after a read. */

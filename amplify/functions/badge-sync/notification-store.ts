@@ -1,5 +1,5 @@
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import { NOTIFICATION_FIELDS } from '../shared/notification-create';
+import { NOTIFICATION_FIELDS } from '../shared/notifications/notification-create';
 import type { NotificationState } from './notification-reads';
 
 /**

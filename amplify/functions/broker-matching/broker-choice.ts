@@ -1,5 +1,5 @@
-import type { ConversationRow } from '../conversation-link/conversation-plan';
-import { isMember } from '../conversation-link/send-message';
+import type { ConversationRow } from '../shared/chat/conversation';
+import { isMember } from '../shared/chat/send-message';
 import { accept, conversationNotFound, type Decision, refuse } from '../shared/decision';
 
 /**

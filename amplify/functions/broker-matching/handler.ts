@@ -1,13 +1,13 @@
 import type { AppSyncResolverEvent, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ConversationRow } from '../conversation-link/conversation-plan';
 import { type AppSyncClient, appSyncClient } from '../shared/appsync-client';
 import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
-import { assignBroker, assignmentStore } from '../shared/broker-assignment';
 import { signedInUserId } from '../shared/caller';
+import { assignBroker, assignmentStore } from '../shared/chat/broker-assignment';
+import type { ConversationRow } from '../shared/chat/conversation';
+import { postSystemMessage } from '../shared/chat/system-message';
 import { conversationNotFound, refuse } from '../shared/decision';
 import { PermanentRecordError } from '../shared/errors';
 import { withSentry } from '../shared/sentry';
-import { postSystemMessage } from '../shared/system-message';
 import { type BrokerProfile, isWaitingInquiry, planRequestBroker, shouldRetryWaiting } from './broker-choice';
 import { type MatchingDeps, matchInquiry, retryWaitingFor } from './matching';
 import { matchingStore, matchingTables, regionLookup } from './matching-store';

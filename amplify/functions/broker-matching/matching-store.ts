@@ -6,8 +6,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ConversationRow } from '../conversation-link/conversation-plan';
 import type { AppSyncClient } from '../shared/appsync-client';
+import type { ConversationRow } from '../shared/chat/conversation';
 import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { logger } from '../shared/logger';

@@ -1,5 +1,9 @@
-import type { ConversationRow } from '../conversation-link/conversation-plan';
-import type { AssignmentMode, AssignmentOutcome, BrokerForAssignment } from '../shared/broker-assignment';
+import type {
+  AssignmentMode,
+  AssignmentOutcome,
+  BrokerForAssignment,
+} from '../shared/chat/broker-assignment';
+import type { ConversationRow } from '../shared/chat/conversation';
 import { logger } from '../shared/logger';
 import {
   type BrokerProfile,

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { config } from '../shared/config';
 import { logger } from '../shared/logger';
-import { createNotificationOnce } from '../shared/notification-create';
+import { createNotificationOnce } from '../shared/notifications/notification-create';
 import { deadlineOf } from '../shared/paged-work';
 import { withSentry } from '../shared/sentry';
 import { overdueUnread, sweepStore, unreadMemberPages } from './reminder-store';

@@ -1,7 +1,11 @@
-import { chatDeepLink, isMuted } from '../message-push/push-plan';
-import { countsForReader, type RecountedMessage } from '../message-read-receipt/unread-reset';
-import { type ConversationMemberRow, instantMs } from '../shared/chat-message';
-import { expiresAfterDays, type NewNotification, notificationId } from '../shared/notification-create';
+import { type ConversationMemberRow, instantMs } from '../shared/chat/chat-message';
+import { chatDeepLink, isMuted } from '../shared/chat/chat-push';
+import { countsForReader, type RecountedMessage } from '../shared/chat/unread';
+import {
+  expiresAfterDays,
+  type NewNotification,
+  notificationId,
+} from '../shared/notifications/notification-create';
 
 /**
  * Which memberships get today's chat reminder: something has been unread for at least N hours,

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { RecountedMessage } from '../message-read-receipt/unread-reset';
 import type { AppSyncClient } from '../shared/appsync-client';
+import type { RecountedMessage } from '../shared/chat/unread';
 import { documentClient } from '../shared/dynamo';
 import { hasOverdueUnread, type ReminderMember } from './reminder-plan';
 import type { MemberPage, MemberPosition, SweepStore } from './reminder-sweep';

@@ -1,5 +1,5 @@
 import { logger } from '../shared/logger';
-import type { NewNotification } from '../shared/notification-create';
+import type { NewNotification } from '../shared/notifications/notification-create';
 import { type Deadline, forEachChunk } from '../shared/paged-work';
 import { kstDay, type ReminderMember, reminderDecision, reminderNotification } from './reminder-plan';
 

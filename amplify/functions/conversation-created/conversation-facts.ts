@@ -1,5 +1,5 @@
-import type { ConversationRow } from '../conversation-link/conversation-plan';
-import { conversationCreatedEvent } from '../message-legacy-sync/chat-events';
+import { conversationCreatedEvent } from '../shared/chat/chat-events';
+import type { ConversationRow } from '../shared/chat/conversation';
 import { PermanentRecordError } from '../shared/errors';
 import { type EventEnvelope, eventEnvelope } from '../shared/events';
 import { legacyCommand } from '../shared/legacy-commands';

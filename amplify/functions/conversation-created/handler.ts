@@ -1,7 +1,7 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { chatStore } from '../conversation-link/chat-store';
-import type { ConversationRow } from '../conversation-link/conversation-plan';
 import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
+import { chatStore } from '../shared/chat/chat-store';
+import type { ConversationRow } from '../shared/chat/conversation';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
 import { queueForLegacy } from '../shared/legacy-commands';

@@ -1,7 +1,7 @@
-import type { ConversationRow } from '../conversation-link/conversation-plan';
-import { type MessageItem, planMessage, validateSendMessage } from '../conversation-link/send-message';
+import type { ConversationRow } from '../shared/chat/conversation';
+import { type MessageItem, planMessage, validateSendMessage } from '../shared/chat/send-message';
+import { SYSTEM_SENDER } from '../shared/chat/system-message';
 import type { Decision } from '../shared/decision';
-import { SYSTEM_SENDER } from '../shared/system-message';
 
 /** What a new conversation gets: a welcome SYSTEM message and the broker CRM's record of it. */
 

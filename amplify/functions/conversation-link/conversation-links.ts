@@ -1,6 +1,8 @@
+import type { ConversationUpdate } from '../shared/chat/chat-store';
+import type { ConversationRow } from '../shared/chat/conversation';
+import { isMember } from '../shared/chat/send-message';
 import { accept, conversationNotFound, type Decision, refuse } from '../shared/decision';
-import { type ConversationRow, optionalLegacyId } from './conversation-plan';
-import { isMember } from './send-message';
+import { optionalLegacyId } from './conversation-plan';
 import { createShareToken, type ShareLinkPayload, shareLinkExpiry } from './share-link';
 
 /**
@@ -8,13 +10,6 @@ import { createShareToken, type ShareLinkPayload, shareLinkExpiry } from './shar
  * complex (linkConversation), shares the linked listing (createShareLink), and anyone signed in
  * opens a share link (resolveShareLink) without learning anything about the conversation.
  */
-
-/** A Conversation update: its key and the ids that change. The id and dedupeKey never do. */
-export interface ConversationUpdate {
-  id: string;
-  listingId?: string;
-  complexId?: string;
-}
 
 export interface LinkChange {
   conversation: ConversationRow;

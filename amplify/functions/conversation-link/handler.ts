@@ -1,10 +1,11 @@
 import type { AppSyncIdentityCognito, AppSyncResolverEvent } from 'aws-lambda';
-import type { ConversationMemberRow } from '../shared/chat-message';
+import type { ConversationMemberRow } from '../shared/chat/chat-message';
+import { chatStore } from '../shared/chat/chat-store';
+import { messageIdFor, planMessage, validateSendMessage } from '../shared/chat/send-message';
 import { config } from '../shared/config';
 import { type Decision, refuse } from '../shared/decision';
 import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
-import { chatStore } from './chat-store';
 import { planLinkConversation, planShareLink, resolvedShareLink } from './conversation-links';
 import { planStartConversation } from './conversation-plan';
 import {
@@ -15,13 +16,7 @@ import {
   planMute,
   planSoftDelete,
 } from './message-edits';
-import {
-  checkCanPost,
-  matchRetriedSend,
-  messageIdFor,
-  planMessage,
-  validateSendMessage,
-} from './send-message';
+import { checkCanPost, matchRetriedSend } from './send-message';
 import { countSend } from './send-rate-store';
 import { verifyShareToken } from './share-link';
 

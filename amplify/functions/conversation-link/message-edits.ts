@@ -1,11 +1,7 @@
-import type {
-  ConversationMemberRow,
-  ImageAttachment,
-  ListingSnapshot,
-  MessageRow,
-} from '../shared/chat-message';
+import type { ConversationMemberRow, MessageRow } from '../shared/chat/chat-message';
+import type { MemberUpdate, MessageUpdate } from '../shared/chat/chat-store';
+import { validateBody } from '../shared/chat/send-message';
 import { accept, conversationNotFound, type Decision, refuse } from '../shared/decision';
-import { validateBody } from './send-message';
 
 /**
  * What a member may change after sending: edit or soft-delete their own message, and their own
@@ -16,25 +12,6 @@ import { validateBody } from './send-message';
 
 /** How long a presence heartbeat counts as "looking at the conversation"; the app beats every ~15 s. */
 export const PRESENCE_TTL_MS = 30_000;
-
-export interface MessageUpdate {
-  id: string;
-  body?: string | null;
-  image?: ImageAttachment | null;
-  listing?: ListingSnapshot | null;
-  editedAt?: string;
-  deletedAt?: string;
-}
-
-export interface MemberUpdate {
-  conversationId: string;
-  userId: string;
-  lastReadAt?: string;
-  lastReadMessageId?: string | null;
-  viewingUntil?: string;
-  muted?: boolean;
-  mutedUntil?: string | null;
-}
 
 export interface MessageChange {
   message: MessageRow & { updatedAt?: string };

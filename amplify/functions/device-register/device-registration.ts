@@ -1,6 +1,6 @@
 import type { Schema } from '../../data/resource';
 import { accept, type Decision, type Refusal, refuse } from '../shared/decision';
-import { deviceIdForToken } from '../shared/device-id';
+import { deviceIdForToken } from '../shared/push/device-id';
 
 /**
  * registerDevice's decisions: what a push token must look like, the row it becomes, and which

@@ -1,10 +1,10 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
-import type { MessageRow } from '../shared/chat-message';
+import { chatEventsFor } from '../shared/chat/chat-events';
+import type { MessageRow } from '../shared/chat/chat-message';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
 import { withSentry } from '../shared/sentry';
-import { chatEventsFor } from './chat-events';
 
 // Message INSERT/MODIFY → chat events on SNS chat-events (docs/events.md). Event ids are stable
 // per fact, so a retried record publishes duplicates the consumer drops. A conversation's events

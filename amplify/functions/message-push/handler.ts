@@ -2,7 +2,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { processQueueBatch } from '../shared/batch';
 import { config } from '../shared/config';
-import { queuePushes } from '../shared/push-request';
+import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { type MessagePushDeps, queueSentMessagePushes, sentMessageId } from './message-pushes';
 import { pushStore } from './push-store';

@@ -1,8 +1,8 @@
 import { AppSyncGraphQLError } from '../shared/appsync-client';
-import { type ConversationMemberRow, type MessageRow, notifiesMembers } from '../shared/chat-message';
+import { type ConversationMemberRow, type MessageRow, notifiesMembers } from '../shared/chat/chat-message';
 import { MalformedRecordError } from '../shared/errors';
 import { logger } from '../shared/logger';
-import type { PushRequest } from '../shared/push-request';
+import type { PushRequest } from '../shared/push/push-request';
 import { type PlannedPush, planMessagePush } from './push-plan';
 import type { PushStore } from './push-store';
 import { recipientBadge } from './recipient-badge';

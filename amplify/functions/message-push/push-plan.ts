@@ -4,7 +4,8 @@ import {
   type MessageRow,
   messagePreview,
   notifiesMembers,
-} from '../shared/chat-message';
+} from '../shared/chat/chat-message';
+import { chatDeepLink, isMuted } from '../shared/chat/chat-push';
 
 export { messagePreview };
 
@@ -37,18 +38,8 @@ export interface MessagePushInput {
   now: Date;
 }
 
-export const chatDeepLink = (conversationId: string) => `bootalk://chat/${conversationId}`;
 export const chatCollapseKey = (conversationId: string) => `chat-${conversationId}`;
 export const chatPushId = (messageId: string, recipientId: string) => `chat:${messageId}:${recipientId}`;
-
-/** `muted` alone mutes for good; with `mutedUntil`, only until then. */
-export function isMuted(member: Pick<ConversationMemberRow, 'muted' | 'mutedUntil'>, now: Date): boolean {
-  if (member.muted !== true) return false;
-  if (!member.mutedUntil) return true;
-  const until = instantMs(member.mutedUntil);
-  // An unreadable time keeps the member's wish for silence.
-  return until === undefined || until > now.getTime();
-}
 
 /** The app sends a presence heartbeat while the conversation is on screen. */
 export function isViewing(member: Pick<ConversationMemberRow, 'viewingUntil'>, now: Date): boolean {

@@ -1,12 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { countedMarkerId } from '../message-unread-counter/unread-plan';
 import type { AppSyncClient } from '../shared/appsync-client';
-import { badgeCount } from '../shared/badge';
-import { MEMBER_FIELDS } from '../shared/chat-fields';
-import { listConversationMembers } from '../shared/chat-members';
-import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
+import { MEMBER_FIELDS } from '../shared/chat/chat-fields';
+import { listConversationMembers } from '../shared/chat/chat-members';
+import type { ConversationMemberRow, MessageRow } from '../shared/chat/chat-message';
+import { countedMarkerId } from '../shared/chat/unread';
 import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
+import { badgeCount } from '../shared/push/badge';
 
 /**
  * What message-push reads: members and profiles through AppSync with the function's IAM role

@@ -1,4 +1,4 @@
-import { type ConversationMemberRow, instantMs, type MessageRow } from '../shared/chat-message';
+import { type ConversationMemberRow, instantMs, type MessageRow } from '../shared/chat/chat-message';
 
 /** Whether the member had not read up to the message yet (no lastReadAt counts as unread). */
 export function isUnreadBy(

@@ -1,7 +1,7 @@
-import { type ChatEvent, conversationReadEvent } from '../message-legacy-sync/chat-events';
-import type { BadgeCount } from '../shared/badge';
+import { type ChatEvent, conversationReadEvent } from '../shared/chat/chat-events';
 import { logger } from '../shared/logger';
-import type { PushRequest } from '../shared/push-request';
+import type { BadgeCount } from '../shared/push/badge';
+import type { PushRequest } from '../shared/push/push-request';
 import type { ReadReceipt } from './read-receipt';
 import { resetUnread, type UnreadResetStore } from './unread-reset';
 

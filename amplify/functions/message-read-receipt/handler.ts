@@ -1,11 +1,11 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
-import { badgeCount } from '../shared/badge';
 import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
-import type { ConversationMemberRow } from '../shared/chat-message';
+import type { ConversationMemberRow } from '../shared/chat/chat-message';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
-import { queuePushes } from '../shared/push-request';
+import { badgeCount } from '../shared/push/badge';
+import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { applyReadReceipt, type ReadReceiptDeps } from './apply-read-receipt';
 import { readReceiptFor } from './read-receipt';

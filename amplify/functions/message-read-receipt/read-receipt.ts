@@ -1,4 +1,4 @@
-import { type ConversationMemberRow, instantMs } from '../shared/chat-message';
+import { type ConversationMemberRow, instantMs } from '../shared/chat/chat-message';
 
 export interface ReadReceipt {
   conversationId: string;

@@ -1,9 +1,9 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countedMarkerId } from '../message-unread-counter/unread-plan';
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import { MEMBER_FIELDS } from '../shared/chat-fields';
+import { MEMBER_FIELDS } from '../shared/chat/chat-fields';
+import { countedMarkerId, type RecountedMessage } from '../shared/chat/unread';
 import { documentClient } from '../shared/dynamo';
-import type { MemberKey, MemberSnapshot, RecountedMessage, UnreadResetStore } from './unread-reset';
+import type { MemberKey, MemberSnapshot, UnreadResetStore } from './unread-reset';
 
 /**
  * The member row and the conversation's messages through AppSync (the reset is a mutation, so the

@@ -1,5 +1,5 @@
-import { COUNTED_MARKER_SECONDS } from '../message-unread-counter/unread-plan';
-import { instantMs, type MessageRow, notifiesMembers } from '../shared/chat-message';
+import { instantMs } from '../shared/chat/chat-message';
+import { COUNTED_MARKER_SECONDS, countsForReader, type RecountedMessage } from '../shared/chat/unread';
 
 /**
  * After a read, a member's unreadCount becomes the number of messages after their lastReadAt that
@@ -20,11 +20,6 @@ import { instantMs, type MessageRow, notifiesMembers } from '../shared/chat-mess
  * Known gap: the messages are listed from the conversation index, which can lag the table by a
  * moment; a message counted but not yet listed is missed (one unread fewer) until the next read.
  */
-
-export type RecountedMessage = Pick<
-  MessageRow,
-  'id' | 'createdAt' | 'senderId' | 'memberIds' | 'kind' | 'notify' | 'deletedAt'
->;
 
 /** What the reset needs of the member row, as read through AppSync. */
 export interface MemberSnapshot {
@@ -55,11 +50,6 @@ export interface UnreadResetStore {
  * this, the marker may be gone (TTL) and the counter is long done with the message: it counts.
  */
 export const SETTLED_AFTER_MS = (COUNTED_MARKER_SECONDS - 60 * 60) * 1000;
-
-/** Whether a message adds to the reader's unread count: notifying, from someone else, sent to them. */
-export function countsForReader(message: RecountedMessage, readerId: string): boolean {
-  return notifiesMembers(message) && message.senderId !== readerId && message.memberIds.includes(readerId);
-}
 
 /**
  * The messages that count for the reader, split into those certainly counted by now (`settled`,

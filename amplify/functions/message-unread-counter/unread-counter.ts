@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { type AppSyncClient, appSyncClient } from '../shared/appsync-client';
 import { unmarshallStreamImage } from '../shared/batch';
-import { instantMs, type MessageRow, messagePreview } from '../shared/chat-message';
+import { instantMs, type MessageRow, messagePreview } from '../shared/chat/chat-message';
 import { PermanentRecordError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { planUnreadUpdates, type UnreadPlan } from './unread-plan';

@@ -1,4 +1,5 @@
-import { instantMs, type MessageRow, messagePreview, notifiesMembers } from '../shared/chat-message';
+import { instantMs, type MessageRow, messagePreview, notifiesMembers } from '../shared/chat/chat-message';
+import { COUNTED_MARKER_SECONDS, countedMarkerId } from '../shared/chat/unread';
 
 /**
  * One DynamoDB update, written as the handler sends it (UpdateItem, or an Update inside
@@ -36,11 +37,6 @@ export interface UnreadPlan {
    */
   previews: PlannedUpdate[];
 }
-
-/** Stream records are retried for at most a day (max record age); the marker outlives that. */
-export const COUNTED_MARKER_SECONDS = 2 * 24 * 60 * 60;
-
-export const countedMarkerId = (messageId: string) => `unread-counter:${messageId}`;
 
 const memberKey = (conversationId: string, userId: string) => ({ conversationId, userId });
 

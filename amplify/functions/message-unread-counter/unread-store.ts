@@ -1,10 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat-fields';
-import { listConversationMembers } from '../shared/chat-members';
+import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat/chat-fields';
+import { listConversationMembers } from '../shared/chat/chat-members';
 import { config } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
+import { claimOnceWrite } from '../shared/idempotency';
 import type { UnreadPlan } from './unread-plan';
 
 /**
@@ -121,14 +122,7 @@ export function unreadStore(options: {
           new TransactWriteCommand({
             TransactItems: [
               // First, so that CancellationReasons[0] tells whether the message was counted before.
-              {
-                Put: {
-                  TableName: config.idempotencyTableName(),
-                  Item: marker,
-                  ConditionExpression: 'attribute_not_exists(#id)',
-                  ExpressionAttributeNames: { '#id': 'id' },
-                },
-              },
+              claimOnceWrite(config.idempotencyTableName(), marker),
               ...updates,
             ],
           }),

@@ -1,5 +1,9 @@
-import type { NoticeRequest, NoticeRole, NoticeSegment } from '../shared/notice-request';
-import { expiresAfterDays, type NewNotification, notificationId } from '../shared/notification-create';
+import type { NoticeRequest, NoticeRole, NoticeSegment } from '../shared/notifications/notice-request';
+import {
+  expiresAfterDays,
+  type NewNotification,
+  notificationId,
+} from '../shared/notifications/notification-create';
 
 /** What a broadcast reads of a UserProfile row (the scan projects nothing else: no phone). */
 export interface AudienceProfile {

@@ -1,6 +1,6 @@
 import { logger } from '../shared/logger';
-import type { NoticeRequest } from '../shared/notice-request';
-import type { NewNotification } from '../shared/notification-create';
+import type { NoticeRequest } from '../shared/notifications/notice-request';
+import type { NewNotification } from '../shared/notifications/notification-create';
 import { type Deadline, forEachChunk } from '../shared/paged-work';
 import { type AudienceProfile, isInAudience, noticeNotification } from './audience';
 

@@ -3,7 +3,7 @@ import { AppSyncGraphQLError } from '../shared/appsync-client';
 import { unmarshallStreamImage } from '../shared/batch';
 import { PermanentRecordError } from '../shared/errors';
 import { logger } from '../shared/logger';
-import type { PushRequest } from '../shared/push-request';
+import type { PushRequest } from '../shared/push/push-request';
 import { decideForRecipient, NOTIFICATION_TYPES } from './fanout-decision';
 import type { FanoutStore } from './fanout-store';
 import { type NotificationRow, notificationBadge, notificationPushRequest } from './notification-push';

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '../shared/config';
-import { NOTIFICATION_TYPES, type NotificationType } from '../shared/notification-create';
+import { NOTIFICATION_TYPES, type NotificationType } from '../shared/notifications/notification-create';
 
 export { NOTIFICATION_TYPES, type NotificationType };
 

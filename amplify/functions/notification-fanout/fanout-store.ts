@@ -1,5 +1,5 @@
 import type { AppSyncClient } from '../shared/appsync-client';
-import { badgeCount } from '../shared/badge';
+import { badgeCount } from '../shared/push/badge';
 import type { RecipientProfile } from './fanout-decision';
 import type { NotificationRow } from './notification-push';
 

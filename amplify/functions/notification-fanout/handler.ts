@@ -2,7 +2,7 @@ import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { eachRecordAlone, processStreamBatch } from '../shared/batch';
 import { config } from '../shared/config';
-import { queuePushes } from '../shared/push-request';
+import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { type FanoutDeps, fanOutNotification, insertedNotification } from './fan-out';
 import { advertisingTypesFrom } from './fanout-decision';

@@ -1,5 +1,5 @@
 import type { Schema } from '../../data/resource';
-import type { PushRequest } from '../shared/push-request';
+import type { PushRequest } from '../shared/push/push-request';
 
 /** A Notification row as the stream carries it. */
 export type NotificationRow = Omit<Schema['Notification']['type'], 'type' | 'updatedAt'> & {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalPut, documentClient } from '../shared/dynamo';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { claimTable } from '../shared/idempotency';
 
 /**
  * Which devices a push has reached, so that a redelivered queue message, or the same pushId queued
@@ -53,67 +53,36 @@ export interface DeliveryLogOptions {
 }
 
 export function deliveryLog(options: DeliveryLogOptions): DeliveryLog {
-  const client = options.client ?? documentClient;
   const owner = options.owner ?? randomUUID();
   const epochSeconds = () => Math.floor(options.now().getTime() / 1000);
+  const claims = claimTable({
+    tableName: options.tableName,
+    ...(options.client ? { client: options.client } : {}),
+    inProgress: 'SENDING',
+    holder: { attribute: 'owner' },
+  });
 
   return {
     async claim(pushId, deviceId) {
       const id = deliveryKey(pushId, deviceId);
-      const now = epochSeconds();
-      const claimed = await conditionalPut(
-        {
-          TableName: options.tableName(),
-          Item: { id, status: 'SENDING', owner, expiration: now + CLAIM_SECONDS },
-          // TTL deletes expired items late, so an expired item counts as absent.
-          ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :now',
-          ExpressionAttributeNames: { '#id': 'id', '#expiration': 'expiration' },
-          ExpressionAttributeValues: { ':now': now },
-        },
-        { client },
-      );
+      const claimed = await claims.claim(id, {
+        holder: owner,
+        now: epochSeconds(),
+        leaseSeconds: CLAIM_SECONDS,
+      });
       if (claimed) return 'claimed';
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: options.tableName(),
-          Key: { id },
-          ProjectionExpression: '#status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ConsistentRead: true,
-        }),
-      );
+      const record = await claims.read(id, ['status']);
       // Gone since the put failed (released, or expired and deleted): another invocation's retry sends it.
-      return Item?.status === 'SENT' ? 'sent' : 'busy';
+      return record?.status === 'SENT' ? 'sent' : 'busy';
     },
 
-    async markSent(pushId, deviceId) {
-      await client.send(
-        new PutCommand({
-          TableName: options.tableName(),
-          Item: {
-            id: deliveryKey(pushId, deviceId),
-            status: 'SENT',
-            expiration: epochSeconds() + SENT_RECORD_SECONDS,
-          },
-        }),
-      );
-    },
+    markSent: (pushId, deviceId) =>
+      claims.recordDone(deliveryKey(pushId, deviceId), {
+        status: 'SENT',
+        now: epochSeconds(),
+        retainSeconds: SENT_RECORD_SECONDS,
+      }),
 
-    async release(pushId, deviceId) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: options.tableName(),
-            Key: { id: deliveryKey(pushId, deviceId) },
-            ConditionExpression: '#owner = :owner AND #status = :sending',
-            ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-            ExpressionAttributeValues: { ':owner': owner, ':sending': 'SENDING' },
-          }),
-        );
-      } catch (error) {
-        // Not ours any more (expired and claimed by another): nothing to release.
-        if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
-      }
-    },
+    release: (pushId, deviceId) => claims.release(deliveryKey(pushId, deviceId), owner),
   };
 }

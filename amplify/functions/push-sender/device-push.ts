@@ -1,5 +1,5 @@
-import type { PushMessage, PushPlatform } from '../shared/push-client';
-import type { PushRequest } from '../shared/push-request';
+import type { PushMessage, PushPlatform } from '../shared/push/push-client';
+import type { PushRequest } from '../shared/push/push-request';
 
 /** A Device model row as stored (DESIGN §3); `id` is deviceIdForToken(token). */
 export interface DeviceRow {

@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient, queryAll } from '../shared/dynamo';
-import { deviceIdForToken } from '../shared/push-client';
+import { deviceIdForToken } from '../shared/push/push-client';
 import type { DeviceRow } from './device-push';
 
 /**

@@ -1,7 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { processQueueBatch } from '../shared/batch';
 import { config } from '../shared/config';
-import { sendPush } from '../shared/push-client';
+import { sendPush } from '../shared/push/push-client';
 import { withSentry } from '../shared/sentry';
 import { deliveryLog } from './delivery-log';
 import { deviceStore } from './device-store';

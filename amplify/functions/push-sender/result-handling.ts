@@ -1,4 +1,4 @@
-import type { PushResult } from '../shared/push-client';
+import type { PushResult } from '../shared/push/push-client';
 
 /**
  * What push-sender does after one token's SendMessages result (docs/push.md, "push-sender"):

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../shared/logger';
-import { deviceIdForToken, type PushMessage, type PushResult } from '../shared/push-client';
-import { type PushRequest, parsePushRequest } from '../shared/push-request';
+import { deviceIdForToken, type PushMessage, type PushResult } from '../shared/push/push-client';
+import { type PushRequest, parsePushRequest } from '../shared/push/push-request';
 import type { DeliveryLog } from './delivery-log';
 import { type DeviceRow, devicePush, sendableDevices } from './device-push';
 import type { DeviceStore } from './device-store';

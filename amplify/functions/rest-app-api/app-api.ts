@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { badgeOf } from '../badge-sync/notification-reads';
 import { type AppSyncClient, AppSyncUnavailableError } from '../shared/appsync-client';
-import { badgeCount } from '../shared/badge';
 import { errorResponse, headerOf, jsonResponse } from '../shared/http-response';
 import { logger } from '../shared/logger';
+import { badgeCount, badgeOf } from '../shared/push/badge';
 import type { Health } from './health';
 
 /**

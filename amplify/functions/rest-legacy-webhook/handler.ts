@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
-import { assignBroker } from '../shared/broker-assignment';
+import { assignBroker } from '../shared/chat/broker-assignment';
+import { postSystemMessage } from '../shared/chat/system-message';
 import { config } from '../shared/config';
 import { logger } from '../shared/logger';
-import { queueNotice } from '../shared/notice-request';
+import { queueNotice } from '../shared/notifications/notice-request';
 import { withSentry } from '../shared/sentry';
-import { postSystemMessage } from '../shared/system-message';
 import { handleLegacyWebhook, type WebhookDeps } from './legacy-webhook';
 import { webhookReceipts } from './webhook-receipts';
 import { webhookTokenSettings } from './webhook-token';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type NoticeRequest, parseNoticeRequest } from '../shared/notice-request';
+import { type NoticeRequest, parseNoticeRequest } from '../shared/notifications/notice-request';
 
 /**
  * The legacy side's webhook body: an envelope `{ id, type, occurredAt, version: 1, payload }`

@@ -1,9 +1,9 @@
-import type { ConversationStatus } from '../conversation-link/conversation-plan';
 import type { AppSyncClient } from '../shared/appsync-client';
-import type { AssignmentOutcome, assignBroker, BrokerForAssignment } from '../shared/broker-assignment';
+import type { AssignmentOutcome, assignBroker, BrokerForAssignment } from '../shared/chat/broker-assignment';
+import type { ConversationStatus } from '../shared/chat/conversation';
+import type { SystemMessage } from '../shared/chat/system-message';
 import { logger } from '../shared/logger';
-import type { NoticeRequest } from '../shared/notice-request';
-import type { SystemMessage } from '../shared/system-message';
+import type { NoticeRequest } from '../shared/notifications/notice-request';
 import type { ListingStatus, WebhookEvent } from './webhook-event';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalPut, documentClient } from '../shared/dynamo';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { claimTable } from '../shared/idempotency';
 
 /**
  * Each webhook event id is processed once. Its record in the idempotency table, `webhook:<id>`:
@@ -38,50 +38,35 @@ interface ReceiptItem {
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
-}
-
 export function webhookReceipts(options: {
   tableName: () => string;
   dynamo?: DynamoDBDocumentClient;
   newToken?: () => string;
 }): WebhookReceipts {
-  const dynamo = options.dynamo ?? documentClient;
   const newToken = options.newToken ?? randomUUID;
+  const claims = claimTable({
+    tableName: options.tableName,
+    ...(options.dynamo ? { client: options.dynamo } : {}),
+    inProgress: 'IN_PROGRESS',
+    holder: { attribute: 'claimToken', placeholder: ':token' },
+  });
 
   async function tryClaim(eventId: string, event: { type: string; digest: string }, now: Date) {
     const token = newToken();
-    const claimed = await conditionalPut(
-      {
-        TableName: options.tableName(),
-        Item: {
-          ...receiptKey(eventId),
-          kind: 'legacy-webhook',
-          status: 'IN_PROGRESS',
-          eventType: event.type,
-          digest: event.digest,
-          claimToken: token,
-          claimedAt: now.toISOString(),
-          expiration: epochSeconds(now) + CLAIM_LEASE_SECONDS,
-        },
-        // New, or an attempt of the same event whose lease ran out (TTL deletes rows late).
-        ConditionExpression:
-          'attribute_not_exists(#id) OR (#status = :inProgress AND #expiration < :now AND #digest = :digest)',
-        ExpressionAttributeNames: {
-          '#id': 'id',
-          '#status': 'status',
-          '#expiration': 'expiration',
-          '#digest': 'digest',
-        },
-        ExpressionAttributeValues: {
-          ':inProgress': 'IN_PROGRESS',
-          ':now': epochSeconds(now),
-          ':digest': event.digest,
-        },
+    const claimed = await claims.claim(receiptKey(eventId).id, {
+      holder: token,
+      now: epochSeconds(now),
+      leaseSeconds: CLAIM_LEASE_SECONDS,
+      attributes: {
+        kind: 'legacy-webhook',
+        eventType: event.type,
+        digest: event.digest,
+        claimedAt: now.toISOString(),
       },
-      { client: dynamo },
-    );
+      // New, or an attempt of the same event whose lease ran out.
+      onlyInProgress: true,
+      sameAttribute: 'digest',
+    });
     return claimed ? token : undefined;
   }
 
@@ -91,10 +76,7 @@ export function webhookReceipts(options: {
       for (let attempt = 0; attempt < 2; attempt++) {
         const token = await tryClaim(eventId, event, now);
         if (token) return { kind: 'claimed', token };
-        const { Item } = await dynamo.send(
-          new GetCommand({ TableName: options.tableName(), Key: receiptKey(eventId), ConsistentRead: true }),
-        );
-        const existing = Item as ReceiptItem | undefined;
+        const existing = (await claims.read(receiptKey(eventId).id)) as ReceiptItem | undefined;
         if (!existing) continue;
         if (existing.digest !== event.digest) return { kind: 'id_reused' };
         return existing.status === 'DONE' ? { kind: 'done' } : { kind: 'in_progress' };
@@ -102,50 +84,15 @@ export function webhookReceipts(options: {
       return { kind: 'in_progress' };
     },
 
-    async complete(eventId, token, now) {
-      try {
-        await dynamo.send(
-          new UpdateCommand({
-            TableName: options.tableName(),
-            Key: receiptKey(eventId),
-            UpdateExpression: 'SET #status = :done, #completedAt = :completedAt, #expiration = :expiration',
-            ConditionExpression: '#claimToken = :token',
-            ExpressionAttributeNames: {
-              '#status': 'status',
-              '#completedAt': 'completedAt',
-              '#expiration': 'expiration',
-              '#claimToken': 'claimToken',
-            },
-            ExpressionAttributeValues: {
-              ':done': 'DONE',
-              ':completedAt': now.toISOString(),
-              ':expiration': epochSeconds(now) + DONE_RETENTION_SECONDS,
-              ':token': token,
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
+    complete: (eventId, token, now) =>
+      claims.completeAsHolder(receiptKey(eventId).id, token, {
+        status: 'DONE',
+        now: epochSeconds(now),
+        retainSeconds: DONE_RETENTION_SECONDS,
+        attributes: { completedAt: now.toISOString() },
+      }),
 
-    async release(eventId, token) {
-      try {
-        await dynamo.send(
-          new DeleteCommand({
-            TableName: options.tableName(),
-            Key: receiptKey(eventId),
-            // Never another attempt's claim, nor a DONE record.
-            ConditionExpression: '#claimToken = :token AND #status = :inProgress',
-            ExpressionAttributeNames: { '#claimToken': 'claimToken', '#status': 'status' },
-            ExpressionAttributeValues: { ':token': token, ':inProgress': 'IN_PROGRESS' },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    },
+    // Never another attempt's claim, nor a DONE record.
+    release: (eventId, token) => claims.release(receiptKey(eventId).id, token),
   };
 }

@@ -87,12 +87,15 @@ export async function conditionalPut(
     await (options.client ?? documentClient).send(new PutCommand(params));
     return true;
   } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as Error).name === 'ConditionalCheckFailedException'
-    ) {
-      return false;
-    }
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
+}
+
+/** A write refused because its ConditionExpression did not hold. */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error | undefined)?.name === 'ConditionalCheckFailedException'
+  );
 }

@@ -1,8 +1,8 @@
+import type { SystemMessage } from '../shared/chat/system-message';
 import { type EventEnvelope, eventEnvelope } from '../shared/events';
 import { logger } from '../shared/logger';
 import { unchangedSince, updateOptimistically } from '../shared/optimistic-update';
 import { type Deadline, forEachChunk } from '../shared/paged-work';
-import type { SystemMessage } from '../shared/system-message';
 import type { ChatWrites } from './chat-writes';
 import type { CognitoAccounts } from './cognito-accounts';
 import type { DeletionJobStore } from './deletion-job-store';

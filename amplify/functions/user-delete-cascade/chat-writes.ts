@@ -5,8 +5,8 @@ import {
   UPDATE_CONVERSATION,
   UPDATE_MEMBER,
   UPDATE_MESSAGE,
-} from '../shared/chat-documents';
-import { listConversationMembers } from '../shared/chat-members';
+} from '../shared/chat/chat-documents';
+import { listConversationMembers } from '../shared/chat/chat-members';
 import type {
   ConversationDeparture,
   ConversationState,

@@ -1,11 +1,11 @@
 import type { AppSyncResolverEvent, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { processStreamBatch } from '../shared/batch';
+import { postSystemMessage } from '../shared/chat/system-message';
 import { config } from '../shared/config';
 import { publishEvent } from '../shared/events';
 import { deadlineOf } from '../shared/paged-work';
 import { withSentry } from '../shared/sentry';
-import { postSystemMessage } from '../shared/system-message';
 import type { CascadeDeps } from './cascade';
 import { chatWrites } from './chat-writes';
 import { cognitoAccounts } from './cognito-accounts';

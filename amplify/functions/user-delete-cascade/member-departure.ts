@@ -1,4 +1,4 @@
-import type { ConversationStatus } from '../conversation-link/conversation-plan';
+import type { ConversationStatus } from '../shared/chat/conversation';
 import type { MessageBodyPolicy } from './deletion-settings';
 
 /**

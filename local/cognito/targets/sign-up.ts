@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { maskPhone } from '../../../amplify/functions/shared/phone';
+import { maskPhone } from '../../../amplify/functions/shared/otp/phone';
 import { triggerAttributes } from '../authentication-result';
 import { CognitoError, invalidParameter } from '../errors';
 import { callerContext, requireClient, requireString, type Target } from '../services';

@@ -107,7 +107,7 @@ export class HotReloader {
     const codeOnly = changed.every(
       (file) =>
         relative(root, file).startsWith('amplify/functions/') &&
-        !/(?:resource|resources|wiring|env-names)\.ts$/.test(file),
+        !/(?:resource|wiring|env-names)\.ts$/.test(file),
     );
     if (!codeOnly) {
       await this.options.resynthesize(changed.map((file) => relative(root, file)));

@@ -9,16 +9,19 @@ import {
   AppSyncGraphQLError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import { assignBroker, type BrokerForAssignment } from '../../../amplify/functions/shared/broker-assignment';
+import {
+  assignBroker,
+  type BrokerForAssignment,
+} from '../../../amplify/functions/shared/chat/broker-assignment';
 import {
   CREATE_CONVERSATION,
   CREATE_MEMBER,
   CREATE_MESSAGE,
   GET_CONVERSATION,
-} from '../../../amplify/functions/shared/chat-documents';
-import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat-fields';
-import { listConversationMembers } from '../../../amplify/functions/shared/chat-members';
-import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat-message';
+} from '../../../amplify/functions/shared/chat/chat-documents';
+import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
+import { listConversationMembers } from '../../../amplify/functions/shared/chat/chat-members';
+import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat/chat-message';
 import { unchangedSince, updateOptimistically } from '../../../amplify/functions/shared/optimistic-update';
 import { chatWrites } from '../../../amplify/functions/user-delete-cascade/chat-writes';
 import {

@@ -5,7 +5,7 @@ import {
   SendMessagesCommand,
 } from '@aws-sdk/client-pinpoint';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sendPush } from '../../../amplify/functions/shared/push-client';
+import { sendPush } from '../../../amplify/functions/shared/push/push-client';
 import { clientConfig, useGateway } from '../gateway/gateway-fixture';
 
 const gateway = useGateway();

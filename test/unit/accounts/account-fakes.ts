@@ -32,10 +32,10 @@ import {
   AppSyncGraphQLError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import type { MessageRow } from '../../../amplify/functions/shared/chat-message';
+import type { MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
+import { postSystemMessage } from '../../../amplify/functions/shared/chat/system-message';
 import { publishEvent } from '../../../amplify/functions/shared/events';
 import type { Deadline } from '../../../amplify/functions/shared/paged-work';
-import { postSystemMessage } from '../../../amplify/functions/shared/system-message';
 import type { CascadeDeps } from '../../../amplify/functions/user-delete-cascade/cascade';
 import { chatWrites } from '../../../amplify/functions/user-delete-cascade/chat-writes';
 import { cognitoAccounts } from '../../../amplify/functions/user-delete-cascade/cognito-accounts';

@@ -7,7 +7,7 @@ import {
   CONVERSATION_FIELDS,
   MEMBER_FIELDS,
   MESSAGE_FIELDS,
-} from '../../../amplify/functions/shared/chat-fields';
+} from '../../../amplify/functions/shared/chat/chat-fields';
 import { logger } from '../../../amplify/functions/shared/logger';
 import type { Deadline } from '../../../amplify/functions/shared/paged-work';
 import { runCascade } from '../../../amplify/functions/user-delete-cascade/cascade';

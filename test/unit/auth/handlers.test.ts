@@ -9,7 +9,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashOtpCode } from '../../../amplify/functions/shared/otp-policy';
+import { hashOtpCode } from '../../../amplify/functions/shared/otp/otp-policy';
 import {
   createEvent,
   defineEvent,

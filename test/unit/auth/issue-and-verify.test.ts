@@ -6,7 +6,7 @@ import {
   OtpRefusedError,
 } from '../../../amplify/functions/auth-create-challenge/issue-code';
 import { verifyAnswer } from '../../../amplify/functions/auth-verify-challenge/verify-answer';
-import { DEFAULT_OTP_LIMITS, phoneKey } from '../../../amplify/functions/shared/otp-policy';
+import { DEFAULT_OTP_LIMITS, phoneKey } from '../../../amplify/functions/shared/otp/otp-policy';
 import { memoryOtpStore } from '../../support/memory-otp-store';
 
 const pepper = 'test-pepper-0123456789';

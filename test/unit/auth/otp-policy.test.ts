@@ -12,7 +12,7 @@ import {
   phoneKey,
   recordSignIn,
   recordWrongAnswer,
-} from '../../../amplify/functions/shared/otp-policy';
+} from '../../../amplify/functions/shared/otp/otp-policy';
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { challengeMetadataFor, issueCode } from '../../../amplify/functions/auth-create-challenge/issue-code';
 import { nextChallengeStep } from '../../../amplify/functions/auth-define-challenge/challenge-flow';
 import { verifyAnswer } from '../../../amplify/functions/auth-verify-challenge/verify-answer';
-import { DEFAULT_OTP_LIMITS, OTP_LENGTH } from '../../../amplify/functions/shared/otp-policy';
-import { maskPhone } from '../../../amplify/functions/shared/phone';
+import { DEFAULT_OTP_LIMITS, OTP_LENGTH } from '../../../amplify/functions/shared/otp/otp-policy';
+import { maskPhone } from '../../../amplify/functions/shared/otp/phone';
 import { createCognitoService } from '../../../local/cognito/server';
 import { call } from '../../local/cognito/calls';
 import {

@@ -3,7 +3,7 @@ import {
   chatEventsFor,
   conversationCreatedEvent,
   conversationReadEvent,
-} from '../../../amplify/functions/message-legacy-sync/chat-events';
+} from '../../../amplify/functions/shared/chat/chat-events';
 import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
 import { BROKER, BUYER, message } from './chat-fixtures';
 

@@ -1,4 +1,4 @@
-import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat-message';
+import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
 
 export const NOW = new Date('2026-03-14T03:00:00.000Z');
 export const BUYER = 'buyer-6b0e';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conversationFacts } from '../../../amplify/functions/conversation-created/conversation-facts';
-import type { ConversationRow } from '../../../amplify/functions/conversation-link/conversation-plan';
+import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
 import { PermanentRecordError } from '../../../amplify/functions/shared/errors';
 
 const CREATED = '2026-03-14T02:00:00.000Z';

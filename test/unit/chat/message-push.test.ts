@@ -8,7 +8,6 @@ import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-s
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { messageSentEvent } from '../../../amplify/functions/message-legacy-sync/chat-events';
 import { createHandler } from '../../../amplify/functions/message-push/handler';
 import { FALLBACK_TITLE } from '../../../amplify/functions/message-push/push-plan';
 import { pushStore } from '../../../amplify/functions/message-push/push-store';
@@ -18,13 +17,14 @@ import {
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat-message';
+import { messageSentEvent } from '../../../amplify/functions/shared/chat/chat-events';
+import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
 import { logger } from '../../../amplify/functions/shared/logger';
 import {
   type PushRequest,
   parsePushRequest,
   queuePushes,
-} from '../../../amplify/functions/shared/push-request';
+} from '../../../amplify/functions/shared/push/push-request';
 import { lambdaContext } from '../shared/lambda-context';
 import { BROKER, BUYER, member, message, minutesFromNow, NOW, STAFF } from './chat-fixtures';
 

@@ -4,7 +4,7 @@ import {
   messagePreview,
   planMessagePush,
 } from '../../../amplify/functions/message-push/push-plan';
-import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat-message';
+import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
 import { BROKER, BUYER, member, message, minutesFromNow, NOW, STAFF } from './chat-fixtures';
 
 const threeWay = { memberIds: [BUYER, BROKER, STAFF] };

@@ -7,26 +7,23 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../amplify/functions/message-read-receipt/handler';
 import { receiptStore } from '../../../amplify/functions/message-read-receipt/receipt-store';
-import {
-  countsForReader,
-  type RecountedMessage,
-  SETTLED_AFTER_MS,
-} from '../../../amplify/functions/message-read-receipt/unread-reset';
+import { SETTLED_AFTER_MS } from '../../../amplify/functions/message-read-receipt/unread-reset';
 import {
   type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import { badgeCount } from '../../../amplify/functions/shared/badge';
-import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat-fields';
-import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat-message';
+import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
+import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat/chat-message';
+import { countsForReader, type RecountedMessage } from '../../../amplify/functions/shared/chat/unread';
 import { publishEvent } from '../../../amplify/functions/shared/events';
+import { badgeCount } from '../../../amplify/functions/shared/push/badge';
 import {
   type PushRequest,
   parsePushRequest,
   queuePushes,
-} from '../../../amplify/functions/shared/push-request';
+} from '../../../amplify/functions/shared/push/push-request';
 import { lambdaContext } from '../shared/lambda-context';
 import { BROKER, BUYER, member, NOW, STAFF } from './chat-fixtures';
 

@@ -9,11 +9,7 @@ import {
   createUnreadCounter,
   MAX_COUNTING_ATTEMPTS,
 } from '../../../amplify/functions/message-unread-counter/unread-counter';
-import {
-  COUNTED_MARKER_SECONDS,
-  countedMarkerId,
-  type PlannedUpdate,
-} from '../../../amplify/functions/message-unread-counter/unread-plan';
+import type { PlannedUpdate } from '../../../amplify/functions/message-unread-counter/unread-plan';
 import {
   type AppSyncClient,
   AppSyncGraphQLError,
@@ -21,8 +17,9 @@ import {
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
 import { processStreamBatch } from '../../../amplify/functions/shared/batch';
-import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../../../amplify/functions/shared/chat-fields';
-import type { MessageRow } from '../../../amplify/functions/shared/chat-message';
+import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
+import type { MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
+import { COUNTED_MARKER_SECONDS, countedMarkerId } from '../../../amplify/functions/shared/chat/unread';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { lambdaContext } from '../shared/lambda-context';
 import { parkingStreamRecords } from '../shared/stream-failures';

@@ -1,9 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  COUNTED_MARKER_SECONDS,
-  planUnreadUpdates,
-} from '../../../amplify/functions/message-unread-counter/unread-plan';
-import type { MessageRow } from '../../../amplify/functions/shared/chat-message';
+import { planUnreadUpdates } from '../../../amplify/functions/message-unread-counter/unread-plan';
+import type { MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
+import { COUNTED_MARKER_SECONDS } from '../../../amplify/functions/shared/chat/unread';
 import { BROKER, BUYER, message, NOW, STAFF } from './chat-fixtures';
 import { FakeChatTables } from './fake-table';
 

@@ -14,11 +14,11 @@ import {
   CONVERSATION_FIELDS,
   MEMBER_FIELDS,
   MESSAGE_FIELDS,
-} from '../../../amplify/functions/shared/chat-fields';
+} from '../../../amplify/functions/shared/chat/chat-fields';
 import {
   NOTIFICATION_FIELDS,
   NOTIFICATION_TYPES,
-} from '../../../amplify/functions/shared/notification-create';
+} from '../../../amplify/functions/shared/notifications/notification-create';
 import { keyFieldsOf } from '../../../scripts/gen1/backfill-plan';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceIdForToken } from '../../../amplify/functions/shared/device-id';
+import { deviceIdForToken } from '../../../amplify/functions/shared/push/device-id';
 import { planDeviceMove, planItem } from '../../../scripts/gen1/backfill-plan';
 
 describe('the Gen 1 backfill plan for one item', () => {

@@ -9,9 +9,9 @@ import {
   brokerAssignedBody,
   brokerAssignedKey,
   brokerJoinedText,
-} from '../../../amplify/functions/shared/broker-assignment';
-import { notificationId } from '../../../amplify/functions/shared/notification-create';
-import { systemClientMessageId } from '../../../amplify/functions/shared/system-message';
+} from '../../../amplify/functions/shared/chat/broker-assignment';
+import { systemClientMessageId } from '../../../amplify/functions/shared/chat/system-message';
+import { notificationId } from '../../../amplify/functions/shared/notifications/notification-create';
 import { BUYER, DAECHI, FakeChatAppSync, inquiry, NOW } from './matching-fixtures';
 
 const KIM: BrokerForAssignment = {

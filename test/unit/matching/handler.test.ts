@@ -9,8 +9,8 @@ import {
   streamTableOf,
 } from '../../../amplify/functions/broker-matching/handler';
 import { WAITING_TEXT } from '../../../amplify/functions/broker-matching/matching';
-import type { ConversationRow } from '../../../amplify/functions/conversation-link/conversation-plan';
 import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
+import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { lambdaContext } from '../shared/lambda-context';
 import { parkingStreamRecords } from '../shared/stream-failures';

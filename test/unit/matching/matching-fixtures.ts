@@ -1,13 +1,13 @@
 import type { BrokerProfile } from '../../../amplify/functions/broker-matching/broker-choice';
 import type { matchingStore } from '../../../amplify/functions/broker-matching/matching-store';
-import type { ConversationRow } from '../../../amplify/functions/conversation-link/conversation-plan';
 import {
   type AppSyncClient,
   AppSyncGraphQLError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat-message';
-import type { NewNotification } from '../../../amplify/functions/shared/notification-create';
+import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
+import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
+import type { NewNotification } from '../../../amplify/functions/shared/notifications/notification-create';
 
 export const NOW = new Date('2026-03-14T03:00:00.000Z');
 export const BUYER = 'buyer-6b0e';

@@ -6,8 +6,8 @@ import {
   retryWaitingFor,
   WAITING_TEXT,
 } from '../../../amplify/functions/broker-matching/matching';
-import type { ConversationRow } from '../../../amplify/functions/conversation-link/conversation-plan';
-import { systemClientMessageId } from '../../../amplify/functions/shared/system-message';
+import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
+import { systemClientMessageId } from '../../../amplify/functions/shared/chat/system-message';
 import {
   BANPO,
   BUYER,

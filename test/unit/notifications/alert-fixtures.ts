@@ -2,8 +2,8 @@ import type {
   AlertKind,
   AlertSubscriptionRow,
   NotificationInput,
-} from '../../../amplify/functions/shared/alert-plan';
-import type { AlertRunState, AlertStateStore } from '../../../amplify/functions/shared/alert-run';
+} from '../../../amplify/functions/shared/alerts/alert-plan';
+import type { AlertRunState, AlertStateStore } from '../../../amplify/functions/shared/alerts/alert-run';
 import type { AppSyncClient } from '../../../amplify/functions/shared/appsync-client';
 import { AppSyncGraphQLError, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
 

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { createHandler as lowestPriceHandler } from '../../../amplify/functions/alert-lowest-price/handler';
 import { createHandler as presaleHandler } from '../../../amplify/functions/alert-presale/handler';
 import { createHandler as realTransactionHandler } from '../../../amplify/functions/alert-real-transaction/handler';
-import type { AlertRunDeps } from '../../../amplify/functions/shared/alert-run';
-import { notificationWriter, subscriptionIndex } from '../../../amplify/functions/shared/alert-store';
+import type { AlertRunDeps } from '../../../amplify/functions/shared/alerts/alert-run';
+import { notificationWriter, subscriptionIndex } from '../../../amplify/functions/shared/alerts/alert-store';
 import { createLegacyCircuit, createLegacyClient } from '../../../amplify/functions/shared/legacy-client';
 import type { LegacyApi } from '../../../local/legacy/server';
 import { keys, startTestLegacyApi, stopAll, tokensFor } from '../../local/legacy/legacy-fixture';

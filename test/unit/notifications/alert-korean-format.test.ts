@@ -4,7 +4,7 @@ import {
   formatFloor,
   formatKoreanDate,
   formatWon,
-} from '../../../amplify/functions/shared/korean-format';
+} from '../../../amplify/functions/shared/alerts/korean-format';
 
 describe('formatWon', () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   parseFeedItems,
   planNotifications,
   positionAfter,
-} from '../../../amplify/functions/shared/alert-plan';
+} from '../../../amplify/functions/shared/alerts/alert-plan';
 import { NOW, subscription } from './alert-fixtures';
 
 describe('canonicalAlertTarget', () => {

@@ -4,9 +4,9 @@ import {
   type RealTransaction,
   realTransactionAlert,
 } from '../../../amplify/functions/alert-real-transaction/real-transaction-alert';
-import { notificationIdFor } from '../../../amplify/functions/shared/alert-plan';
-import { type AlertRunDeps, runAlert } from '../../../amplify/functions/shared/alert-run';
-import { notificationWriter, subscriptionIndex } from '../../../amplify/functions/shared/alert-store';
+import { notificationIdFor } from '../../../amplify/functions/shared/alerts/alert-plan';
+import { type AlertRunDeps, runAlert } from '../../../amplify/functions/shared/alerts/alert-run';
+import { notificationWriter, subscriptionIndex } from '../../../amplify/functions/shared/alerts/alert-store';
 import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
 import {
   type LegacyClient,

@@ -6,7 +6,7 @@ import {
   alertStateTable,
   notificationWriter,
   subscriptionIndex,
-} from '../../../amplify/functions/shared/alert-store';
+} from '../../../amplify/functions/shared/alerts/alert-store';
 import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
 import { conditionalCheckFailed, FakeAlertAppSync, NOW, subscription } from './alert-fixtures';
 

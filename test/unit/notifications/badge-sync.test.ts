@@ -23,7 +23,7 @@ import {
 } from '../../../amplify/functions/shared/appsync-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
-import { type PushRequest, parsePushRequest } from '../../../amplify/functions/shared/push-request';
+import { type PushRequest, parsePushRequest } from '../../../amplify/functions/shared/push/push-request';
 
 const ALICE = 'alice-sub';
 const BOB = 'bob-sub';

@@ -23,7 +23,7 @@ import {
   type PushRequest,
   parsePushRequest,
   queuePushes,
-} from '../../../amplify/functions/shared/push-request';
+} from '../../../amplify/functions/shared/push/push-request';
 import { lambdaContext } from '../shared/lambda-context';
 import { parkingStreamRecords } from '../shared/stream-failures';
 

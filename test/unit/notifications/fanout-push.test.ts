@@ -8,7 +8,7 @@ import {
   notificationPushRequest,
   OPT_OUT_NOTICE,
 } from '../../../amplify/functions/notification-fanout/notification-push';
-import { parsePushRequest } from '../../../amplify/functions/shared/push-request';
+import { parsePushRequest } from '../../../amplify/functions/shared/push/push-request';
 
 const row = (overrides: Partial<NotificationRow> = {}): NotificationRow => ({
   id: 'ntf-1',

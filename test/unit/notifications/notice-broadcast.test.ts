@@ -18,8 +18,11 @@ import type {
 } from '../../../amplify/functions/notice-broadcast/broadcast';
 import { createHandler, RESERVE_MS } from '../../../amplify/functions/notice-broadcast/handler';
 import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
-import { type NoticeRequest, parseNoticeRequest } from '../../../amplify/functions/shared/notice-request';
-import type { NewNotification } from '../../../amplify/functions/shared/notification-create';
+import {
+  type NoticeRequest,
+  parseNoticeRequest,
+} from '../../../amplify/functions/shared/notifications/notice-request';
+import type { NewNotification } from '../../../amplify/functions/shared/notifications/notification-create';
 import { lambdaContext } from '../shared/lambda-context';
 
 const PUBLISHED_AT = '2026-03-14T09:00:00+09:00';

@@ -7,7 +7,7 @@ import {
   type NoticeRequest,
   parseNoticeRequest,
   queueNotice,
-} from '../../../amplify/functions/shared/notice-request';
+} from '../../../amplify/functions/shared/notifications/notice-request';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/dev-notice';
 const sqs = mockClient(SQSClient);

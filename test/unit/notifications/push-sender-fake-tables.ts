@@ -11,7 +11,7 @@ import {
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { DeviceRow } from '../../../amplify/functions/push-sender/device-push';
 import { DEVICES_BY_USER_INDEX } from '../../../amplify/functions/push-sender/device-store';
-import { deviceIdForToken, type PushPlatform } from '../../../amplify/functions/shared/push-client';
+import { deviceIdForToken, type PushPlatform } from '../../../amplify/functions/shared/push/push-client';
 
 export const DEVICE_TABLE = 'Device-test-NONE';
 export const IDEMPOTENCY_TABLE = 'sandbox-idempotency';

@@ -4,8 +4,8 @@ import {
   devicePush,
   sendableDevices,
 } from '../../../amplify/functions/push-sender/device-push';
-import type { PushPlatform } from '../../../amplify/functions/shared/push-client';
-import type { PushRequest } from '../../../amplify/functions/shared/push-request';
+import type { PushPlatform } from '../../../amplify/functions/shared/push/push-client';
+import type { PushRequest } from '../../../amplify/functions/shared/push/push-request';
 
 const device = (overrides: Partial<DeviceRow> = {}): DeviceRow => ({
   id: 'd-1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handlePushResult } from '../../../amplify/functions/push-sender/result-handling';
-import { classifyDelivery } from '../../../amplify/functions/shared/push-client';
+import { classifyDelivery } from '../../../amplify/functions/shared/push/push-client';
 
 /** From End User Messaging's MessageResult for one token to what push-sender does about it. */
 const handle = (result: { DeliveryStatus?: string; StatusMessage?: string; UpdatedToken?: string }) =>

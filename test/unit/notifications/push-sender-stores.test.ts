@@ -23,7 +23,7 @@ import {
   deviceStore,
   UnprocessedDeviceKeysError,
 } from '../../../amplify/functions/push-sender/device-store';
-import { deviceIdForToken } from '../../../amplify/functions/shared/push-client';
+import { deviceIdForToken } from '../../../amplify/functions/shared/push/push-client';
 import { DEVICE_TABLE, FakePushTables, IDEMPOTENCY_TABLE } from './push-sender-fake-tables';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -8,8 +8,12 @@ import { deviceStore } from '../../../amplify/functions/push-sender/device-store
 import { createHandler, handler as deployedHandler } from '../../../amplify/functions/push-sender/handler';
 import type { PushSenderDeps } from '../../../amplify/functions/push-sender/send-pushes';
 import { logger } from '../../../amplify/functions/shared/logger';
-import { deviceIdForToken, type PushPlatform, sendPush } from '../../../amplify/functions/shared/push-client';
-import type { PushRequest } from '../../../amplify/functions/shared/push-request';
+import {
+  deviceIdForToken,
+  type PushPlatform,
+  sendPush,
+} from '../../../amplify/functions/shared/push/push-client';
+import type { PushRequest } from '../../../amplify/functions/shared/push/push-request';
 import { lambdaContext } from '../shared/lambda-context';
 import { DEVICE_TABLE, FakePushTables, IDEMPOTENCY_TABLE } from './push-sender-fake-tables';
 

@@ -10,7 +10,7 @@ import {
   reminderNotification,
   reminderNotificationId,
 } from '../../../amplify/functions/chat-reminder/reminder-plan';
-import type { RecountedMessage } from '../../../amplify/functions/message-read-receipt/unread-reset';
+import type { RecountedMessage } from '../../../amplify/functions/shared/chat/unread';
 
 /** 19:00 KST on 2026-03-14. */
 const NOW = new Date('2026-03-14T10:00:00.000Z');

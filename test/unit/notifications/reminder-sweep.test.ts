@@ -10,19 +10,19 @@ import type {
   SweepStore,
   SweepSummary,
 } from '../../../amplify/functions/chat-reminder/reminder-sweep';
-import type { RecountedMessage } from '../../../amplify/functions/message-read-receipt/unread-reset';
 import {
   type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
+import type { RecountedMessage } from '../../../amplify/functions/shared/chat/unread';
 import { config, InvalidConfigError } from '../../../amplify/functions/shared/config';
 import {
   createNotificationOnce,
   type NewNotification,
   NOTIFICATION_FIELDS,
-} from '../../../amplify/functions/shared/notification-create';
+} from '../../../amplify/functions/shared/notifications/notification-create';
 import { lambdaContext } from '../shared/lambda-context';
 
 /** 19:00 KST on 2026-03-14. */

@@ -11,10 +11,10 @@ import {
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import type { AssignmentOutcome } from '../../../amplify/functions/shared/broker-assignment';
+import type { AssignmentOutcome } from '../../../amplify/functions/shared/chat/broker-assignment';
+import type { SystemMessage } from '../../../amplify/functions/shared/chat/system-message';
 import { logger } from '../../../amplify/functions/shared/logger';
-import type { NoticeRequest } from '../../../amplify/functions/shared/notice-request';
-import type { SystemMessage } from '../../../amplify/functions/shared/system-message';
+import type { NoticeRequest } from '../../../amplify/functions/shared/notifications/notice-request';
 import {
   AUDIENCE,
   bodyOf,

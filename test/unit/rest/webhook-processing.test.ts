@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ConversationRow } from '../../../amplify/functions/conversation-link/conversation-plan';
 import type { WebhookEvent } from '../../../amplify/functions/rest-legacy-webhook/webhook-event';
 import {
   LISTING_STATUS_TEXT,
@@ -12,9 +11,10 @@ import {
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
-import type { AssignmentOutcome } from '../../../amplify/functions/shared/broker-assignment';
-import type { NoticeRequest } from '../../../amplify/functions/shared/notice-request';
-import type { SystemMessage } from '../../../amplify/functions/shared/system-message';
+import type { AssignmentOutcome } from '../../../amplify/functions/shared/chat/broker-assignment';
+import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
+import type { SystemMessage } from '../../../amplify/functions/shared/chat/system-message';
+import type { NoticeRequest } from '../../../amplify/functions/shared/notifications/notice-request';
 import { NOW } from './rest-fixtures';
 
 type Conversation = { id: string; status: 'OPEN' | 'WAITING_FOR_BROKER' | 'CLOSED'; memberIds: string[] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AppSyncClient, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
-import { badgeCount } from '../../../amplify/functions/shared/badge';
+import { badgeCount } from '../../../amplify/functions/shared/push/badge';
 
 type Membership = { conversationId: string; unreadCount: number | null } | null;
 type Notification = { id: string; readAt?: string | null } | null;

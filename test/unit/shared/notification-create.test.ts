@@ -10,7 +10,7 @@ import {
   expiresAfterDays,
   type NewNotification,
   notificationId,
-} from '../../../amplify/functions/shared/notification-create';
+} from '../../../amplify/functions/shared/notifications/notification-create';
 
 const row: NewNotification = {
   id: notificationId('notice:N-1:u-1'),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskPhone, normalizeKoreanMobile } from '../../../amplify/functions/shared/phone';
+import { maskPhone, normalizeKoreanMobile } from '../../../amplify/functions/shared/otp/phone';
 
 describe('normalizeKoreanMobile', () => {
   it.each([

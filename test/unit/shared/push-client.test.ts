@@ -13,7 +13,7 @@ import {
   type PushMessage,
   type PushPayload,
   sendPush,
-} from '../../../amplify/functions/shared/push-client';
+} from '../../../amplify/functions/shared/push/push-client';
 
 const pinpoint = mockClient(PinpointClient);
 const client = new PinpointClient({ region: 'ap-northeast-2' });

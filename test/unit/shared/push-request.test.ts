@@ -7,7 +7,7 @@ import {
   type PushRequest,
   parsePushRequest,
   queuePushes,
-} from '../../../amplify/functions/shared/push-request';
+} from '../../../amplify/functions/shared/push/push-request';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/dev-push';
 const sqs = mockClient(SQSClient);

@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../../amplify/functions/shared/logger';
-import { sendSms } from '../../../amplify/functions/shared/sms-client';
+import { sendSms } from '../../../amplify/functions/shared/otp/sms-client';
 
 const sns = mockClient(SNSClient);
 const client = new SNSClient({ region: 'ap-northeast-2' });

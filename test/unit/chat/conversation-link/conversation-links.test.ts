@@ -4,8 +4,8 @@ import {
   planShareLink,
   resolvedShareLink,
 } from '../../../../amplify/functions/conversation-link/conversation-links';
-import type { ConversationRow } from '../../../../amplify/functions/conversation-link/conversation-plan';
 import { verifyShareToken } from '../../../../amplify/functions/conversation-link/share-link';
+import type { ConversationRow } from '../../../../amplify/functions/shared/chat/conversation';
 import type { Decision } from '../../../../amplify/functions/shared/decision';
 import { UserFacingError } from '../../../../amplify/functions/shared/errors';
 

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type BrokerProfileRow,
-  conversationIdFor,
-  dedupeKey,
   planStartConversation,
   type StartConversationRequest,
 } from '../../../../amplify/functions/conversation-link/conversation-plan';
-import { nameBasedUuid } from '../../../../amplify/functions/conversation-link/name-based-id';
+import {
+  type BrokerProfileRow,
+  conversationIdFor,
+  dedupeKey,
+} from '../../../../amplify/functions/shared/chat/conversation';
 import { UserFacingError } from '../../../../amplify/functions/shared/errors';
+import { nameBasedUuid } from '../../../../amplify/functions/shared/name-based-id';
 
 const BUYER = '6b0e2c1a-0000-4000-8000-000000000001';
 const BROKER_USER = '6b0e2c1a-0000-4000-8000-000000000101';

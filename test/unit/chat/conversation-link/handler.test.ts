@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConversationRow } from '../../../../amplify/functions/conversation-link/conversation-plan';
 import {
   createShareToken,
   verifyShareToken,
 } from '../../../../amplify/functions/conversation-link/share-link';
 import { operationNameOf } from '../../../../amplify/functions/shared/appsync-client';
-import { CONVERSATION_FIELDS } from '../../../../amplify/functions/shared/chat-fields';
+import { CONVERSATION_FIELDS } from '../../../../amplify/functions/shared/chat/chat-fields';
+import type { ConversationRow } from '../../../../amplify/functions/shared/chat/conversation';
 import { UserFacingError } from '../../../../amplify/functions/shared/errors';
 import { lambdaContext } from '../../shared/lambda-context';
 

@@ -6,7 +6,10 @@ import {
   planMute,
   planSoftDelete,
 } from '../../../../amplify/functions/conversation-link/message-edits';
-import type { ConversationMemberRow, MessageRow } from '../../../../amplify/functions/shared/chat-message';
+import type {
+  ConversationMemberRow,
+  MessageRow,
+} from '../../../../amplify/functions/shared/chat/chat-message';
 
 const now = new Date('2025-03-14T03:00:00.000Z');
 const later = new Date('2025-03-14T03:05:00.000Z');

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRow } from '../../../../amplify/functions/conversation-link/conversation-plan';
+import { checkCanPost, matchRetriedSend } from '../../../../amplify/functions/conversation-link/send-message';
+import type { ConversationRow } from '../../../../amplify/functions/shared/chat/conversation';
 import {
-  checkCanPost,
   isMember,
-  matchRetriedSend,
   messageIdFor,
   planMessage,
   type SendMessageInput,
   validateSendMessage,
-} from '../../../../amplify/functions/conversation-link/send-message';
+} from '../../../../amplify/functions/shared/chat/send-message';
 import { UserFacingError } from '../../../../amplify/functions/shared/errors';
 
 const CONVERSATION = 'c0f3a9d2-1111-5222-8333-444455556666';

@@ -1,4 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { type LegacyClient, LegacyRejectedError } from '../legacy-client';
+import { logger } from '../logger';
 import {
   type AlertDefinition,
   type AlertKind,
@@ -12,8 +14,6 @@ import {
   positionAfter,
   type TargetGroup,
 } from './alert-plan';
-import { type LegacyClient, LegacyRejectedError } from './legacy-client';
-import { logger } from './logger';
 
 /**
  * One scheduled alert run: the kind's subscriptions from the kind-and-target index (one query,

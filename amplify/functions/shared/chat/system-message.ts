@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chatStore } from '../conversation-link/chat-store';
-import { type MessageItem, planMessage, validateSendMessage } from '../conversation-link/send-message';
+import type { Decision } from '../decision';
 import type { MessageRow } from './chat-message';
-import type { Decision } from './decision';
+import { chatStore } from './chat-store';
+import { type MessageItem, planMessage, validateSendMessage } from './send-message';
 
 /**
  * SYSTEM messages the service posts into a conversation (welcome, a broker joined, a member left,

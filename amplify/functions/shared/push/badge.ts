@@ -1,4 +1,4 @@
-import { type AppSyncClient, appSyncClient } from './appsync-client';
+import { type AppSyncClient, appSyncClient } from '../appsync-client';
 
 /**
  * The app icon's badge: unread chat messages (the user's memberships' unreadCount) plus unread
@@ -43,6 +43,21 @@ export interface BadgeCount {
   /** Unread messages per conversation, as read. */
   byConversation: Map<string, number>;
   total: number;
+}
+
+/** The GraphQL Badge type. */
+export interface Badge {
+  unreadChats: number;
+  unreadNotifications: number;
+  total: number;
+}
+
+export function badgeOf(count: BadgeCount): Badge {
+  return {
+    unreadChats: count.unreadChats,
+    unreadNotifications: count.unreadNotifications,
+    total: count.total,
+  };
 }
 
 export interface BadgeCountOptions {

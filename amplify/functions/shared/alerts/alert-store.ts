@@ -1,5 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { type AppSyncClient, appSyncClient } from '../appsync-client';
+import { config } from '../config';
+import { conditionalPut, documentClient } from '../dynamo';
+import { createLegacyCircuit, legacyClientFor } from '../legacy-client';
+import { createNotificationOnce } from '../notifications/notification-create';
 import type { AlertKind, AlertSubscriptionRow, NotificationInput } from './alert-plan';
 import type {
   AlertRunDeps,
@@ -8,11 +13,6 @@ import type {
   NotificationSink,
   SubscriptionSource,
 } from './alert-run';
-import { type AppSyncClient, appSyncClient } from './appsync-client';
-import { config } from './config';
-import { conditionalPut, documentClient } from './dynamo';
-import { createLegacyCircuit, legacyClientFor } from './legacy-client';
-import { createNotificationOnce } from './notification-create';
 
 /**
  * The alert runs' I/O: subscriptions from the kind-and-target index and Notification creates

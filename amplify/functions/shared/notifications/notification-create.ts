@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Schema } from '../../data/resource';
-import { type AppSyncClient, isConditionalCheckFailure } from './appsync-client';
+import type { Schema } from '../../../data/resource';
+import { type AppSyncClient, isConditionalCheckFailure } from '../appsync-client';
 
 /**
  * Notification rows written by functions, through AppSync with the function's IAM role so the

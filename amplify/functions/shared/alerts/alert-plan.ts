@@ -1,4 +1,4 @@
-import { expiresAfterDays, notificationId } from './notification-create';
+import { expiresAfterDays, notificationId } from '../notifications/notification-create';
 
 /**
  * What the scheduled alerts decide (DESIGN §2, functions 11–13), as pure functions: which

@@ -1,4 +1,4 @@
-import { appSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { appSyncClient, isConditionalCheckFailure } from '../appsync-client';
 import {
   CREATE_CONVERSATION,
   CREATE_MEMBER,
@@ -9,22 +9,46 @@ import {
   UPDATE_CONVERSATION,
   UPDATE_MEMBER,
   UPDATE_MESSAGE,
-} from '../shared/chat-documents';
-import type { ConversationMemberRow, MessageRow } from '../shared/chat-message';
-import type { ConversationUpdate } from './conversation-links';
+} from './chat-documents';
+import type { ConversationMemberRow, ImageAttachment, ListingSnapshot, MessageRow } from './chat-message';
 import type {
   BrokerProfileRow,
   ConversationItem,
   ConversationMemberItem,
   ConversationRow,
-} from './conversation-plan';
-import type { MemberUpdate, MessageUpdate } from './message-edits';
+} from './conversation';
 import type { MessageItem } from './send-message';
 
 /**
  * Conversations, members and messages, read and written through AppSync with the function's
  * IAM role: a write made here reaches the GraphQL subscribers, a direct DynamoDB write would not.
  */
+
+/** A Conversation update: its key and the ids that change. The id and dedupeKey never do. */
+export interface ConversationUpdate {
+  id: string;
+  listingId?: string;
+  complexId?: string;
+}
+
+export interface MessageUpdate {
+  id: string;
+  body?: string | null;
+  image?: ImageAttachment | null;
+  listing?: ListingSnapshot | null;
+  editedAt?: string;
+  deletedAt?: string;
+}
+
+export interface MemberUpdate {
+  conversationId: string;
+  userId: string;
+  lastReadAt?: string;
+  lastReadMessageId?: string | null;
+  viewingUntil?: string;
+  muted?: boolean;
+  mutedUntil?: string | null;
+}
 
 /** What a model's create input accepts: no typename, and timestamps only where the model declares them. */
 function createInput(item: object, keepCreatedAt: boolean): Record<string, unknown> {

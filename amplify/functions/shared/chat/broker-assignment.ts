@@ -1,6 +1,17 @@
-import type { ConversationRow } from '../conversation-link/conversation-plan';
-import type { MessageItem } from '../conversation-link/send-message';
-import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from './appsync-client';
+import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from '../appsync-client';
+import { logger } from '../logger';
+import {
+  createNotificationOnce,
+  expiresAfterDays,
+  type NewNotification,
+  notificationId,
+} from '../notifications/notification-create';
+import {
+  ConcurrentUpdateError,
+  OPTIMISTIC_UPDATE_ATTEMPTS,
+  unchangedSince,
+  updateOptimistically,
+} from '../optimistic-update';
 import {
   CREATE_MEMBER,
   CREATE_MESSAGE,
@@ -13,19 +24,9 @@ import {
 import { MEMBER_FIELDS } from './chat-fields';
 import { listConversationMembers } from './chat-members';
 import type { ConversationMemberRow, MessageRow } from './chat-message';
-import { logger } from './logger';
-import {
-  createNotificationOnce,
-  expiresAfterDays,
-  type NewNotification,
-  notificationId,
-} from './notification-create';
-import {
-  ConcurrentUpdateError,
-  OPTIMISTIC_UPDATE_ATTEMPTS,
-  unchangedSince,
-  updateOptimistically,
-} from './optimistic-update';
+import { chatDeepLink } from './chat-push';
+import type { ConversationRow } from './conversation';
+import type { MessageItem } from './send-message';
 import { postSystemMessage } from './system-message';
 
 /**
@@ -81,10 +82,6 @@ export function brokerAssignedBody(subject: { complexName?: string | null } | un
   return name
     ? `${name} 매물 문의가 배정되었습니다. 대화방에서 확인해주세요.`
     : '매물 문의가 배정되었습니다. 대화방에서 확인해주세요.';
-}
-
-export function chatDeepLink(conversationId: string): string {
-  return `bootalk://chat/${conversationId}`;
 }
 
 const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {

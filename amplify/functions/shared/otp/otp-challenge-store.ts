@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalPut } from './dynamo';
+import { conditionalPut } from '../dynamo';
 import { emptyPhoneOtpState, type PhoneOtpState } from './otp-policy';
 
 /**

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PermanentRecordError } from './errors';
+import { PermanentRecordError } from '../errors';
 
 /**
  * One message on the `notice` queue: an admin notice (공지) published on the legacy side, which

@@ -5,8 +5,8 @@ import {
   PinpointClient,
   SendMessagesCommand,
 } from '@aws-sdk/client-pinpoint';
-import { config } from './config';
-import { logger } from './logger';
+import { config } from '../config';
+import { logger } from '../logger';
 
 /**
  * Push through AWS End User Messaging (the Pinpoint `SendMessages` API) with direct device-token

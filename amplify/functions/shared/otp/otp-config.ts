@@ -1,4 +1,4 @@
-import { ENV } from './env-names';
+import { ENV } from '../env-names';
 import { DEFAULT_OTP_LIMITS, type OtpLimits } from './otp-policy';
 
 /** OTP limits from the function environment (OTP_* variables), defaults otherwise. */

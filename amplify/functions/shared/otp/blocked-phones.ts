@@ -1,7 +1,7 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { ENV } from './env-names';
+import { ENV } from '../env-names';
+import { SSM_PATHS } from '../ssm-paths';
 import { normalizeKoreanMobile } from './phone';
-import { SSM_PATHS } from './ssm-paths';
 
 const CACHE_SECONDS = 300;
 const missingUntil = new Map<string, number>();

@@ -1,6 +1,6 @@
-import type { ConversationKind, MessageKind, MessageRow } from '../shared/chat-message';
-import { PermanentRecordError } from '../shared/errors';
-import { type EventEnvelope, eventEnvelope } from '../shared/events';
+import { PermanentRecordError } from '../errors';
+import { type EventEnvelope, eventEnvelope } from '../events';
+import type { ConversationKind, MessageKind, MessageRow } from './chat-message';
 
 /**
  * The chat events the Legacy API (broker CRM) consumes from `chat-events`; docs/events.md is their

@@ -1,4 +1,4 @@
-import type { Schema } from '../../data/resource';
+import type { Schema } from '../../../data/resource';
 
 /**
  * Message and ConversationMember rows as their tables store them, i.e. as a stream image

@@ -1,6 +1,6 @@
 import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { config } from './config';
-import { logger } from './logger';
+import { config } from '../config';
+import { logger } from '../logger';
 import { maskPhone } from './phone';
 
 let sharedClient: SNSClient | undefined;

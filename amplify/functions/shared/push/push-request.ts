@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PermanentRecordError } from './errors';
+import { PermanentRecordError } from '../errors';
 
 /**
  * One message on the `push` queue: a push for one user, which push-sender sends to each of the

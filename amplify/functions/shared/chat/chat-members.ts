@@ -1,4 +1,4 @@
-import type { AppSyncClient } from './appsync-client';
+import type { AppSyncClient } from '../appsync-client';
 
 /** A conversation's member rows through AppSync, every page, with the given selection set. */
 export async function listConversationMembers<T>(
