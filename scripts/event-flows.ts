@@ -175,6 +175,19 @@ function diagram(maps: Record<FlowStage, FlowMap>): string {
 }
 
 /** The file as committed: rendered, then formatted by Biome (as `npm run lint` checks it). */
+/** What starts a function, as the kinds of its sources ("GraphQL, table"); README's function list repeats it. */
+export function startedByOf(map: FlowMap, functionName: string): string {
+  return (
+    map.edges
+      .filter((e) => e.to === `function:${functionName}`)
+      .map((e) => e.from.split(':')[0]!)
+      .map((kind) => KIND_TITLES[kind] ?? kind)
+      .filter((kind, index, all) => all.indexOf(kind) === index)
+      .sort()
+      .join(', ') || '—'
+  );
+}
+
 export function eventFlowsDocument(maps: Record<FlowStage, FlowMap>): string {
   const formatted = spawnSync(
     join(REPO_ROOT, 'node_modules/.bin/biome'),
@@ -471,14 +484,7 @@ export function renderEventFlows(maps: Record<FlowStage, FlowMap>): string {
       ['function', 'timeout', 'memory', 'reserved concurrency', 'started by', 'Legacy API calls'],
       functionKeys.map((name) => {
         const at = (map: FlowMap) => map.functions.find((f) => f.name === name);
-        const startedBy = (map: FlowMap) =>
-          map.edges
-            .filter((e) => e.to === `function:${name}`)
-            .map((e) => e.from.split(':')[0]!)
-            .map((kind) => KIND_TITLES[kind] ?? kind)
-            .filter((kind, index, all) => all.indexOf(kind) === index)
-            .sort()
-            .join(', ') || '—';
+        const startedBy = (map: FlowMap) => startedByOf(map, name);
         return [
           name,
           perStage(maps, (map) => at(map)?.timeoutSeconds, seconds),
