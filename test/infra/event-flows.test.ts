@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   flowMapOf,
   REPO_ROOT,
   renderEventFlows,
+  startedByOf,
 } from '../../scripts/event-flows';
 import { DEPLOYMENTS, type Synth, synthAll } from './synth';
 
@@ -66,5 +67,24 @@ describe('the event-flow map (docs/event-flows.md)', () => {
     const doc = eventFlowsDocument(maps);
     expect(doc).toContain('sandbox-<name>-');
     expect(doc).not.toContain(`sandbox-${FLOW_IDENTIFIERS.sandbox.name}-`);
+  });
+  it("is what README's function list says starts each function, and that list has every function folder", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Functions\n'), readme.indexOf('\n## Environments\n'));
+    const listed = Object.fromEntries(
+      section
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .map((line) => line.split('|').map((cell) => cell.trim()))
+        .map((cells) => [cells[1]!.replaceAll('`', ''), cells[2]]),
+    );
+    const folders = readdirSync(join(REPO_ROOT, 'amplify/functions')).filter((name) =>
+      existsSync(join(REPO_ROOT, 'amplify/functions', name, 'resource.ts')),
+    );
+    expect(Object.keys(listed).sort()).toEqual(folders.sort());
+    // On failure: README's "started by" column is out of date (compare docs/event-flows.md's Functions table).
+    expect(listed).toEqual(
+      Object.fromEntries(maps.prod.functions.map((fn) => [fn.name, startedByOf(maps.prod, fn.name)])),
+    );
   });
 });
