@@ -1,7 +1,7 @@
 import { MalformedRecordError } from '../shared/errors';
 import type { EventEnvelope } from '../shared/events';
-import type { LegacyClient, LegacyRequest } from '../shared/legacy-client';
-import { isLegacyCommandType, LEGACY_COMMANDS } from '../shared/legacy-commands';
+import { type LegacyClient, LegacyRejectedError, type LegacyRequest } from '../shared/legacy-client';
+import { invalidRowIndexes, isLegacyCommandType, LEGACY_COMMANDS } from '../shared/legacy-commands';
 
 /**
  * The last hop to the Legacy API: an envelope from the `legacy-relay` queue (SNS raw delivery of
@@ -16,6 +16,10 @@ import { isLegacyCommandType, LEGACY_COMMANDS } from '../shared/legacy-commands'
  *   status and the response's start, then acknowledged;
  * - drop: not an envelope, or a command whose payload can make no request (a
  *   MalformedEnvelopeError): kept in `legacy-relay-dlq` like a parked one, with the reason.
+ * A `real-transactions.save` refused for some of its rows (400 invalid_rows: the Legacy API saves
+ * none of them) sends the other rows at once under their own Idempotency-Key, then parks the
+ * command, so one bad row no longer holds back a whole chunk of trades; a redrive sends the named
+ * rows again and the others are answered as duplicates.
  */
 
 /** The relay forwards any version; the Legacy API answers 400 unsupported_version to one it can't read. */
@@ -90,9 +94,46 @@ export async function deliverEnvelope(
 ): Promise<DeliveryOutcome> {
   const request = legacyRequestFor(envelope);
   if (request instanceof MalformedEnvelopeError) throw request;
-  const answer = await legacy.request<{ duplicate?: boolean } | undefined>(request);
-  return isObject(answer) && answer.duplicate === true ? 'duplicate' : 'accepted';
+  try {
+    const answer = await legacy.request<{ duplicate?: boolean } | undefined>(request);
+    return isObject(answer) && answer.duplicate === true ? 'duplicate' : 'accepted';
+  } catch (error) {
+    const split = envelope.type === 'real-transactions.save' ? withoutInvalidRows(request, error) : undefined;
+    if (!split) throw error;
+    await legacy.request(split.rest);
+    throw new LegacyRejectedError(
+      400,
+      `invalid_rows: ${split.invalid.length} of ${split.rowCount} rows refused (indexes ${shortList(split.invalid)}); ` +
+        `the other ${split.rowCount - split.invalid.length} were saved with Idempotency-Key ${split.rest.idempotencyKey}`,
+    );
+  }
 }
+
+/** The save without the rows a `400 invalid_rows` names; undefined when it names none, or all. */
+function withoutInvalidRows(
+  request: LegacyRequest,
+  error: unknown,
+): { rest: LegacyRequest; invalid: number[]; rowCount: number } | undefined {
+  if (!(error instanceof LegacyRejectedError) || error.status !== 400 || !Array.isArray(request.body)) {
+    return undefined;
+  }
+  const rows: unknown[] = request.body;
+  const invalid = invalidRowIndexes(error.answer, rows.length);
+  if (!invalid || invalid.length === rows.length) return undefined;
+  const named = new Set(invalid);
+  return {
+    rest: {
+      ...request,
+      body: rows.filter((_row, index) => !named.has(index)),
+      idempotencyKey: `${request.idempotencyKey}:without-invalid`,
+    },
+    invalid,
+    rowCount: rows.length,
+  };
+}
+
+const shortList = (indexes: number[]): string =>
+  indexes.length > 20 ? `${indexes.slice(0, 20).join(', ')}, …` : indexes.join(', ');
 
 /** One queue message: parse, then deliver. Throws as described at the top of this module. */
 export async function relayMessage(

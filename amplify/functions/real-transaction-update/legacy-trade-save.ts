@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createLegacyClient, type LegacyClientOptions, LegacyRejectedError } from '../shared/legacy-client';
+import { invalidRowIndexes } from '../shared/legacy-commands';
 import { logger } from '../shared/logger';
 import type { Trade } from './trade-normalize';
 
@@ -31,42 +32,10 @@ const savedAnswer = z.object({
   saved: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
 });
-const invalidRowsAnswer = z.object({
-  error: z.literal('invalid_rows'),
-  details: z.array(z.object({ index: z.number().int() }).passthrough()),
-});
-
-/** The rows a 400 invalid_rows names, within the request; undefined when it names none usable. */
-export function invalidRowIndexes(body: unknown, rowCount: number): number[] | undefined {
-  const parsed = invalidRowsAnswer.safeParse(body);
-  if (!parsed.success) return undefined;
-  const indexes = [...new Set(parsed.data.details.map((detail) => detail.index))].filter(
-    (index) => index >= 0 && index < rowCount,
-  );
-  return indexes.length > 0 ? indexes.sort((a, b) => a - b) : undefined;
-}
-
 export function legacyTradeSaver(options: LegacyClientOptions): TradeSaver {
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  let refusal: unknown;
-  const client = createLegacyClient({
-    ...options,
-    // The shared client keeps only the first 200 characters of a refusal; invalid_rows can name
-    // hundreds of rows, so the whole answer is read here.
-    fetch: async (input, init) => {
-      const response = await fetchFn(input, init);
-      if (response.status === 400)
-        refusal = await response
-          .clone()
-          .json()
-          .catch(() => undefined);
-      return response;
-    },
-  });
-
+  const client = createLegacyClient(options);
   return {
     async save(rows) {
-      refusal = undefined;
       try {
         const body = await client.request<unknown>({ method: 'POST', path: SAVE_PATH, body: rows });
         const parsed = savedAnswer.safeParse(body);
@@ -76,7 +45,7 @@ export function legacyTradeSaver(options: LegacyClientOptions): TradeSaver {
         return { outcome: 'saved', saved: rows.length, duplicates: 0 };
       } catch (error) {
         if (!(error instanceof LegacyRejectedError)) throw error;
-        const indexes = error.status === 400 ? invalidRowIndexes(refusal, rows.length) : undefined;
+        const indexes = error.status === 400 ? invalidRowIndexes(error.answer, rows.length) : undefined;
         return indexes ? { outcome: 'invalid', indexes } : { outcome: 'refused', status: error.status };
       }
     },

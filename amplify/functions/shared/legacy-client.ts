@@ -11,8 +11,14 @@ export class LegacyRejectedError extends PermanentRecordError {
   declare readonly status: number;
   /** The start of the response body, scrubbed. */
   declare readonly detail: string;
-  constructor(status: number, detail: string) {
+  /**
+   * The whole parsed answer, for a caller that acts on it (a save's invalid_rows names hundreds of
+   * rows). Not enumerable: logs, Sentry and the DLQ keep only the scrubbed `detail`.
+   */
+  declare readonly answer: unknown;
+  constructor(status: number, detail: string, answer?: unknown) {
     super(`Legacy API rejected the request with ${status}`, { status, detail });
+    Object.defineProperty(this, 'answer', { value: answer, enumerable: false });
     this.name = 'LegacyRejectedError';
   }
 }
@@ -191,7 +197,7 @@ export function createLegacyClient(options: LegacyClientOptions): LegacyClient {
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
         error:
           failureClass === 'rejected'
-            ? new LegacyRejectedError(response.status, detail)
+            ? new LegacyRejectedError(response.status, detail, body)
             : new Error(`HTTP ${response.status}: ${detail}`),
       };
     } catch (error) {

@@ -30,6 +30,24 @@ export const LEGACY_COMMANDS = {
 
 export type LegacyCommandType = keyof typeof LEGACY_COMMANDS;
 
+/**
+ * The rows a save's `400 invalid_rows` answer names (docs/legacy-api.md), sorted and within the
+ * request; undefined when it names none usable. The Legacy API saves nothing from such a request.
+ */
+export function invalidRowIndexes(answer: unknown, rowCount: number): number[] | undefined {
+  if (typeof answer !== 'object' || answer === null) return undefined;
+  const { error, details } = answer as { error?: unknown; details?: unknown };
+  if (error !== 'invalid_rows' || !Array.isArray(details)) return undefined;
+  const indexes = details
+    .map((detail) => (detail as { index?: unknown } | null)?.index)
+    .filter(
+      (index): index is number =>
+        Number.isInteger(index) && (index as number) >= 0 && (index as number) < rowCount,
+    );
+  const unique = [...new Set(indexes)].sort((a, b) => a - b);
+  return unique.length > 0 ? unique : undefined;
+}
+
 export function isLegacyCommandType(type: string): type is LegacyCommandType {
   return Object.hasOwn(LEGACY_COMMANDS, type);
 }

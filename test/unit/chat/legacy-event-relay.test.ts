@@ -315,6 +315,59 @@ describe('commands', () => {
     expect(legacyRequestFor({ ...envelope(), type: 'toString' })).toMatchObject({ path: '/v1/events' });
   });
 
+  describe('a save refused for some of its rows (400 invalid_rows)', () => {
+    const rows = [0, 1, 2].map((floor) => ({ lawdCode: '11680', complexName: '은마', floor }));
+    const save = legacyCommand(
+      'real-transactions.save',
+      'real-transactions.save:chunk-1',
+      { rows },
+      new Date(),
+    );
+    const invalid = (...indexes: number[]) => ({
+      status: 400,
+      body: {
+        error: 'invalid_rows',
+        message: `${indexes.length} row(s) are invalid; nothing was saved`,
+        details: indexes.map((index) => ({ index, problems: ['floor out of range'] })),
+      },
+    });
+
+    it('saves the other rows under their own Idempotency-Key, then parks the command naming the refused rows', async () => {
+      const { failed, parked, requests } = await relayBatch([body(save)], invalid(1), {
+        status: 201,
+        body: { saved: 2, duplicates: 0 },
+      });
+      expect(requests.map((request) => request.body)).toEqual([rows, [rows[0], rows[2]]]);
+      expect(requests[1]!.headers['idempotency-key']).toBe(`${save.id}:without-invalid`);
+      expect(failed).toEqual([]);
+      expect(parked).toEqual([
+        expect.objectContaining({ failureClass: 'park', status: '400', body: body(save), eventId: save.id }),
+      ]);
+      expect(parked[0]!.reason).toContain('1 of 3 rows refused (indexes 1)');
+    });
+
+    it('parks the command without a second request when every row is named', async () => {
+      const { parked, requests } = await relayBatch([body(save)], invalid(0, 1, 2));
+      expect(requests).toHaveLength(1);
+      expect(parked).toEqual([expect.objectContaining({ failureClass: 'park', status: '400' })]);
+    });
+
+    it('retries the whole command, parking nothing, when the other rows cannot be delivered now', async () => {
+      const { failed, parked } = await relayBatch([body(save)], invalid(2), { status: 503 });
+      expect(failed).toEqual(['sqs-0']);
+      expect(parked).toEqual([]);
+    });
+
+    it('is the same on a redrive: the other rows come back as duplicates, the named ones are parked again', async () => {
+      const { parked, requests } = await relayBatch([body(save)], invalid(1), {
+        status: 200,
+        body: { saved: 0, duplicates: 2 },
+      });
+      expect(requests[1]!.headers['idempotency-key']).toBe(`${save.id}:without-invalid`);
+      expect(parked).toHaveLength(1);
+    });
+  });
+
   it('parks a refused CRM command like a refused event', async () => {
     const { parked } = await relayBatch([body(crm)], { status: 400, body: { error: 'bad_request' } });
     expect(parked).toEqual([

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  invalidRowIndexes,
   legacyTradeSaver,
   SAVE_PATH,
   type SaveRow,
 } from '../../../amplify/functions/real-transaction-update/legacy-trade-save';
 import { LegacyAuthError, LegacyUnavailableError } from '../../../amplify/functions/shared/legacy-client';
+import { invalidRowIndexes } from '../../../amplify/functions/shared/legacy-commands';
 
 const row = (floor: number): SaveRow => ({
   lawdCode: '11680',
