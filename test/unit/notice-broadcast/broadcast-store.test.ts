@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -15,6 +15,7 @@ import {
   progressKey,
   userProfilePages,
 } from '../../../amplify/functions/notice-broadcast/broadcast-store';
+import { conditionFailed } from '../../support/dynamo-errors';
 
 const TABLE = 'sandbox-idempotency';
 const PROFILES = 'UserProfile-abc123-NONE';
@@ -24,9 +25,6 @@ const LEASE = { owner: 'req-1:m-1', until: NOW.getTime() + 65_000 };
 const dynamo = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-2' }));
 const store = broadcastProgressStore({ tableName: () => TABLE, dynamo: client });
-
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const updates = () =>
   dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input as UpdateCommandInput);

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -12,6 +12,7 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { DeviceRow } from '../../../amplify/functions/push-sender/device-push';
 import { DEVICES_BY_USER_INDEX } from '../../../amplify/functions/push-sender/device-store';
 import { deviceIdForToken, type PushPlatform } from '../../../amplify/functions/shared/push/push-client';
+import { conditionFailed } from '../../support/dynamo-errors';
 
 export const DEVICE_TABLE = 'Device-test-NONE';
 export const IDEMPOTENCY_TABLE = 'sandbox-idempotency';
@@ -39,9 +40,6 @@ function holds(expression: string | undefined, item: Item | undefined, values: V
   if (!condition) throw new Error(`the fake tables do not know the condition "${expression}"`);
   return condition(item, values);
 }
-
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 /**
  * The Device table (with its userId index) and the idempotency table as push-sender uses them,

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -24,13 +24,13 @@ import {
   UnprocessedDeviceKeysError,
 } from '../../../amplify/functions/push-sender/device-store';
 import { deviceIdForToken } from '../../../amplify/functions/shared/push/push-client';
+import { conditionFailed } from '../../support/dynamo-errors';
 import { DEVICE_TABLE, FakePushTables, IDEMPOTENCY_TABLE } from './fake-tables';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2026-03-14T03:00:00.000Z');
 const NOW_SECONDS = NOW.getTime() / 1000;
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
     message: 'Transaction cancelled',

@@ -1,16 +1,14 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createOtpChallengeStore } from '../../../../amplify/functions/shared/otp/otp-challenge-store';
+import { conditionFailed } from '../../../support/dynamo-errors';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-2' }));
 const now = 1_800_000_000_000;
 const store = createOtpChallengeStore({ client, tableName: 'otp', now: () => now });
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-
 beforeEach(() => dynamo.reset());
 
 describe('the OTP challenge store', () => {
