@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TableSpec } from '../../../local/contracts';
-import { importMismatches } from '../../../local/dynamodb/dynamodb-local';
+import type { TableSpec } from '../../../../local/contracts';
+import { importMismatches } from '../../../../local/dynamodb/dynamodb-local';
 
 const message: TableSpec = {
   logicalId: 'MessageTable',
