@@ -2,7 +2,6 @@ import {
   AdminAddUserToGroupCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +17,7 @@ import {
   SUB,
   verifyEvent,
 } from '../../fixtures/cognito/events';
+import { conditionFailed } from '../../support/dynamo-errors';
 
 const PEPPER = 'unit-test-pepper-0123456789';
 Object.assign(process.env, {
@@ -61,8 +61,6 @@ beforeEach(() => {
   dynamo.on(PutCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
-
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 
 describe('preSignUp', () => {
   it('auto-confirms a Korean mobile number and marks the phone verified', async () => {

@@ -16,7 +16,7 @@ import { MalformedRecordError, PermanentRecordError } from '../../../amplify/fun
 import { LegacyRejectedError, LegacyUnavailableError } from '../../../amplify/functions/shared/legacy-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { initSentry, recordFailureEventId, withSentry } from '../../../amplify/functions/shared/sentry';
-import { lambdaContext } from './lambda-context';
+import { lambdaContext } from '../../support/lambda-context';
 
 function messageInsert(id: string, sequenceNumber: string, body = '안녕하세요'): DynamoDBRecord {
   return {

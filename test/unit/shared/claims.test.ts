@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -9,13 +8,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { claimOnceWrite, claimTable } from '../../../amplify/functions/shared/idempotency';
+import { conditionFailed } from '../../support/dynamo-errors';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'Idempotency';
 const NOW = 1_800_000_000;
-
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const jobs = () =>
   claimTable({

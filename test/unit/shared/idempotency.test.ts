@@ -16,7 +16,7 @@ import {
   queueMessageKey,
   streamRecordKey,
 } from '../../../amplify/functions/shared/idempotency';
-import { lambdaContext } from './lambda-context';
+import { lambdaContext } from '../../support/lambda-context';
 
 const dynamo = mockClient(DynamoDBClient);
 

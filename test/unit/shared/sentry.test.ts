@@ -3,7 +3,7 @@ import type { Handler } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { initSentry, withSentry } from '../../../amplify/functions/shared/sentry';
-import { lambdaContext } from './lambda-context';
+import { lambdaContext } from '../../support/lambda-context';
 
 type Captured = Record<string, unknown>;
 
