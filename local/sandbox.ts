@@ -29,6 +29,8 @@ import { startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
 import { assertSandboxPortsFree, dynamoDbOptions, sandboxPorts } from './ports';
 import { startRestApi } from './rest/server';
+import { readBucketDeployments } from './s3/bucket-deployments';
+import { startLocalS3 } from './s3/s3-server';
 import { loadOrCreateSecrets } from './secrets';
 import { SANDBOX_NAME, synthesize } from './synth-cache';
 import { ensureLocalCertificates } from './tls/local-ca';
@@ -136,6 +138,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // AWS APIs: topics, queues, subscriptions, parameters and secrets, push apps.
     const gateway = await startAwsGateway({ port: ports.aws });
     stops.push(() => gateway.close());
+    // S3: what bucket deployments copy, e.g. the model introspection schema the data client reads.
+    const s3 = await startLocalS3({ buckets: readBucketDeployments(assembly, endpoints) });
+    stops.push(() => s3.close());
     for (const queue of [...inventory.queues].sort((a, b) => Number(!!a.redrive) - Number(!!b.redrive))) {
       gateway.sqs.createQueue(queue.name, {
         visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
@@ -186,6 +191,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodbUrl,
         AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodbUrl,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.userPoolEndpoint,
+        AWS_ENDPOINT_URL_S3: s3.url,
         NODE_EXTRA_CA_CERTS: tls.caCertPath,
         PATH: process.env.PATH ?? '',
       },

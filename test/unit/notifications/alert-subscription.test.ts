@@ -11,13 +11,10 @@ import {
   validateLabel,
   validateThreshold,
 } from '../../../amplify/functions/alert-subscription/subscription-rules';
-import {
-  ALERT_SUBSCRIPTION_FIELDS,
-  subscriptionStore,
-} from '../../../amplify/functions/alert-subscription/subscription-store';
-import { type AppSyncClient, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
+import { subscriptionStore } from '../../../amplify/functions/alert-subscription/subscription-store';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
-import { conditionalCheckFailed, NOW } from './alert-fixtures';
+import { NOW } from './alert-fixtures';
 
 const OWNER = 'owner-sub';
 const OTHER = 'other-sub';
@@ -209,12 +206,25 @@ describe('planEdit and checkRemove', () => {
   });
 });
 
-/** AlertSubscription rows behind AppSync, with the model resolvers' existence conditions. */
-class FakeSubscriptionAppSync implements AppSyncClient {
+type Result = { data: unknown; errors?: unknown[]; nextToken?: string | null };
+type Options = { selectionSet?: readonly string[]; limit?: number; nextToken?: string | null };
+
+/** What the typed client answers when a model resolver's existence condition fails. */
+const conditionFailed: Result = {
+  data: null,
+  errors: [
+    { errorType: 'DynamoDB:ConditionalCheckFailedException', message: 'The conditional request failed' },
+  ],
+};
+
+/** The typed client over AlertSubscription rows, with the model resolvers' existence conditions. */
+class FakeSubscriptionData {
   readonly rows = new Map<string, AlertSubscriptionItem>();
-  readonly log: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  readonly log: { operation: string; variables: Record<string, unknown>; options?: Options }[] = [];
   /** Runs before a create is applied: a concurrent add, say. */
   beforeCreate: (() => void) | undefined;
+  /** Runs before an update is applied: a concurrent removal, say. */
+  beforeUpdate: (() => void) | undefined;
   private clock = 0;
 
   operations() {
@@ -226,50 +236,67 @@ class FakeSubscriptionAppSync implements AppSyncClient {
     return new Date(NOW.getTime() + this.clock * 1000).toISOString();
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
-    this.log.push({ operation, query, variables: structuredClone(variables) });
-    const input = (variables.input ?? {}) as Partial<AlertSubscriptionItem> & { id: string };
-    switch (operation) {
-      case 'GetAlertSubscription':
-        return { getAlertSubscription: this.rows.get(String(variables.id)) ?? null } as T;
-      case 'ListOwnAlertSubscriptionIds': {
-        const ids = [...this.rows.values()]
-          .filter((r) => r.userId === variables.userId)
-          .map((r) => ({ id: r.id }));
-        return { listAlertSubscriptionsByUser: { items: ids, nextToken: null } } as T;
-      }
-      case 'CreateAlertSubscription': {
+  private record(operation: string, variables: Record<string, unknown>, options?: Options) {
+    this.log.push({ operation, variables: structuredClone(variables), ...(options ? { options } : {}) });
+  }
+
+  client(): DataClient {
+    const model = {
+      get: async ({ id }: { id: string }, options?: Options): Promise<Result> => {
+        this.record('GetAlertSubscription', { id }, options);
+        return { data: this.rows.get(id) ?? null };
+      },
+      listAlertSubscriptionsByUser: async (
+        { userId }: { userId: string },
+        options?: Options,
+      ): Promise<Result> => {
+        this.record('ListOwnAlertSubscriptionIds', { userId }, options);
+        const owned = [...this.rows.values()].filter((r) => r.userId === userId);
+        const fields = options?.selectionSet;
+        return {
+          data: owned.map((r) =>
+            fields ? Object.fromEntries(fields.map((f) => [f, r[f as keyof typeof r]])) : r,
+          ),
+          nextToken: null,
+        };
+      },
+      create: async (input: AlertSubscriptionItem, options?: Options): Promise<Result> => {
+        this.record('CreateAlertSubscription', { input }, options);
         this.beforeCreate?.();
-        if (this.rows.has(input.id)) throw conditionalCheckFailed(operation);
+        if (this.rows.has(input.id)) return conditionFailed;
         const at = this.tick();
         const created = { thresholdWon: null, label: null, ...input, createdAt: at, updatedAt: at };
         this.rows.set(input.id, created as AlertSubscriptionItem);
-        return { createAlertSubscription: created } as T;
-      }
-      case 'UpdateAlertSubscription': {
+        return { data: created };
+      },
+      update: async (
+        input: Partial<AlertSubscriptionItem> & { id: string },
+        options?: Options,
+      ): Promise<Result> => {
+        this.record('UpdateAlertSubscription', { input }, options);
+        this.beforeUpdate?.();
         const existing = this.rows.get(input.id);
-        if (!existing) throw conditionalCheckFailed(operation);
+        if (!existing) return conditionFailed;
         const updated = { ...existing, ...input, updatedAt: this.tick() };
         this.rows.set(input.id, updated);
-        return { updateAlertSubscription: updated } as T;
-      }
-      case 'DeleteAlertSubscription': {
+        return { data: updated };
+      },
+      delete: async (input: { id: string }, options?: Options): Promise<Result> => {
+        this.record('DeleteAlertSubscription', { input }, options);
         const existing = this.rows.get(input.id);
-        if (!existing) throw conditionalCheckFailed(operation);
+        if (!existing) return conditionFailed;
         this.rows.delete(input.id);
-        return { deleteAlertSubscription: existing } as T;
-      }
-      default:
-        throw new Error(`no fake for ${operation}`);
-    }
+        return { data: existing };
+      },
+    };
+    return { models: { AlertSubscription: model } } as unknown as DataClient;
   }
 }
 
 describe('the alert-subscription resolver', () => {
   const setup = () => {
-    const appsync = new FakeSubscriptionAppSync();
-    const handler = createHandler({ store: subscriptionStore(() => appsync) });
+    const appsync = new FakeSubscriptionData();
+    const handler = createHandler({ store: subscriptionStore(async () => appsync.client()) });
     const call = (fieldName: string, args: Record<string, unknown>, sub: string | null = OWNER) =>
       handler({
         typeName: 'Mutation',
@@ -305,9 +332,9 @@ describe('the alert-subscription resolver', () => {
       'ListOwnAlertSubscriptionIds',
       'CreateAlertSubscription',
     ]);
+    // No selection set: the typed client selects every field of the model, as subscribers need.
     const mutation = appsync.log.find((entry) => entry.operation === 'CreateAlertSubscription')!;
-    for (const field of ALERT_SUBSCRIPTION_FIELDS.split(' '))
-      expect(mutation.query).toMatch(new RegExp(`\\b${field}\\b`));
+    expect(mutation.options?.selectionSet).toBeUndefined();
   });
 
   it('answers a retried add with the same row and writes nothing', async () => {
@@ -398,11 +425,7 @@ describe('the alert-subscription resolver', () => {
   it('answers an alert removed between the read and the write as not found', async () => {
     const { appsync, call } = setup();
     const created = (await call('addAlertSubscription', lowestPrice)) as AlertSubscriptionItem;
-    const realGraphql = appsync.graphql.bind(appsync);
-    appsync.graphql = async (query, variables) => {
-      if (operationNameOf(query) === 'UpdateAlertSubscription') appsync.rows.delete(created.id);
-      return realGraphql(query, variables);
-    };
+    appsync.beforeUpdate = () => appsync.rows.delete(created.id);
 
     await expect(call('editAlertSubscription', { id: created.id, thresholdWon: 1 })).rejects.toThrow(
       /^ALERT_SUBSCRIPTION_NOT_FOUND: /,

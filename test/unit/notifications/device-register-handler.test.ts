@@ -5,15 +5,11 @@ import {
   deviceIdFor,
   MAX_DEVICES_PER_USER,
 } from '../../../amplify/functions/device-register/device-registration';
-import { DEVICE_FIELDS, deviceStore } from '../../../amplify/functions/device-register/device-store';
+import { deviceStore } from '../../../amplify/functions/device-register/device-store';
 import { createHandler } from '../../../amplify/functions/device-register/handler';
 import { profileStore } from '../../../amplify/functions/device-register/profile-store';
-import {
-  type AppSyncClient,
-  AppSyncGraphQLError,
-  AppSyncUnavailableError,
-  operationNameOf,
-} from '../../../amplify/functions/shared/appsync-client';
+import { AppSyncUnavailableError, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
 
@@ -25,22 +21,41 @@ const NOW = new Date('2026-03-14T03:00:00.000Z');
 const EARLIER = '2026-01-02T00:00:00.000Z';
 const CONDITIONAL_CHECK_FAILED = 'DynamoDB:ConditionalCheckFailedException';
 
-const conditionFailed = (operation: string) =>
-  new AppSyncGraphQLError(operation, [{ errorType: CONDITIONAL_CHECK_FAILED, message: 'conditional' }], null);
+type Result = { data: unknown; errors?: unknown[]; nextToken?: string | null };
+type Options = { selectionSet?: readonly string[]; limit?: number; nextToken?: string | null };
+type Call = { operation: string; variables: Record<string, unknown>; options?: Options };
 
-type Call = { operation: string; query: string; variables: Record<string, unknown> };
+/** What the typed client answers when the resolver's condition (an existing id, a moved row) fails. */
+const conditionFailed: Result = {
+  data: null,
+  errors: [{ errorType: CONDITIONAL_CHECK_FAILED, message: 'conditional' }],
+};
+
+/** What the typed client answers when the request itself failed: the HTTP error rides as originalError. */
+const unavailable = (statusCode: number): Result => ({
+  data: null,
+  errors: [
+    {
+      message: 'Service Unavailable',
+      originalError: { name: 'ServiceUnavailable', response: { statusCode } },
+    },
+  ],
+});
+
+const pick = (row: Record<string, unknown>, fields: readonly string[] | undefined) =>
+  fields ? Object.fromEntries(fields.map((field) => [field, row[field] ?? null])) : { ...row };
 
 /**
- * AppSync over a Device table with the Amplify resolvers' semantics: create refuses an existing
- * id, update refuses a missing one and removes attributes set to null, delete checks its
+ * The typed data client over a Device table with the Amplify resolvers' semantics: create refuses
+ * an existing id, update refuses a missing one and removes attributes set to null, delete checks its
  * condition; every mutation returns the row it wrote. `beforeOperation` lets a test race it.
  */
-class FakeAppSync implements AppSyncClient {
+class FakeData {
   readonly rows = new Map<string, Record<string, unknown>>();
   readonly calls: Call[] = [];
   pageSize = 100;
   beforeOperation: ((operation: string) => void) | undefined;
-  failures = new Map<string, Error>();
+  failures = new Map<string, Result>();
   private clock = 0;
 
   put(row: Partial<DeviceRow> & { id: string }) {
@@ -60,65 +75,89 @@ class FakeAppSync implements AppSyncClient {
     return new Date(NOW.getTime() + this.clock).toISOString();
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
-    this.calls.push({ operation, query, variables: structuredClone(variables) });
+  /** Records the call; a failure set for the operation is what the client answers instead. */
+  private called(
+    operation: string,
+    variables: Record<string, unknown>,
+    options?: Options,
+  ): Result | undefined {
+    this.calls.push({ operation, variables: structuredClone(variables), ...(options ? { options } : {}) });
     this.beforeOperation?.(operation);
-    const failure = this.failures.get(operation);
-    if (failure) throw failure;
-    const input = variables.input as Record<string, unknown>;
-    switch (operation) {
-      case 'GetDeviceOwner': {
-        const row = this.rows.get(String(variables.id));
-        return { getDevice: row ? { id: row.id, userId: row.userId } : null } as T;
-      }
-      case 'CreateDevice': {
-        if (this.rows.has(String(input.id))) throw conditionFailed(operation);
-        const at = this.stamp();
-        const row = { ...input, createdAt: at, updatedAt: at };
-        this.rows.set(String(input.id), row);
-        return { createDevice: { ...row } } as T;
-      }
-      case 'UpdateDevice': {
-        const existing = this.rows.get(String(input.id));
-        if (!existing) throw conditionFailed(operation);
-        const row: Record<string, unknown> = { ...existing, updatedAt: this.stamp() };
-        for (const [field, value] of Object.entries(input)) {
-          if (value === null) delete row[field];
-          else row[field] = value;
-        }
-        this.rows.set(String(input.id), row);
-        return { updateDevice: { ...row } } as T;
-      }
-      case 'ListUserDevices': {
-        const items = this.ofUser(String(variables.userId)).map(({ id, lastSeenAt, invalidatedAt }) => ({
-          id,
-          lastSeenAt,
-          invalidatedAt: invalidatedAt ?? null,
-        }));
-        const start = variables.nextToken ? Number(variables.nextToken) : 0;
-        const end = start + this.pageSize;
-        return {
-          listDevicesByUser: {
-            items: items.slice(start, end),
-            nextToken: end < items.length ? String(end) : null,
-          },
-        } as T;
-      }
-      case 'DeleteDevice': {
-        const row = this.rows.get(String(input.id));
-        const owner = (variables.condition as { userId: { eq: string } }).userId.eq;
-        if (!row || row.userId !== owner) throw conditionFailed(operation);
-        this.rows.delete(String(input.id));
-        return { deleteDevice: row } as T;
-      }
-      default:
-        throw new Error(`unexpected operation ${operation}`);
+    return this.failures.get(operation);
+  }
+
+  private getOwner(key: { id: string }, options?: Options): Result {
+    const row = this.rows.get(key.id);
+    return (
+      this.called('GetDeviceOwner', key, options) ?? { data: row ? pick(row, options?.selectionSet) : null }
+    );
+  }
+
+  private create(input: Record<string, unknown>, options?: Options): Result {
+    const failure = this.called('CreateDevice', { input }, options);
+    if (failure) return failure;
+    if (this.rows.has(String(input.id))) return conditionFailed;
+    const at = this.stamp();
+    const row = { ...input, createdAt: at, updatedAt: at };
+    this.rows.set(String(input.id), row);
+    return { data: { ...row } };
+  }
+
+  private update(input: Record<string, unknown>, options?: Options): Result {
+    const failure = this.called('UpdateDevice', { input }, options);
+    if (failure) return failure;
+    const existing = this.rows.get(String(input.id));
+    if (!existing) return conditionFailed;
+    const row: Record<string, unknown> = { ...existing, updatedAt: this.stamp() };
+    for (const [field, value] of Object.entries(input)) {
+      if (value === null) delete row[field];
+      else row[field] = value;
     }
+    this.rows.set(String(input.id), row);
+    return { data: { ...row } };
+  }
+
+  private listByUser(key: { userId: string }, options: Options = {}): Result {
+    const failure = this.called('ListUserDevices', { ...key, nextToken: options.nextToken }, options);
+    if (failure) return failure;
+    const items = this.ofUser(key.userId).map((row) => pick(row, options.selectionSet));
+    const start = options.nextToken ? Number(options.nextToken) : 0;
+    const end = start + Math.min(this.pageSize, options.limit ?? this.pageSize);
+    return { data: items.slice(start, end), nextToken: end < items.length ? String(end) : null };
+  }
+
+  /** client.graphql throws its result when it carries errors. */
+  private document(query: string, variables: Record<string, unknown>): Result {
+    const operation = operationNameOf(query);
+    const failure = this.called(operation, variables);
+    if (failure) throw failure;
+    if (operation !== 'DeleteDevice') throw new Error(`unexpected operation ${operation}`);
+    const input = variables.input as { id: string };
+    const row = this.rows.get(input.id);
+    const owner = (variables.condition as { userId: { eq: string } }).userId.eq;
+    if (!row || row.userId !== owner) throw conditionFailed;
+    this.rows.delete(input.id);
+    return { data: { deleteDevice: row } };
+  }
+
+  client(): DataClient {
+    return {
+      models: {
+        Device: {
+          get: async (key: { id: string }, options?: Options) => this.getOwner(key, options),
+          create: async (input: Record<string, unknown>, options?: Options) => this.create(input, options),
+          update: async (input: Record<string, unknown>, options?: Options) => this.update(input, options),
+          listDevicesByUser: async (key: { userId: string }, options?: Options) =>
+            this.listByUser(key, options),
+        },
+      },
+      graphql: async ({ query, variables }: { query: string; variables: Record<string, unknown> }) =>
+        this.document(query, variables),
+    } as unknown as DataClient;
   }
 }
 
-let appSync: FakeAppSync;
+let appSync: FakeData;
 let now: Date;
 
 function register(
@@ -126,8 +165,8 @@ function register(
   identity: AppSyncIdentity | null = { sub: ALICE } as never,
 ): Promise<DeviceRow> {
   const handler = createHandler({
-    store: deviceStore(() => appSync),
-    profiles: profileStore(() => appSync),
+    store: deviceStore(async () => appSync.client()),
+    profiles: profileStore(async () => appSync.client()),
     now: () => now,
   });
   return handler({
@@ -141,10 +180,8 @@ function register(
   } as unknown as AppSyncResolverEvent<Record<string, unknown>>) as Promise<DeviceRow>;
 }
 
-const selectedFields = (query: string) => new Set(query.replace(/[{}]/g, ' ').split(/\s+/));
-
 beforeEach(() => {
-  appSync = new FakeAppSync();
+  appSync = new FakeData();
   now = NOW;
 });
 
@@ -169,8 +206,10 @@ describe('registerDevice: a new token', () => {
       updatedAt: expect.any(String),
     });
     expect(appSync.rows.get(id)).toEqual(device);
-    const create = appSync.calls.find((call) => call.operation === 'CreateDevice')!;
-    for (const field of DEVICE_FIELDS.split(' ')) expect(selectedFields(create.query)).toContain(field);
+    // No selection set: the typed client selects every field of the model, as subscribers need.
+    expect(
+      appSync.calls.find((call) => call.operation === 'CreateDevice')!.options?.selectionSet,
+    ).toBeUndefined();
   });
 
   it('writes no null attributes into a new row', async () => {
@@ -220,8 +259,9 @@ describe('registerDevice: a token registered before', () => {
     expect(row).not.toHaveProperty('invalidatedAt');
     // What the call left out is cleared, not kept from before.
     expect(row).not.toHaveProperty('locale');
-    const update = appSync.calls.find((call) => call.operation === 'UpdateDevice')!;
-    for (const field of DEVICE_FIELDS.split(' ')) expect(selectedFields(update.query)).toContain(field);
+    expect(
+      appSync.calls.find((call) => call.operation === 'UpdateDevice')!.options?.selectionSet,
+    ).toBeUndefined();
   });
 
   it('moves the token to the latest user: the previous owner no longer has it', async () => {
@@ -285,8 +325,8 @@ describe('registerDevice: concurrent registrations of the same token', () => {
   });
 
   it('fails (for the client to retry) when both writes lose', async () => {
-    appSync.failures.set('CreateDevice', conditionFailed('CreateDevice'));
-    appSync.failures.set('UpdateDevice', conditionFailed('UpdateDevice'));
+    appSync.failures.set('CreateDevice', conditionFailed);
+    appSync.failures.set('UpdateDevice', conditionFailed);
     await expect(register({ platform: 'GCM', token: TOKEN })).rejects.toThrow(/retry the registration/);
   });
 });
@@ -370,7 +410,7 @@ describe('registerDevice: refusals', () => {
   });
 
   it('passes an AppSync outage on to the client instead of answering without a row', async () => {
-    appSync.failures.set('UpdateDevice', new AppSyncUnavailableError('AppSync answered HTTP 503', 503));
+    appSync.failures.set('UpdateDevice', unavailable(503));
     appSync.put({
       id: deviceIdFor(TOKEN),
       userId: ALICE,
@@ -384,8 +424,8 @@ describe('registerDevice: refusals', () => {
 
   it('handles registerDevice only', async () => {
     const handler = createHandler({
-      store: deviceStore(() => appSync),
-      profiles: profileStore(() => appSync),
+      store: deviceStore(async () => appSync.client()),
+      profiles: profileStore(async () => appSync.client()),
       now: () => now,
     });
     await expect(
