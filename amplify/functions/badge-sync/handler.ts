@@ -2,6 +2,7 @@ import type { AppSyncResolverEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { queuePushes } from '../shared/push-request';
 import { withSentry } from '../shared/sentry';
 import { type BadgeSyncDeps, currentBadge, markNotificationsRead } from './badge-operations';
@@ -25,7 +26,7 @@ export function createHandler(deps: BadgeSyncDeps) {
 
 export const handler = withSentry(
   createHandler({
-    appSync: appSyncClient,
+    data: dataClient,
     store: notificationStore(appSyncClient),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
     now: () => new Date(),

@@ -130,9 +130,10 @@ export function matchingStore(options: MatchingStoreOptions = {}) {
   };
 }
 
-const GET_LISTING_REGION =
+export const GET_LISTING_REGION =
   'query GetListingRegion($id: ID!) { getListing(id: $id) { id regionCode complexId } }';
-const GET_COMPLEX_REGION = 'query GetComplexRegion($id: ID!) { getComplex(id: $id) { id regionCode } }';
+export const GET_COMPLEX_REGION =
+  'query GetComplexRegion($id: ID!) { getComplex(id: $id) { id regionCode } }';
 
 /**
  * The inquiry's region: its Listing row's regionCode, else its Complex row's (the conversation's

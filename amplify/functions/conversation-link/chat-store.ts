@@ -26,6 +26,9 @@ import type { MessageItem } from './send-message';
  * IAM role: a write made here reaches the GraphQL subscribers, a direct DynamoDB write would not.
  */
 
+export const GET_BROKER_PROFILE =
+  'query GetBrokerProfile($id: ID!) { getBrokerProfile(id: $id) { id userId name active } }';
+
 /** What a model's create input accepts: no typename, and timestamps only where the model declares them. */
 function createInput(item: object, keepCreatedAt: boolean): Record<string, unknown> {
   const {
@@ -53,10 +56,7 @@ export function chatStore() {
     appSyncClient().graphql<T>(query, variables);
   return {
     async brokerProfile(id: string): Promise<BrokerProfileRow | undefined> {
-      const data = await graphql<{ getBrokerProfile: BrokerProfileRow | null }>(
-        'query GetBrokerProfile($id: ID!) { getBrokerProfile(id: $id) { id userId name active } }',
-        { id },
-      );
+      const data = await graphql<{ getBrokerProfile: BrokerProfileRow | null }>(GET_BROKER_PROFILE, { id });
       return data.getBrokerProfile ?? undefined;
     },
 

@@ -36,7 +36,7 @@ export function listingStatusKey(listingId: string, status: ListingStatus, event
   return `listing-status:${listingId}:${status}:${eventId}`;
 }
 
-const GET_BROKER = `query GetBrokerProfile($id: ID!) {
+export const GET_BROKER = `query GetBrokerProfile($id: ID!) {
   getBrokerProfile(id: $id) { id userId name officeName active } }`;
 
 export const LIST_LISTING_CONVERSATIONS = `query ListConversationsByListingId($listingId: String!, $nextToken: String) {

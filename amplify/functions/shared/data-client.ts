@@ -121,17 +121,31 @@ export async function dataOf<T>(operation: string, request: Promise<DataResult<T
   return (await checked(operation, request)).data;
 }
 
+type PageResult<T> = DataResult<T[]> & { nextToken?: string | null };
+
+/** One page of a list or index query: its items (nulls dropped) and the next page's token, if any. */
+export async function pageOf<T>(
+  operation: string,
+  request: Promise<PageResult<T>>,
+): Promise<{ items: NonNullable<T>[]; nextToken?: string }> {
+  const result = await checked(operation, request);
+  const items = (result.data ?? []).filter(
+    (item): item is NonNullable<T> => item !== null && item !== undefined,
+  );
+  return result.nextToken ? { items, nextToken: result.nextToken } : { items };
+}
+
 /** Every item of a list or index query, page by page. */
 export async function allPages<T>(
   operation: string,
-  page: (nextToken: string | undefined) => Promise<DataResult<T[]> & { nextToken?: string | null }>,
-): Promise<T[]> {
-  const items: T[] = [];
+  page: (nextToken: string | undefined) => Promise<PageResult<T>>,
+): Promise<NonNullable<T>[]> {
+  const items: NonNullable<T>[] = [];
   let nextToken: string | undefined;
   do {
-    const result = await checked(operation, page(nextToken));
-    items.push(...result.data.filter((item) => item !== null && item !== undefined));
-    nextToken = result.nextToken ?? undefined;
+    const next = await pageOf(operation, page(nextToken));
+    items.push(...next.items);
+    nextToken = next.nextToken;
   } while (nextToken);
   return items;
 }

@@ -21,6 +21,7 @@ import {
 import { badgeCount } from '../../../amplify/functions/shared/badge';
 import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat-fields';
 import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat-message';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { publishEvent } from '../../../amplify/functions/shared/events';
 import {
   type PushRequest,
@@ -28,6 +29,7 @@ import {
   queuePushes,
 } from '../../../amplify/functions/shared/push-request';
 import { lambdaContext } from '../shared/lambda-context';
+import { badgeModels } from '../support/typed-data';
 import { BROKER, BUYER, member, NOW, STAFF } from './chat-fixtures';
 
 const TABLE = 'sandbox-idempotency';
@@ -90,7 +92,21 @@ class FakeAppSync implements AppSyncClient {
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables, query)) as T;
+  }
+
+  /** The typed client's badge reads, answered by the same rows and failures. */
+  client(): DataClient {
+    return {
+      models: badgeModels((operation, variables) => this.answer(operation, variables, '')),
+    } as unknown as DataClient;
+  }
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    query: string,
+  ): Promise<unknown> {
     this.log.push({ operation, query, variables: structuredClone(variables) });
     const failure = this.failures.get(operation);
     if (failure) throw failure;
@@ -105,25 +121,25 @@ class FakeAppSync implements AppSyncClient {
       case 'GetMemberUnread': {
         const row =
           this.staleReads.shift() ?? this.row(String(variables.userId), String(variables.conversationId));
-        return { getConversationMember: row ? structuredClone(row) : null } as T;
+        return { getConversationMember: row ? structuredClone(row) : null };
       }
       case 'ListMessagesToRecount': {
         const after = (variables.createdAt as { gt?: string } | null)?.gt;
         const items = this.messages
           .filter((m) => after === undefined || m.createdAt > after)
           .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-        return page('listMessagesByConversation', items) as T;
+        return page('listMessagesByConversation', items);
       }
       case 'ResetUnreadCount':
-        return { updateConversationMember: this.update(variables) } as T;
+        return { updateConversationMember: this.update(variables) };
       case 'BadgeMemberships':
-        return page('listMembershipsByUser', this.memberships.get(String(variables.userId)) ?? []) as T;
+        return page('listMembershipsByUser', this.memberships.get(String(variables.userId)) ?? []);
       case 'BadgeNotifications': {
         const count = this.unreadNotifications.get(String(variables.userId)) ?? 0;
         return page(
           'listNotificationsByUser',
           Array.from({ length: count }, (_, i) => ({ id: `n-${i}` })),
-        ) as T;
+        );
       }
       default:
         throw new Error(`unexpected operation ${operation}`);
@@ -167,7 +183,7 @@ const handler = () =>
       sleep: async () => undefined,
     }),
     publish: (event) => publishEvent(TOPIC_ARN, event),
-    badge: (userId) => badgeCount(userId, appSync),
+    badge: (userId) => badgeCount(userId, appSync.client()),
     queue: (requests) => queuePushes(QUEUE_URL, requests),
     now: () => NOW,
     sleep: async () => undefined,

@@ -14,6 +14,7 @@ import {
 import { subscriptionStore } from '../../../amplify/functions/alert-subscription/subscription-store';
 import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
+import { CONDITION_FAILED, selected, type TypedOptions, type TypedResult } from '../support/typed-data';
 import { NOW } from './alert-fixtures';
 
 const OWNER = 'owner-sub';
@@ -206,21 +207,10 @@ describe('planEdit and checkRemove', () => {
   });
 });
 
-type Result = { data: unknown; errors?: unknown[]; nextToken?: string | null };
-type Options = { selectionSet?: readonly string[]; limit?: number; nextToken?: string | null };
-
-/** What the typed client answers when a model resolver's existence condition fails. */
-const conditionFailed: Result = {
-  data: null,
-  errors: [
-    { errorType: 'DynamoDB:ConditionalCheckFailedException', message: 'The conditional request failed' },
-  ],
-};
-
 /** The typed client over AlertSubscription rows, with the model resolvers' existence conditions. */
 class FakeSubscriptionData {
   readonly rows = new Map<string, AlertSubscriptionItem>();
-  readonly log: { operation: string; variables: Record<string, unknown>; options?: Options }[] = [];
+  readonly log: { operation: string; variables: Record<string, unknown>; options?: TypedOptions }[] = [];
   /** Runs before a create is applied: a concurrent add, say. */
   beforeCreate: (() => void) | undefined;
   /** Runs before an update is applied: a concurrent removal, say. */
@@ -236,20 +226,20 @@ class FakeSubscriptionData {
     return new Date(NOW.getTime() + this.clock * 1000).toISOString();
   }
 
-  private record(operation: string, variables: Record<string, unknown>, options?: Options) {
+  private record(operation: string, variables: Record<string, unknown>, options?: TypedOptions) {
     this.log.push({ operation, variables: structuredClone(variables), ...(options ? { options } : {}) });
   }
 
   client(): DataClient {
     const model = {
-      get: async ({ id }: { id: string }, options?: Options): Promise<Result> => {
+      get: async ({ id }: { id: string }, options?: TypedOptions): Promise<TypedResult> => {
         this.record('GetAlertSubscription', { id }, options);
         return { data: this.rows.get(id) ?? null };
       },
       listAlertSubscriptionsByUser: async (
         { userId }: { userId: string },
-        options?: Options,
-      ): Promise<Result> => {
+        options?: TypedOptions,
+      ): Promise<TypedResult> => {
         this.record('ListOwnAlertSubscriptionIds', { userId }, options);
         const owned = [...this.rows.values()].filter((r) => r.userId === userId);
         const fields = options?.selectionSet;
@@ -260,10 +250,10 @@ class FakeSubscriptionData {
           nextToken: null,
         };
       },
-      create: async (input: AlertSubscriptionItem, options?: Options): Promise<Result> => {
+      create: async (input: AlertSubscriptionItem, options?: TypedOptions): Promise<TypedResult> => {
         this.record('CreateAlertSubscription', { input }, options);
         this.beforeCreate?.();
-        if (this.rows.has(input.id)) return conditionFailed;
+        if (this.rows.has(input.id)) return CONDITION_FAILED;
         const at = this.tick();
         const created = { thresholdWon: null, label: null, ...input, createdAt: at, updatedAt: at };
         this.rows.set(input.id, created as AlertSubscriptionItem);
@@ -271,20 +261,20 @@ class FakeSubscriptionData {
       },
       update: async (
         input: Partial<AlertSubscriptionItem> & { id: string },
-        options?: Options,
-      ): Promise<Result> => {
+        options?: TypedOptions,
+      ): Promise<TypedResult> => {
         this.record('UpdateAlertSubscription', { input }, options);
         this.beforeUpdate?.();
         const existing = this.rows.get(input.id);
-        if (!existing) return conditionFailed;
+        if (!existing) return CONDITION_FAILED;
         const updated = { ...existing, ...input, updatedAt: this.tick() };
         this.rows.set(input.id, updated);
         return { data: updated };
       },
-      delete: async (input: { id: string }, options?: Options): Promise<Result> => {
+      delete: async (input: { id: string }, options?: TypedOptions): Promise<TypedResult> => {
         this.record('DeleteAlertSubscription', { input }, options);
         const existing = this.rows.get(input.id);
-        if (!existing) return conditionFailed;
+        if (!existing) return CONDITION_FAILED;
         this.rows.delete(input.id);
         return { data: existing };
       },

@@ -21,9 +21,11 @@ import {
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { type PushRequest, parsePushRequest } from '../../../amplify/functions/shared/push-request';
+import { badgeModels } from '../support/typed-data';
 
 const ALICE = 'alice-sub';
 const BOB = 'bob-sub';
@@ -186,7 +188,21 @@ class FakeAppSync implements AppSyncClient {
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables, query)) as T;
+  }
+
+  /** The typed client's badge reads, answered by the same rows and failures. */
+  client(): DataClient {
+    return {
+      models: badgeModels((operation, variables) => this.answer(operation, variables, '')),
+    } as unknown as DataClient;
+  }
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    query: string,
+  ): Promise<unknown> {
     this.calls.push({ operation, query, variables: structuredClone(variables) });
     this.beforeOperation?.(operation, variables);
     const failure = this.failures.get(operation);
@@ -200,30 +216,22 @@ class FakeAppSync implements AppSyncClient {
           const row = this.rows.get(String(id));
           data[alias] = row ? { id: row.id, userId: row.userId, readAt: row.readAt ?? null } : null;
         }
-        return data as T;
+        return data;
       }
       case 'ListNewestNotifications':
         expect(query).toContain('sortDirection: DESC');
-        return this.page(
-          'listNotificationsByUser',
-          this.indexOf(String(variables.userId), true),
-          variables,
-        ) as T;
+        return this.page('listNotificationsByUser', this.indexOf(String(variables.userId), true), variables);
       case 'BadgeNotifications':
-        return this.page(
-          'listNotificationsByUser',
-          this.indexOf(String(variables.userId), false),
-          variables,
-        ) as T;
+        return this.page('listNotificationsByUser', this.indexOf(String(variables.userId), false), variables);
       case 'BadgeMemberships':
-        return this.page('listMembershipsByUser', this.memberships, variables) as T;
+        return this.page('listMembershipsByUser', this.memberships, variables);
       case 'MarkNotificationRead': {
         const input = variables.input as { id: string; readAt: string };
         const condition = variables.condition as { userId: { eq: string } };
         const row = this.rows.get(input.id);
         if (!row || row.userId !== condition.userId.eq) throw conditionFailed(operation);
         Object.assign(row, { readAt: input.readAt, updatedAt: input.readAt });
-        return { updateNotification: { ...row } } as T;
+        return { updateNotification: { ...row } };
       }
       default:
         throw new Error(`unexpected operation ${operation}`);
@@ -237,7 +245,7 @@ let queueFailure: Error | undefined;
 
 function invoke(fieldName: string, args: Record<string, unknown>, identity: AppSyncIdentity | null) {
   const handler = createHandler({
-    appSync: () => appSync,
+    data: async () => appSync.client(),
     store: notificationStore(() => appSync),
     queue: async (requests) => {
       if (queueFailure) throw queueFailure;

@@ -12,6 +12,13 @@ import { AppSyncUnavailableError, operationNameOf } from '../../../amplify/funct
 import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
+import {
+  answerFailing,
+  CONDITION_FAILED,
+  selected,
+  type TypedOptions,
+  type TypedResult,
+} from '../support/typed-data';
 
 const ALICE = 'alice-sub';
 const BOB = 'bob-sub';
@@ -19,31 +26,8 @@ const TOKEN = `fcm-instance:APA91b${'Qx7_k-2Lm'.repeat(16)}`;
 const APNS_TOKEN = 'ab'.repeat(32);
 const NOW = new Date('2026-03-14T03:00:00.000Z');
 const EARLIER = '2026-01-02T00:00:00.000Z';
-const CONDITIONAL_CHECK_FAILED = 'DynamoDB:ConditionalCheckFailedException';
 
-type Result = { data: unknown; errors?: unknown[]; nextToken?: string | null };
-type Options = { selectionSet?: readonly string[]; limit?: number; nextToken?: string | null };
-type Call = { operation: string; variables: Record<string, unknown>; options?: Options };
-
-/** What the typed client answers when the resolver's condition (an existing id, a moved row) fails. */
-const conditionFailed: Result = {
-  data: null,
-  errors: [{ errorType: CONDITIONAL_CHECK_FAILED, message: 'conditional' }],
-};
-
-/** What the typed client answers when the request itself failed: the HTTP error rides as originalError. */
-const unavailable = (statusCode: number): Result => ({
-  data: null,
-  errors: [
-    {
-      message: 'Service Unavailable',
-      originalError: { name: 'ServiceUnavailable', response: { statusCode } },
-    },
-  ],
-});
-
-const pick = (row: Record<string, unknown>, fields: readonly string[] | undefined) =>
-  fields ? Object.fromEntries(fields.map((field) => [field, row[field] ?? null])) : { ...row };
+type Call = { operation: string; variables: Record<string, unknown>; options?: TypedOptions };
 
 /**
  * The typed data client over a Device table with the Amplify resolvers' semantics: create refuses
@@ -55,7 +39,7 @@ class FakeData {
   readonly calls: Call[] = [];
   pageSize = 100;
   beforeOperation: ((operation: string) => void) | undefined;
-  failures = new Map<string, Result>();
+  failures = new Map<string, TypedResult>();
   private clock = 0;
 
   put(row: Partial<DeviceRow> & { id: string }) {
@@ -79,35 +63,37 @@ class FakeData {
   private called(
     operation: string,
     variables: Record<string, unknown>,
-    options?: Options,
-  ): Result | undefined {
+    options?: TypedOptions,
+  ): TypedResult | undefined {
     this.calls.push({ operation, variables: structuredClone(variables), ...(options ? { options } : {}) });
     this.beforeOperation?.(operation);
     return this.failures.get(operation);
   }
 
-  private getOwner(key: { id: string }, options?: Options): Result {
+  private getOwner(key: { id: string }, options?: TypedOptions): TypedResult {
     const row = this.rows.get(key.id);
     return (
-      this.called('GetDeviceOwner', key, options) ?? { data: row ? pick(row, options?.selectionSet) : null }
+      this.called('GetDeviceOwner', key, options) ?? {
+        data: row ? selected(row, options?.selectionSet) : null,
+      }
     );
   }
 
-  private create(input: Record<string, unknown>, options?: Options): Result {
+  private create(input: Record<string, unknown>, options?: TypedOptions): TypedResult {
     const failure = this.called('CreateDevice', { input }, options);
     if (failure) return failure;
-    if (this.rows.has(String(input.id))) return conditionFailed;
+    if (this.rows.has(String(input.id))) return CONDITION_FAILED;
     const at = this.stamp();
     const row = { ...input, createdAt: at, updatedAt: at };
     this.rows.set(String(input.id), row);
     return { data: { ...row } };
   }
 
-  private update(input: Record<string, unknown>, options?: Options): Result {
+  private update(input: Record<string, unknown>, options?: TypedOptions): TypedResult {
     const failure = this.called('UpdateDevice', { input }, options);
     if (failure) return failure;
     const existing = this.rows.get(String(input.id));
-    if (!existing) return conditionFailed;
+    if (!existing) return CONDITION_FAILED;
     const row: Record<string, unknown> = { ...existing, updatedAt: this.stamp() };
     for (const [field, value] of Object.entries(input)) {
       if (value === null) delete row[field];
@@ -117,17 +103,17 @@ class FakeData {
     return { data: { ...row } };
   }
 
-  private listByUser(key: { userId: string }, options: Options = {}): Result {
+  private listByUser(key: { userId: string }, options: TypedOptions = {}): TypedResult {
     const failure = this.called('ListUserDevices', { ...key, nextToken: options.nextToken }, options);
     if (failure) return failure;
-    const items = this.ofUser(key.userId).map((row) => pick(row, options.selectionSet));
+    const items = this.ofUser(key.userId).map((row) => selected(row, options.selectionSet));
     const start = options.nextToken ? Number(options.nextToken) : 0;
     const end = start + Math.min(this.pageSize, options.limit ?? this.pageSize);
     return { data: items.slice(start, end), nextToken: end < items.length ? String(end) : null };
   }
 
   /** client.graphql throws its result when it carries errors. */
-  private document(query: string, variables: Record<string, unknown>): Result {
+  private document(query: string, variables: Record<string, unknown>): TypedResult {
     const operation = operationNameOf(query);
     const failure = this.called(operation, variables);
     if (failure) throw failure;
@@ -135,7 +121,7 @@ class FakeData {
     const input = variables.input as { id: string };
     const row = this.rows.get(input.id);
     const owner = (variables.condition as { userId: { eq: string } }).userId.eq;
-    if (!row || row.userId !== owner) throw conditionFailed;
+    if (!row || row.userId !== owner) throw CONDITION_FAILED;
     this.rows.delete(input.id);
     return { data: { deleteDevice: row } };
   }
@@ -144,10 +130,12 @@ class FakeData {
     return {
       models: {
         Device: {
-          get: async (key: { id: string }, options?: Options) => this.getOwner(key, options),
-          create: async (input: Record<string, unknown>, options?: Options) => this.create(input, options),
-          update: async (input: Record<string, unknown>, options?: Options) => this.update(input, options),
-          listDevicesByUser: async (key: { userId: string }, options?: Options) =>
+          get: async (key: { id: string }, options?: TypedOptions) => this.getOwner(key, options),
+          create: async (input: Record<string, unknown>, options?: TypedOptions) =>
+            this.create(input, options),
+          update: async (input: Record<string, unknown>, options?: TypedOptions) =>
+            this.update(input, options),
+          listDevicesByUser: async (key: { userId: string }, options?: TypedOptions) =>
             this.listByUser(key, options),
         },
       },
@@ -325,8 +313,8 @@ describe('registerDevice: concurrent registrations of the same token', () => {
   });
 
   it('fails (for the client to retry) when both writes lose', async () => {
-    appSync.failures.set('CreateDevice', conditionFailed);
-    appSync.failures.set('UpdateDevice', conditionFailed);
+    appSync.failures.set('CreateDevice', CONDITION_FAILED);
+    appSync.failures.set('UpdateDevice', CONDITION_FAILED);
     await expect(register({ platform: 'GCM', token: TOKEN })).rejects.toThrow(/retry the registration/);
   });
 });
@@ -410,7 +398,10 @@ describe('registerDevice: refusals', () => {
   });
 
   it('passes an AppSync outage on to the client instead of answering without a row', async () => {
-    appSync.failures.set('UpdateDevice', unavailable(503));
+    appSync.failures.set(
+      'UpdateDevice',
+      answerFailing(new AppSyncUnavailableError('AppSync UpdateDevice answered HTTP 503', 503)),
+    );
     appSync.put({
       id: deviceIdFor(TOKEN),
       userId: ALICE,
