@@ -242,13 +242,7 @@ class FakeSubscriptionData {
       ): Promise<TypedResult> => {
         this.record('ListOwnAlertSubscriptionIds', { userId }, options);
         const owned = [...this.rows.values()].filter((r) => r.userId === userId);
-        const fields = options?.selectionSet;
-        return {
-          data: owned.map((r) =>
-            fields ? Object.fromEntries(fields.map((f) => [f, r[f as keyof typeof r]])) : r,
-          ),
-          nextToken: null,
-        };
+        return { data: owned.map((r) => selected(r, options?.selectionSet)), nextToken: null };
       },
       create: async (input: AlertSubscriptionItem, options?: TypedOptions): Promise<TypedResult> => {
         this.record('CreateAlertSubscription', { input }, options);
