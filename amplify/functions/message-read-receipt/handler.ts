@@ -1,9 +1,9 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { badgeCount } from '../shared/badge';
 import { processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import type { ConversationMemberRow } from '../shared/chat-message';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { publishEvent } from '../shared/events';
 import { queuePushes } from '../shared/push-request';
 import { withSentry } from '../shared/sentry';
@@ -30,7 +30,7 @@ export function createHandler(deps: ReadReceiptDeps) {
 
 export const handler = withSentry(
   createHandler({
-    store: receiptStore({ appSync: appSyncClient, idempotencyTableName: config.idempotencyTableName }),
+    store: receiptStore({ data: dataClient, idempotencyTableName: config.idempotencyTableName }),
     publish: (event) => publishEvent(config.chatEventsTopicArn(), event),
     badge: (userId) => badgeCount(userId),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),

@@ -29,7 +29,7 @@ import {
   queuePushes,
 } from '../../../amplify/functions/shared/push-request';
 import { lambdaContext } from '../shared/lambda-context';
-import { badgeModels } from '../support/typed-data';
+import { answeredGet, answeredGraphql, answeredPage, badgeModels } from '../support/typed-data';
 import { BROKER, BUYER, member, NOW, STAFF } from './chat-fixtures';
 
 const TABLE = 'sandbox-idempotency';
@@ -64,6 +64,8 @@ class FakeAppSync implements AppSyncClient {
   writes = 0;
   failures = new Map<string, Error>();
   readonly log: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  /** Called with each operation as it arrives: for tests of the order of reads. */
+  onCall: ((operation: string) => void) | undefined;
   private clock = 0;
 
   put(row: ConversationMemberRow) {
@@ -95,10 +97,23 @@ class FakeAppSync implements AppSyncClient {
     return (await this.answer(operationNameOf(query), variables, query)) as T;
   }
 
-  /** The typed client's badge reads, answered by the same rows and failures. */
+  /** The typed client, answered by the same rows and failures. */
   client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables, '');
     return {
-      models: badgeModels((operation, variables) => this.answer(operation, variables, '')),
+      models: {
+        ...badgeModels(answers),
+        ConversationMember: {
+          ...badgeModels(answers).ConversationMember,
+          get: answeredGet(answers, 'GetMemberUnread'),
+        },
+        Message: { listMessagesByConversation: answeredPage(answers, 'ListMessagesToRecount') },
+      },
+      graphql: answeredGraphql(
+        (operation, variables, query) => this.answer(operation, variables, query ?? ''),
+        operationNameOf,
+      ),
     } as unknown as DataClient;
   }
 
@@ -108,6 +123,7 @@ class FakeAppSync implements AppSyncClient {
     query: string,
   ): Promise<unknown> {
     this.log.push({ operation, query, variables: structuredClone(variables) });
+    this.onCall?.(operation);
     const failure = this.failures.get(operation);
     if (failure) throw failure;
     const page = <I>(field: string, items: I[]) => {
@@ -178,7 +194,7 @@ let unprocessedOnce: number;
 const handler = () =>
   createHandler({
     store: receiptStore({
-      appSync: () => appSync,
+      data: async () => appSync.client(),
       idempotencyTableName: () => TABLE,
       sleep: async () => undefined,
     }),
@@ -339,11 +355,7 @@ describe('message-read-receipt: the exact unread reset', () => {
   it('reads the member row before the markers, and the markers strongly consistent', async () => {
     messages(true, sent(1));
     const order: string[] = [];
-    const graphql = appSync.graphql.bind(appSync);
-    appSync.graphql = async <T>(query: string, variables?: Record<string, unknown>) => {
-      order.push(operationNameOf(query));
-      return graphql<T>(query, variables);
-    };
+    appSync.onCall = (operation) => order.push(operation);
     dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
       order.push('BatchGetItem');
       return { Responses: { [TABLE]: input.RequestItems![TABLE]!.Keys! } };

@@ -56,7 +56,12 @@ export function selected<T extends object>(row: T, selectionSet: readonly string
  * A fake's answers in the documents' shape (`{ getUserProfile: row }`, `{ listX: { items, nextToken } }`,
  * or a thrown AppSync error), keyed by the operation name the store gives the call.
  */
-export type DocumentAnswers = (operation: string, variables: Record<string, unknown>) => Promise<unknown>;
+export type DocumentAnswers = (
+  operation: string,
+  variables: Record<string, unknown>,
+  /** The document, for the calls that still send one (client.graphql). */
+  query?: string,
+) => Promise<unknown>;
 
 async function firstField(answer: Promise<unknown>): Promise<unknown> {
   return Object.values((await answer) ?? {})[0] ?? null;
@@ -95,5 +100,16 @@ export function badgeModels(answers: DocumentAnswers) {
   return {
     ConversationMember: { listMembershipsByUser: answeredPage(answers, 'BadgeMemberships') },
     Notification: { listNotificationsByUser: answeredPage(answers, 'BadgeNotifications') },
+  };
+}
+
+/** client.graphql for the documents a store still sends, answered by `answers`; it throws its result on errors. */
+export function answeredGraphql(answers: DocumentAnswers, operationOf: (query: string) => string) {
+  return async ({ query, variables }: { query: string; variables: Record<string, unknown> }) => {
+    try {
+      return { data: await answers(operationOf(query), variables, query) };
+    } catch (error) {
+      throw answerFailing(error as Error);
+    }
   };
 }
