@@ -4,7 +4,13 @@ import { unlessConditionFailed } from '../shared/appsync-client';
 import { MEMBER_FIELDS } from '../shared/chat-fields';
 import { allPages, type DataClient, dataOf, graphqlOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
-import type { MemberKey, MemberSnapshot, RecountedMessage, UnreadResetStore } from './unread-reset';
+import {
+  type MemberKey,
+  type MemberSnapshot,
+  RECOUNTED_FIELDS,
+  recountedMessage,
+  type UnreadResetStore,
+} from './unread-reset';
 
 /**
  * The member row and the conversation's messages through AppSync (the reset is a mutation, so the
@@ -92,21 +98,11 @@ export function receiptStore(options: ReceiptStoreOptions): UnreadResetStore {
           {
             limit: 1000,
             nextToken,
-            selectionSet: ['id', 'createdAt', 'senderId', 'memberIds', 'kind', 'notify', 'deletedAt'],
+            selectionSet: RECOUNTED_FIELDS,
           },
         ),
       );
-      return rows.map(
-        (row): RecountedMessage => ({
-          id: row.id,
-          createdAt: row.createdAt,
-          senderId: row.senderId,
-          memberIds: [...row.memberIds],
-          kind: row.kind,
-          notify: row.notify,
-          deletedAt: row.deletedAt,
-        }),
-      );
+      return rows.map(recountedMessage);
     },
 
     async countedMessageIds(messageIds) {
