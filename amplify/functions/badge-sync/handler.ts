@@ -1,5 +1,4 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
 import { config } from '../shared/config';
 import { dataClient } from '../shared/data-client';
@@ -27,7 +26,7 @@ export function createHandler(deps: BadgeSyncDeps) {
 export const handler = withSentry(
   createHandler({
     data: dataClient,
-    store: notificationStore(appSyncClient),
+    store: notificationStore(dataClient),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
     now: () => new Date(),
   }),

@@ -25,7 +25,7 @@ import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { type PushRequest, parsePushRequest } from '../../../amplify/functions/shared/push-request';
-import { badgeModels } from '../support/typed-data';
+import { answeredGraphql, answeredPage, badgeModels, type TypedOptions } from '../support/typed-data';
 
 const ALICE = 'alice-sub';
 const BOB = 'bob-sub';
@@ -191,10 +191,27 @@ class FakeAppSync implements AppSyncClient {
     return (await this.answer(operationNameOf(query), variables, query)) as T;
   }
 
-  /** The typed client's badge reads, answered by the same rows and failures. */
+  /** The typed client, answered by the same rows and failures. */
   client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables, '');
+    const badge = badgeModels(answers);
+    const newest = answeredPage(answers, 'ListNewestNotifications');
     return {
-      models: badgeModels((operation, variables) => this.answer(operation, variables, '')),
+      models: {
+        ConversationMember: badge.ConversationMember,
+        Notification: {
+          // One index, two reads: newest first for marking, any order for the badge.
+          listNotificationsByUser: (key: Record<string, unknown>, options?: TypedOptions) =>
+            options?.sortDirection === 'DESC'
+              ? newest(key, options)
+              : badge.Notification.listNotificationsByUser(key, options),
+        },
+      },
+      graphql: answeredGraphql(
+        (operation, variables, query) => this.answer(operation, variables, query ?? ''),
+        operationNameOf,
+      ),
     } as unknown as DataClient;
   }
 
@@ -219,7 +236,6 @@ class FakeAppSync implements AppSyncClient {
         return data;
       }
       case 'ListNewestNotifications':
-        expect(query).toContain('sortDirection: DESC');
         return this.page('listNotificationsByUser', this.indexOf(String(variables.userId), true), variables);
       case 'BadgeNotifications':
         return this.page('listNotificationsByUser', this.indexOf(String(variables.userId), false), variables);
@@ -246,7 +262,7 @@ let queueFailure: Error | undefined;
 function invoke(fieldName: string, args: Record<string, unknown>, identity: AppSyncIdentity | null) {
   const handler = createHandler({
     data: async () => appSync.client(),
-    store: notificationStore(() => appSync),
+    store: notificationStore(async () => appSync.client()),
     queue: async (requests) => {
       if (queueFailure) throw queueFailure;
       queued.push(...requests.map((request) => parsePushRequest(JSON.stringify(request))));
