@@ -26,6 +26,8 @@ import { Scheduler } from './lambda/scheduler/scheduler';
 import { type LegacyApi, startLegacyApi } from './legacy/server';
 import { buildAmplifyOutputs, writeAmplifyOutputs } from './outputs';
 import { assertSandboxPortsFree, dynamoDbOptions, sandboxPorts } from './ports/ports';
+import { readBucketDeployments } from './s3/bucket-deployments';
+import { type LocalS3, startLocalS3 } from './s3/s3-server';
 import { type LocalSecrets, loadOrCreateSecrets } from './secrets';
 import { ensureLocalCertificates, type LocalCertificates } from './tls/local-ca';
 
@@ -117,7 +119,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     };
 
     const gateway = await startAwsServices(step);
-    const lambda = await startFunctions(step, gateway);
+    const s3 = await startS3(step, assembly);
+    const lambda = await startFunctions(step, gateway, s3);
     const dynamodb = await startTables(step, dynamodbStarting);
     const cognito = await startCognito(step, lambda);
     const appSync = await startAppSync(step, lambda, cognito);
@@ -226,6 +229,13 @@ async function startAwsServices({ options, ports, inventory, onStop }: StartStep
   return gateway;
 }
 
+/** S3: what bucket deployments copy, e.g. the model introspection schema the data client reads. */
+async function startS3({ endpoints, onStop }: StartStep, assembly: CloudAssembly): Promise<LocalS3> {
+  const s3 = await startLocalS3({ buckets: readBucketDeployments(assembly, endpoints) });
+  onStop(() => s3.close());
+  return s3;
+}
+
 interface LocalLambda {
   runner: FunctionRunner;
   signedCallers: SignedCallers;
@@ -240,6 +250,7 @@ interface LocalLambda {
 async function startFunctions(
   { sandboxDir, endpoints, inventory, tls, secrets, options, progress, onStop }: StartStep,
   gateway: AwsGateway,
+  s3: LocalS3,
 ): Promise<LocalLambda> {
   const secretValues: Record<string, string> = { ...secrets.values, SENTRY_DSN: endpoints.sentryDsn };
   // Each function signs its AWS calls with its own key; the local services verify the signature.
@@ -265,6 +276,7 @@ async function startFunctions(
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodbUrl,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodbUrl,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.userPoolEndpoint,
+      AWS_ENDPOINT_URL_S3: s3.url,
       NODE_EXTRA_CA_CERTS: tls.caCertPath,
       PATH: process.env.PATH ?? '',
     },

@@ -7,7 +7,9 @@ import {
 } from '../../amplify/functions/shared/appsync-client';
 import type { ConversationMemberRow, MessageRow } from '../../amplify/functions/shared/chat/chat-message';
 import type { ConversationRow } from '../../amplify/functions/shared/chat/conversation';
+import type { DataClient } from '../../amplify/functions/shared/data-client';
 import type { NewNotification } from '../../amplify/functions/shared/notifications/notification-create';
+import { answeredGet } from './typed-data';
 
 export const NOW = new Date('2026-03-14T03:00:00.000Z');
 export const BUYER = 'buyer-6b0e';
@@ -171,7 +173,26 @@ export class FakeChatAppSync implements AppSyncClient {
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables, query)) as T;
+  }
+
+  /** The typed client's reads (the inquiry's region), answered by the same rows and failures. */
+  client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables, '');
+    return {
+      models: {
+        Listing: { get: answeredGet(answers, 'GetListingRegion') },
+        Complex: { get: answeredGet(answers, 'GetComplexRegion') },
+      },
+    } as unknown as DataClient;
+  }
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    query: string,
+  ): Promise<unknown> {
     this.log.push({ operation, variables: structuredClone(variables) });
     const failure = this.failures.get(operation);
     if (failure) throw failure;
@@ -185,7 +206,7 @@ export class FakeChatAppSync implements AppSyncClient {
       case 'GetConversation':
         return {
           getConversation: structuredClone(this.conversations.get(String(variables.id)) ?? null),
-        } as T;
+        };
       case 'UpdateConversation': {
         const race = this.beforeUpdateConversation;
         this.beforeUpdateConversation = undefined;
@@ -194,7 +215,7 @@ export class FakeChatAppSync implements AppSyncClient {
         if (!row || !meetsCondition(row, variables.condition)) throw conditionalCheckFailed(operation);
         const updated = { ...row, ...input, updatedAt: this.nextUpdatedAt() } as ConversationRow;
         this.conversations.set(row.id, updated);
-        return { updateConversation: structuredClone(updated) } as T;
+        return { updateConversation: structuredClone(updated) };
       }
       case 'ListConversationMembers':
         return {
@@ -202,26 +223,26 @@ export class FakeChatAppSync implements AppSyncClient {
             this.membersOf(String(variables.conversationId)),
             variables.nextToken,
           ),
-        } as T;
+        };
       case 'GetMember':
         return {
           getConversationMember: structuredClone(
             this.members.get(`${variables.conversationId}|${variables.userId}`) ?? null,
           ),
-        } as T;
+        };
       case 'CreateMember': {
         const key = `${input.conversationId}|${input.userId}`;
         if (this.members.has(key)) throw conditionalCheckFailed(operation);
         const row = { ...structuredClone(input), updatedAt: this.nextUpdatedAt() };
         this.members.set(key, row as unknown as ConversationMemberRow);
-        return { createConversationMember: structuredClone(row) } as T;
+        return { createConversationMember: structuredClone(row) };
       }
       case 'UpdateMember': {
         const key = `${input.conversationId}|${input.userId}`;
         const row = this.members.get(key);
         if (!row || !meetsCondition(row, variables.condition)) throw conditionalCheckFailed(operation);
         this.members.set(key, { ...row, ...structuredClone(input), updatedAt: this.nextUpdatedAt() });
-        return { updateConversationMember: structuredClone(this.members.get(key)) } as T;
+        return { updateConversationMember: structuredClone(this.members.get(key)) };
       }
       case 'ListMessagesByConversation':
         return {
@@ -233,36 +254,36 @@ export class FakeChatAppSync implements AppSyncClient {
             })),
             variables.nextToken,
           ),
-        } as T;
+        };
       case 'GetMessage': {
         const row = this.messages.get(String(variables.id));
         return {
           getMessage: row ? { id: row.id, memberIds: [...row.memberIds], updatedAt: row.updatedAt } : null,
-        } as T;
+        };
       }
       case 'UpdateMessage': {
         const row = this.messages.get(String(input.id));
         if (!row || !meetsCondition(row, variables.condition)) throw conditionalCheckFailed(operation);
         this.messages.set(row.id, { ...row, ...structuredClone(input), updatedAt: this.nextUpdatedAt() });
-        return { updateMessage: structuredClone(this.messages.get(row.id)) } as T;
+        return { updateMessage: structuredClone(this.messages.get(row.id)) };
       }
       case 'CreateMessage': {
         if (this.messages.has(String(input.id))) throw conditionalCheckFailed(operation);
         const row = { ...structuredClone(input), updatedAt: this.nextUpdatedAt() };
         this.messages.set(String(input.id), row as unknown as MessageRow);
-        return { createMessage: structuredClone(row) } as T;
+        return { createMessage: structuredClone(row) };
       }
       case 'CreateNotification': {
         if (this.notifications.has(String(input.id))) throw conditionalCheckFailed(operation);
         this.notifications.set(String(input.id), structuredClone(input) as unknown as NewNotification);
-        return { createNotification: structuredClone(input) } as T;
+        return { createNotification: structuredClone(input) };
       }
       case 'GetListing':
       case 'GetListingRegion':
-        return { getListing: structuredClone(this.listings.get(String(variables.id)) ?? null) } as T;
+        return { getListing: structuredClone(this.listings.get(String(variables.id)) ?? null) };
       case 'GetComplex':
       case 'GetComplexRegion':
-        return { getComplex: structuredClone(this.complexes.get(String(variables.id)) ?? null) } as T;
+        return { getComplex: structuredClone(this.complexes.get(String(variables.id)) ?? null) };
       default:
         throw new Error(`unexpected operation ${operation}`);
     }

@@ -1,6 +1,6 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
+import { dataClient } from '../shared/data-client';
 import type { Decision } from '../shared/decision';
 import { UserFacingError } from '../shared/errors';
 import { withSentry } from '../shared/sentry';
@@ -81,4 +81,4 @@ export function createHandler({ store }: AlertSubscriptionDeps) {
   };
 }
 
-export const handler = withSentry(createHandler({ store: subscriptionStore(appSyncClient) }));
+export const handler = withSentry(createHandler({ store: subscriptionStore(dataClient) }));

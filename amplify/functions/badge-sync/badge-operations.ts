@@ -1,4 +1,4 @@
-import type { AppSyncClient } from '../shared/appsync-client';
+import type { DataClient } from '../shared/data-client';
 import { logger } from '../shared/logger';
 import { type Badge, badgeCount, badgeOf } from '../shared/push/badge';
 import type { PushRequest } from '../shared/push/push-request';
@@ -12,7 +12,7 @@ import {
 import type { NotificationStore } from './notification-store';
 
 export interface BadgeSyncDeps {
-  appSync: () => AppSyncClient;
+  data: () => Promise<DataClient>;
   store: NotificationStore;
   /** Queues on the push queue. */
   queue: (requests: PushRequest[]) => Promise<void>;
@@ -21,7 +21,7 @@ export interface BadgeSyncDeps {
 
 /** Query badge: unread chat messages + unread notifications, as a push would carry it. */
 export async function currentBadge(userId: string, deps: BadgeSyncDeps): Promise<Badge> {
-  return badgeOf(await badgeCount(userId, deps.appSync()));
+  return badgeOf(await badgeCount(userId, await deps.data()));
 }
 
 /**
@@ -50,7 +50,7 @@ export async function markNotificationsRead(
   const readAt = deps.now().toISOString();
   const marked = unread.length > 0 ? await deps.store.markRead(unread, userId, readAt) : [];
   // The user index may lag the writes just made: what is known read counts as read.
-  const badge = badgeOf(await badgeCount(userId, deps.appSync(), { readNotificationIds: new Set(known) }));
+  const badge = badgeOf(await badgeCount(userId, await deps.data(), { readNotificationIds: new Set(known) }));
   logger.info('Notifications marked read', {
     mode: 'ids' in target.value ? 'ids' : 'all',
     marked: marked.length,

@@ -1,7 +1,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { type BadgeSyncDeps, currentBadge, markNotificationsRead } from './badge-operations';
@@ -25,8 +25,8 @@ export function createHandler(deps: BadgeSyncDeps) {
 
 export const handler = withSentry(
   createHandler({
-    appSync: appSyncClient,
-    store: notificationStore(appSyncClient),
+    data: dataClient,
+    store: notificationStore(dataClient),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
     now: () => new Date(),
   }),

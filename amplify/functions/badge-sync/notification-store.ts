@@ -1,4 +1,5 @@
-import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { unlessConditionFailed } from '../shared/appsync-client';
+import { type DataClient, graphqlOf, pageOf } from '../shared/data-client';
 import { NOTIFICATION_FIELDS } from '../shared/notifications/notification-create';
 import type { NotificationState } from './notification-reads';
 
@@ -14,7 +15,7 @@ const GET_CHUNK = 50;
 /** Writes in flight at once. */
 const WRITE_CONCURRENCY = 10;
 
-/** One query for many ids: `n0: getNotification(id: $id0) { … } n1: …`. */
+/** One query for many ids (`n0: getNotification(id: $id0) { … } n1: …`): the typed client cannot alias. */
 export function getNotificationsQuery(count: number): string {
   const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(', ');
   const fields = Array.from(
@@ -24,10 +25,7 @@ export function getNotificationsQuery(count: number): string {
   return `query GetNotificationStates(${variables}) { ${fields} }`;
 }
 
-export const LIST_NEWEST_NOTIFICATIONS = `query ListNewestNotifications($userId: ID!, $nextToken: String) {
-  listNotificationsByUser(userId: $userId, sortDirection: DESC, limit: 100, nextToken: $nextToken) {
-    items { id readAt } nextToken } }`;
-
+// A document: the typed client's update takes no condition, and a read must never mark another user's row.
 export const MARK_NOTIFICATION_READ = `mutation MarkNotificationRead(
   $input: UpdateNotificationInput!, $condition: ModelNotificationConditionInput) {
   updateNotification(input: $input, condition: $condition) { ${NOTIFICATION_FIELDS} } }`;
@@ -41,57 +39,58 @@ export interface NotificationStore {
   markRead(ids: readonly string[], userId: string, readAt: string): Promise<string[]>;
 }
 
-export function notificationStore(appSync: () => AppSyncClient): NotificationStore {
+export function notificationStore(data: () => Promise<DataClient>): NotificationStore {
   return {
     async states(ids) {
       const found = new Map<string, NotificationState>();
+      const client = await data();
       for (let start = 0; start < ids.length; start += GET_CHUNK) {
         const chunk = ids.slice(start, start + GET_CHUNK);
-        const data = await appSync().graphql<Record<string, NotificationState | null>>(
+        const rows = await graphqlOf<Record<string, NotificationState | null>>(
+          client,
+          'GetNotificationStates',
           getNotificationsQuery(chunk.length),
           Object.fromEntries(chunk.map((id, i) => [`id${i}`, id])),
         );
-        for (const row of Object.values(data ?? {})) if (row) found.set(row.id, row);
+        for (const row of Object.values(rows ?? {})) if (row) found.set(row.id, row);
       }
       return found;
     },
 
     async newestUnreadIds(userId, limit) {
+      const { models } = await data();
       const ids: string[] = [];
-      let nextToken: string | null | undefined;
+      let nextToken: string | undefined;
       do {
-        const data = await appSync().graphql<{
-          listNotificationsByUser: {
-            items: ({ id: string; readAt?: string | null } | null)[];
-            nextToken?: string | null;
-          } | null;
-        }>(LIST_NEWEST_NOTIFICATIONS, { userId, nextToken });
-        for (const item of data.listNotificationsByUser?.items ?? []) {
-          if (item && !item.readAt && ids.length < limit) ids.push(item.id);
-        }
-        nextToken = data.listNotificationsByUser?.nextToken;
+        const page = await pageOf(
+          'ListNewestNotifications',
+          models.Notification.listNotificationsByUser(
+            { userId },
+            { sortDirection: 'DESC', limit: 100, nextToken, selectionSet: ['id', 'readAt'] },
+          ),
+        );
+        for (const item of page.items) if (!item.readAt && ids.length < limit) ids.push(item.id);
+        nextToken = page.nextToken;
       } while (nextToken && ids.length < limit);
       return ids;
     },
 
     async markRead(ids, userId, readAt) {
+      const client = await data();
       const marked: string[] = [];
       for (let start = 0; start < ids.length; start += WRITE_CONCURRENCY) {
         const chunk = ids.slice(start, start + WRITE_CONCURRENCY);
         const results = await Promise.all(
           chunk.map(async (id) => {
-            try {
-              await appSync().graphql(MARK_NOTIFICATION_READ, {
+            // Deleted or expired since it was read (the condition failed): nothing left to mark.
+            const written = await unlessConditionFailed(
+              graphqlOf(client, 'MarkNotificationRead', MARK_NOTIFICATION_READ, {
                 input: { id, readAt },
                 // Never another user's row, whatever id reaches this point.
                 condition: { userId: { eq: userId } },
-              });
-              return true;
-            } catch (error) {
-              // Deleted or expired since it was read: nothing left to mark.
-              if (isConditionalCheckFailure(error)) return false;
-              throw error;
-            }
+              }),
+            );
+            return written !== undefined;
           }),
         );
         chunk.forEach((id, index) => {

@@ -5,6 +5,7 @@ import { signedInUserId } from '../shared/caller';
 import { assignBroker, assignmentStore } from '../shared/chat/broker-assignment';
 import type { ConversationRow } from '../shared/chat/conversation';
 import { postSystemMessage } from '../shared/chat/system-message';
+import { type DataClient, dataClient } from '../shared/data-client';
 import { conversationNotFound, refuse } from '../shared/decision';
 import { PermanentRecordError } from '../shared/errors';
 import { withSentry } from '../shared/sentry';
@@ -19,6 +20,7 @@ import { matchingStore, matchingTables, regionLookup } from './matching-store';
 
 export interface HandlerDeps {
   appSync: () => AppSyncClient;
+  data: () => Promise<DataClient>;
   store: ReturnType<typeof matchingStore>;
   tables: typeof matchingTables;
   now: () => Date;
@@ -41,7 +43,7 @@ export function matchingDeps(deps: HandlerDeps): MatchingDeps {
       return brokers;
     },
     openConversations: (brokerId) => deps.store.openConversations(brokerId),
-    regionOf: regionLookup(appSync),
+    regionOf: regionLookup(deps.data),
     assign: (input) => assignBroker(input, { appSync, now: deps.now }),
     recordAssignment: (brokerId, at, open) => deps.store.recordAssignment(brokerId, at, open),
     postWaiting: async (conversation, body, key) => {
@@ -142,6 +144,7 @@ export function createHandler(deps: HandlerDeps) {
 export const handler = withSentry(
   createHandler({
     appSync: appSyncClient,
+    data: dataClient,
     store: matchingStore(),
     tables: matchingTables,
     now: () => new Date(),

@@ -6,9 +6,9 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AppSyncClient } from '../shared/appsync-client';
 import type { ConversationRow } from '../shared/chat/conversation';
 import { config } from '../shared/config';
+import { type DataClient, dataOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import { logger } from '../shared/logger';
 import { type BrokerProfile, isRegionCode } from './broker-choice';
@@ -130,30 +130,36 @@ export function matchingStore(options: MatchingStoreOptions = {}) {
   };
 }
 
-const GET_LISTING_REGION =
-  'query GetListingRegion($id: ID!) { getListing(id: $id) { id regionCode complexId } }';
-const GET_COMPLEX_REGION = 'query GetComplexRegion($id: ID!) { getComplex(id: $id) { id regionCode } }';
-
 /**
  * The inquiry's region: its Listing row's regionCode, else its Complex row's (the conversation's
  * complexId, or the listing's). Memoized per listing and complex, for one invocation.
  */
-export function regionLookup(appSync: AppSyncClient) {
-  const listings = new Map<
-    string,
-    Promise<{ regionCode?: string | null; complexId?: string | null } | null>
-  >();
+export function regionLookup(data: () => Promise<DataClient>) {
+  type ListingRegion = { regionCode?: string | null; complexId?: string | null };
+  const listings = new Map<string, Promise<ListingRegion | null>>();
   const complexes = new Map<string, Promise<string | undefined>>();
+
+  const readListing = async (id: string): Promise<ListingRegion | null> => {
+    const { models } = await data();
+    const row = await dataOf(
+      'GetListingRegion',
+      models.Listing.get({ id }, { selectionSet: ['id', 'regionCode', 'complexId'] }),
+    );
+    return row ? { regionCode: row.regionCode, complexId: row.complexId } : null;
+  };
+  const readComplexRegion = async (id: string): Promise<string | undefined> => {
+    const { models } = await data();
+    const row = await dataOf(
+      'GetComplexRegion',
+      models.Complex.get({ id }, { selectionSet: ['id', 'regionCode'] }),
+    );
+    return isRegionCode(row?.regionCode) ? row.regionCode : undefined;
+  };
 
   const listing = (id: string) => {
     let found = listings.get(id);
     if (!found) {
-      found = appSync
-        .graphql<{ getListing: { regionCode?: string | null; complexId?: string | null } | null }>(
-          GET_LISTING_REGION,
-          { id },
-        )
-        .then((data) => data.getListing);
+      found = readListing(id);
       found.catch(() => listings.delete(id));
       listings.set(id, found);
     }
@@ -162,9 +168,7 @@ export function regionLookup(appSync: AppSyncClient) {
   const complexRegion = (id: string) => {
     let found = complexes.get(id);
     if (!found) {
-      found = appSync
-        .graphql<{ getComplex: { regionCode?: string | null } | null }>(GET_COMPLEX_REGION, { id })
-        .then((data) => (isRegionCode(data.getComplex?.regionCode) ? data.getComplex.regionCode : undefined));
+      found = readComplexRegion(id);
       found.catch(() => complexes.delete(id));
       complexes.set(id, found);
     }

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { logger } from '../shared/logger';
 import { createNotificationOnce } from '../shared/notifications/notification-create';
 import { deadlineOf } from '../shared/paged-work';
@@ -50,7 +51,7 @@ export const handler = withSentry(
   createHandler(
     {
       members: unreadMemberPages({ tableName: config.conversationMemberTableName }),
-      overdue: overdueUnread({ appSync: appSyncClient }),
+      overdue: overdueUnread({ data: dataClient }),
       create: (notification) => createNotificationOnce(appSyncClient(), notification),
       sweeps: sweepStore({ tableName: config.idempotencyTableName }),
       now: () => new Date(),

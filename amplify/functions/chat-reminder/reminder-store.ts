@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { AppSyncClient } from '../shared/appsync-client';
-import type { RecountedMessage } from '../shared/chat/unread';
+import { RECOUNTED_FIELDS, recountedMessage } from '../shared/chat/unread';
+import { type DataClient, pageOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import { hasOverdueUnread, type ReminderMember } from './reminder-plan';
 import type { MemberPage, MemberPosition, SweepStore } from './reminder-sweep';
@@ -40,37 +40,34 @@ export function unreadMemberPages(options: { tableName: () => string; dynamo?: D
   };
 }
 
-export const LIST_MESSAGES_SENT_BETWEEN = `query ListMessagesSentBetween(
-  $conversationId: ID!, $createdAt: ModelStringKeyConditionInput, $nextToken: String) {
-  listMessagesByConversation(conversationId: $conversationId, createdAt: $createdAt, limit: 100,
-    nextToken: $nextToken) {
-    items { id createdAt senderId memberIds kind notify deletedAt } nextToken } }`;
-
 /** Enough for any real backlog; past it the member is left for tomorrow rather than the run stalled. */
 export const MAX_MESSAGE_PAGES = 10;
 
-interface MessagePage {
-  listMessagesByConversation: { items: (RecountedMessage | null)[]; nextToken?: string | null } | null;
-}
-
 /** Pages through the messages sent in (after, cutoff], oldest first, until one counts as unread. */
-export function overdueUnread(options: { appSync: () => AppSyncClient }) {
+export function overdueUnread(options: { data: () => Promise<DataClient> }) {
   return async (member: ReminderMember, check: { after?: string; cutoff: string }): Promise<boolean> => {
-    const createdAt = check.after ? { between: [check.after, check.cutoff] } : { le: check.cutoff };
-    let nextToken: string | null | undefined;
+    const { models } = await options.data();
+    const createdAt: { between: [string, string] } | { le: string } = check.after
+      ? { between: [check.after, check.cutoff] }
+      : { le: check.cutoff };
+    let nextToken: string | undefined;
     for (let page = 0; page < MAX_MESSAGE_PAGES; page++) {
-      const data = await options.appSync().graphql<MessagePage>(LIST_MESSAGES_SENT_BETWEEN, {
-        conversationId: member.conversationId,
-        createdAt,
-        nextToken,
-      });
-      const messages = (data.listMessagesByConversation?.items ?? []).filter(
-        (message): message is RecountedMessage => message !== null,
+      const { items, nextToken: next } = await pageOf(
+        'ListMessagesSentBetween',
+        models.Message.listMessagesByConversation(
+          { conversationId: member.conversationId, createdAt },
+          {
+            limit: 100,
+            nextToken,
+            selectionSet: RECOUNTED_FIELDS,
+          },
+        ),
       );
+      const messages = items.map(recountedMessage);
       // `between` includes `after`, the last read message itself: hasOverdueUnread leaves it out.
       if (hasOverdueUnread(messages, member.userId, check)) return true;
-      nextToken = data.listMessagesByConversation?.nextToken;
-      if (!nextToken) return false;
+      if (!next) return false;
+      nextToken = next;
     }
     return false;
   };

@@ -1,30 +1,16 @@
-import { type AppSyncClient, unlessConditionFailed } from '../shared/appsync-client';
+import { unlessConditionFailed } from '../shared/appsync-client';
+import { allPages, type DataClient, dataOf, graphqlOf } from '../shared/data-client';
 import type { DeviceRow, DeviceSummary } from './device-registration';
 
 /**
  * Device rows through AppSync (IAM), so the owner's subscriptions see a registration, a move and
- * a removal. DEVICE_FIELDS selects every field of the Device model (test/unit/data/schema-copies.test.ts):
- * AppSync sends subscribers only the fields a mutation selected.
+ * a removal. Writes select every field of the model (the typed client's default): AppSync sends
+ * subscribers only the fields a mutation selected.
  */
 
-export const DEVICE_FIELDS =
-  'id userId platform token appVersion locale lastSeenAt invalidatedAt createdAt updatedAt';
-
-// The owner only: nothing here needs the token.
-export const GET_DEVICE_OWNER = `query GetDeviceOwner($id: ID!) { getDevice(id: $id) { id userId } }`;
-
-export const CREATE_DEVICE = `mutation CreateDevice($input: CreateDeviceInput!) {
-  createDevice(input: $input) { ${DEVICE_FIELDS} } }`;
-
-export const UPDATE_DEVICE = `mutation UpdateDevice($input: UpdateDeviceInput!) {
-  updateDevice(input: $input) { ${DEVICE_FIELDS} } }`;
-
-export const LIST_USER_DEVICES = `query ListUserDevices($userId: ID!, $nextToken: String) {
-  listDevicesByUser(userId: $userId, limit: 100, nextToken: $nextToken) {
-    items { id lastSeenAt invalidatedAt } nextToken } }`;
-
+// The typed client's delete takes no condition: "only if it is still theirs" needs the document.
 export const DELETE_DEVICE = `mutation DeleteDevice($input: DeleteDeviceInput!, $condition: ModelDeviceConditionInput) {
-  deleteDevice(input: $input, condition: $condition) { ${DEVICE_FIELDS} } }`;
+  deleteDevice(input: $input, condition: $condition) { id userId platform token appVersion locale lastSeenAt invalidatedAt createdAt updatedAt } }`;
 
 export type PlannedDevice = Omit<DeviceRow, 'createdAt' | 'updatedAt'>;
 
@@ -40,50 +26,50 @@ export interface DeviceStore {
   remove(id: string, userId: string): Promise<boolean>;
 }
 
-export function deviceStore(appSync: () => AppSyncClient): DeviceStore {
+export function deviceStore(data: () => Promise<DataClient>): DeviceStore {
+  const devices = async () => (await data()).models.Device;
   return {
     async ownerOf(id) {
-      const data = await appSync().graphql<{ getDevice: { userId: string } | null }>(GET_DEVICE_OWNER, {
-        id,
-      });
-      return data.getDevice?.userId;
+      const row = await dataOf(
+        'GetDeviceOwner',
+        (await devices()).get({ id }, { selectionSet: ['id', 'userId'] }),
+      );
+      return row?.userId;
     },
 
     async create(device) {
       // Nulls left out: a created row has no invalidatedAt attribute at all, not a NULL one.
-      const input = Object.fromEntries(Object.entries(device).filter(([, value]) => value !== null));
-      const data = await unlessConditionFailed(
-        appSync().graphql<{ createDevice: DeviceRow }>(CREATE_DEVICE, { input }),
-      );
-      return data?.createDevice;
+      const input = Object.fromEntries(
+        Object.entries(device).filter(([, value]) => value !== null),
+      ) as PlannedDevice;
+      const row = await unlessConditionFailed(dataOf('CreateDevice', (await devices()).create(input)));
+      return row ?? undefined;
     },
 
     async update(device) {
       // The update resolver removes an attribute set to null (invalidatedAt, a cleared locale).
-      const data = await unlessConditionFailed(
-        appSync().graphql<{ updateDevice: DeviceRow }>(UPDATE_DEVICE, { input: device }),
-      );
-      return data?.updateDevice;
+      const row = await unlessConditionFailed(dataOf('UpdateDevice', (await devices()).update(device)));
+      return row ?? undefined;
     },
 
     async devicesOf(userId) {
-      const devices: DeviceSummary[] = [];
-      let nextToken: string | null | undefined;
-      do {
-        const data = await appSync().graphql<{
-          listDevicesByUser: { items: (DeviceSummary | null)[]; nextToken?: string | null } | null;
-        }>(LIST_USER_DEVICES, { userId, nextToken });
-        for (const item of data.listDevicesByUser?.items ?? []) if (item) devices.push(item);
-        nextToken = data.listDevicesByUser?.nextToken;
-      } while (nextToken);
-      return devices;
+      const model = await devices();
+      return allPages('ListUserDevices', (nextToken) =>
+        model.listDevicesByUser(
+          { userId },
+          { limit: 100, nextToken, selectionSet: ['id', 'lastSeenAt', 'invalidatedAt'] },
+        ),
+      );
     },
 
     async remove(id, userId) {
-      const data = await unlessConditionFailed(
-        appSync().graphql(DELETE_DEVICE, { input: { id }, condition: { userId: { eq: userId } } }),
+      const removed = await unlessConditionFailed(
+        graphqlOf(await data(), 'DeleteDevice', DELETE_DEVICE, {
+          input: { id },
+          condition: { userId: { eq: userId } },
+        }),
       );
-      return data !== undefined;
+      return removed !== undefined;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { signedInUserId } from '../shared/caller';
+import { dataClient } from '../shared/data-client';
 import { withSentry } from '../shared/sentry';
 import type { RegisterDeviceArguments } from './device-registration';
 import { deviceStore } from './device-store';
@@ -36,8 +36,8 @@ export function createHandler(deps: RegisterDeviceDeps & { profiles: ProfileUpda
 
 export const handler = withSentry(
   createHandler({
-    store: deviceStore(appSyncClient),
-    profiles: profileStore(appSyncClient),
+    store: deviceStore(dataClient),
+    profiles: profileStore(dataClient),
     now: () => new Date(),
   }),
 );

@@ -1,20 +1,20 @@
 import type { Schema } from '../../data/resource';
-import { type AppSyncClient, unlessConditionFailed } from '../shared/appsync-client';
+import { unlessConditionFailed } from '../shared/appsync-client';
+import { type DataClient, dataOf, graphqlOf } from '../shared/data-client';
 import type { ConsentChange, Consents, ProfileChange } from './profile-settings';
 
 /**
  * The caller's UserProfile through AppSync (IAM), so the owner's subscriptions see the change.
- * PROFILE_FIELDS selects every field of the UserProfile model (test/unit/data/schema-copies.test.ts):
- * AppSync sends subscribers only the fields a mutation selected.
+ * Reads and writes select every field of the model (the typed client's default): AppSync sends
+ * subscribers only the fields a mutation selected.
  */
 
 export const PROFILE_FIELDS = `id nickname role phone profileImageKey regionCodes deletedAt createdAt updatedAt
   consents { marketing marketingAt nightPush nightPushAt }
   consentHistory { marketing nightPush at by appVersion }`;
 
-export const GET_PROFILE = `query GetOwnProfile($id: ID!) { getUserProfile(id: $id) { ${PROFILE_FIELDS} } }`;
-
-export const UPDATE_PROFILE = `mutation UpdateOwnProfile($input: UpdateUserProfileInput!, $condition: ModelUserProfileConditionInput) {
+// The typed client's update takes no condition: "only if unchanged since read" needs the document.
+export const UPDATE_PROFILE_IF_UNCHANGED = `mutation UpdateOwnProfile($input: UpdateUserProfileInput!, $condition: ModelUserProfileConditionInput) {
   updateUserProfile(input: $input, condition: $condition) { ${PROFILE_FIELDS} } }`;
 
 export type ProfileRow = Schema['UserProfile']['type'];
@@ -32,25 +32,32 @@ export interface ProfileStore {
   ): Promise<ProfileRow | undefined>;
 }
 
-export function profileStore(appSync: () => AppSyncClient): ProfileStore {
-  const write = async (input: Record<string, unknown>, condition?: Record<string, unknown>) => {
-    const data = await unlessConditionFailed(
-      appSync().graphql<{ updateUserProfile: ProfileRow }>(UPDATE_PROFILE, {
-        input,
-        ...(condition ? { condition } : {}),
-      }),
-    );
-    return data?.updateUserProfile;
-  };
+export function profileStore(data: () => Promise<DataClient>): ProfileStore {
+  const profiles = async () => (await data()).models.UserProfile;
   return {
     async profile(userId) {
-      const data = await appSync().graphql<{ getUserProfile: ProfileRow | null }>(GET_PROFILE, {
-        id: userId,
-      });
-      return data.getUserProfile ?? undefined;
+      const row = await dataOf('GetOwnProfile', (await profiles()).get({ id: userId }));
+      return (row as ProfileRow | null) ?? undefined;
     },
-    update: (userId, change) => write({ id: userId, ...change }),
-    updateConsents: (userId, updatedAt, consents, consentHistory) =>
-      write({ id: userId, consents, consentHistory }, { updatedAt: { eq: updatedAt } }),
+    async update(userId, change) {
+      const row = await unlessConditionFailed(
+        dataOf('UpdateOwnProfile', (await profiles()).update({ id: userId, ...change })),
+      );
+      return (row as ProfileRow | null | undefined) ?? undefined;
+    },
+    async updateConsents(userId, updatedAt, consents, consentHistory) {
+      const written = await unlessConditionFailed(
+        graphqlOf<{ updateUserProfile: ProfileRow }>(
+          await data(),
+          'UpdateOwnProfile',
+          UPDATE_PROFILE_IF_UNCHANGED,
+          {
+            input: { id: userId, consents, consentHistory },
+            condition: { updatedAt: { eq: updatedAt } },
+          },
+        ),
+      );
+      return written?.updateUserProfile;
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { appSyncClient } from '../shared/appsync-client';
 import { processQueueBatch } from '../shared/batch';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { type MessagePushDeps, queueSentMessagePushes, sentMessageId } from './message-pushes';
@@ -18,7 +19,7 @@ export function createHandler(deps: MessagePushDeps) {
 
 export const handler = withSentry(
   createHandler({
-    store: pushStore({ appSync: appSyncClient }),
+    store: pushStore({ appSync: appSyncClient, data: dataClient }),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
     now: () => new Date(),
   }),

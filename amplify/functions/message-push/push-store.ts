@@ -5,6 +5,7 @@ import { listConversationMembers } from '../shared/chat/chat-members';
 import type { ConversationMemberRow, MessageRow } from '../shared/chat/chat-message';
 import { countedMarkerId } from '../shared/chat/unread';
 import { config } from '../shared/config';
+import { type DataClient, dataOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import { badgeCount } from '../shared/push/badge';
 
@@ -12,8 +13,6 @@ import { badgeCount } from '../shared/push/badge';
  * What message-push reads: members and profiles through AppSync with the function's IAM role
  * (query only), the message and the unread counter's marker from their tables.
  */
-
-const GET_PROFILE = 'query GetUserProfile($id: ID!) { getUserProfile(id: $id) { id nickname } }';
 
 export interface PushStore {
   /** The Message row as stored now; undefined when there is none. */
@@ -30,6 +29,7 @@ export interface PushStore {
 
 export function pushStore(options: {
   appSync: () => AppSyncClient;
+  data: () => Promise<DataClient>;
   dynamo?: DynamoDBDocumentClient;
 }): PushStore {
   const dynamo = options.dynamo ?? documentClient;
@@ -50,10 +50,12 @@ export function pushStore(options: {
       listConversationMembers<ConversationMemberRow>(options.appSync(), conversationId, MEMBER_FIELDS),
 
     async senderProfile(userId) {
-      const data = await options
-        .appSync()
-        .graphql<{ getUserProfile: { nickname?: string | null } | null }>(GET_PROFILE, { id: userId });
-      return data.getUserProfile ?? undefined;
+      const { models } = await options.data();
+      const profile = await dataOf(
+        'GetUserProfile',
+        models.UserProfile.get({ id: userId }, { selectionSet: ['id', 'nickname'] }),
+      );
+      return profile ?? undefined;
     },
 
     async isCounted(messageId) {
@@ -70,7 +72,7 @@ export function pushStore(options: {
     },
 
     async badge(userId) {
-      return (await badgeCount(userId, options.appSync())).total;
+      return (await badgeCount(userId, await options.data())).total;
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { byAttributes, processStreamBatch, unmarshallStreamImage } from '../shared/batch';
 import type { ConversationMemberRow } from '../shared/chat/chat-message';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { publishEvent } from '../shared/events';
 import { badgeCount } from '../shared/push/badge';
 import { queuePushes } from '../shared/push/push-request';
@@ -35,7 +35,7 @@ export function createHandler(deps: ReadReceiptDeps) {
 
 export const handler = withSentry(
   createHandler({
-    store: receiptStore({ appSync: appSyncClient, idempotencyTableName: config.idempotencyTableName }),
+    store: receiptStore({ data: dataClient, idempotencyTableName: config.idempotencyTableName }),
     publish: (event) => publishEvent(config.chatEventsTopicArn(), event),
     badge: (userId) => badgeCount(userId),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),

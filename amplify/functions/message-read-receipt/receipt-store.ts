@@ -1,7 +1,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { unlessConditionFailed } from '../shared/appsync-client';
 import { MEMBER_FIELDS } from '../shared/chat/chat-fields';
-import { countedMarkerId, type RecountedMessage } from '../shared/chat/unread';
+import { countedMarkerId, RECOUNTED_FIELDS, recountedMessage } from '../shared/chat/unread';
+import { allPages, type DataClient, dataOf, graphqlOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import type { MemberKey, MemberSnapshot, UnreadResetStore } from './unread-reset';
 
@@ -11,30 +12,14 @@ import type { MemberKey, MemberSnapshot, UnreadResetStore } from './unread-reset
  * from the idempotency table, strongly consistent.
  */
 
-export const GET_MEMBER_UNREAD = `query GetMemberUnread($conversationId: ID!, $userId: ID!) {
-  getConversationMember(conversationId: $conversationId, userId: $userId) {
-    conversationId userId unreadCount lastReadAt updatedAt } }`;
-
-export const LIST_MESSAGES_TO_RECOUNT = `query ListMessagesToRecount(
-  $conversationId: ID!, $createdAt: ModelStringKeyConditionInput, $nextToken: String) {
-  listMessagesByConversation(conversationId: $conversationId, createdAt: $createdAt, limit: 1000,
-    nextToken: $nextToken) {
-    items { id createdAt senderId memberIds kind notify deletedAt } nextToken } }`;
-
-// Every field: AppSync sends subscribers only what the mutation selected.
+// Every field: AppSync sends subscribers only what the mutation selected. A document: the typed
+// client's update takes no condition, and the reset must not overwrite a count that moved.
 export const RESET_UNREAD_COUNT = `mutation ResetUnreadCount(
   $input: UpdateConversationMemberInput!, $condition: ModelConversationMemberConditionInput) {
   updateConversationMember(input: $input, condition: $condition) { ${MEMBER_FIELDS} } }`;
 
 /** DynamoDB BatchGetItem takes at most 100 keys. */
 export const BATCH_GET_LIMIT = 100;
-
-interface MessagePage {
-  listMessagesByConversation: {
-    items: (RecountedMessage | null)[];
-    nextToken?: string | null;
-  } | null;
-}
 
 /** Some markers could not be read after retries; the record is retried later. */
 export class MarkerReadIncompleteError extends Error {
@@ -45,7 +30,7 @@ export class MarkerReadIncompleteError extends Error {
 }
 
 export interface ReceiptStoreOptions {
-  appSync: () => AppSyncClient;
+  data: () => Promise<DataClient>;
   idempotencyTableName: () => string;
   dynamo?: DynamoDBDocumentClient;
   /** Attempts per chunk of markers, including the first. */
@@ -86,28 +71,32 @@ export function receiptStore(options: ReceiptStoreOptions): UnreadResetStore {
 
   return {
     async member({ conversationId, userId }) {
-      const data = await options
-        .appSync()
-        .graphql<{ getConversationMember: MemberSnapshot | null }>(GET_MEMBER_UNREAD, {
-          conversationId,
-          userId,
-        });
-      return data.getConversationMember ?? undefined;
+      const { models } = await options.data();
+      const row = await dataOf(
+        'GetMemberUnread',
+        models.ConversationMember.get(
+          { conversationId, userId },
+          { selectionSet: ['conversationId', 'userId', 'unreadCount', 'lastReadAt', 'updatedAt'] },
+        ),
+      );
+      return row
+        ? { unreadCount: row.unreadCount, lastReadAt: row.lastReadAt, updatedAt: row.updatedAt }
+        : undefined;
     },
 
     async messagesAfter(conversationId, after) {
-      const messages: RecountedMessage[] = [];
-      let nextToken: string | null | undefined;
-      do {
-        const data = await options.appSync().graphql<MessagePage>(LIST_MESSAGES_TO_RECOUNT, {
-          conversationId,
-          createdAt: after === undefined ? null : { gt: after },
-          nextToken,
-        });
-        for (const item of data.listMessagesByConversation?.items ?? []) if (item) messages.push(item);
-        nextToken = data.listMessagesByConversation?.nextToken;
-      } while (nextToken);
-      return messages;
+      const { models } = await options.data();
+      const rows = await allPages('ListMessagesToRecount', (nextToken) =>
+        models.Message.listMessagesByConversation(
+          { conversationId, ...(after === undefined ? {} : { createdAt: { gt: after } }) },
+          {
+            limit: 1000,
+            nextToken,
+            selectionSet: RECOUNTED_FIELDS,
+          },
+        ),
+      );
+      return rows.map(recountedMessage);
     },
 
     async countedMessageIds(messageIds) {
@@ -122,20 +111,17 @@ export function receiptStore(options: ReceiptStoreOptions): UnreadResetStore {
     },
 
     async setUnreadCount(key: MemberKey, unreadCount: number, seen: MemberSnapshot) {
-      try {
-        await options.appSync().graphql(RESET_UNREAD_COUNT, {
+      const written = await unlessConditionFailed(
+        graphqlOf(await options.data(), 'ResetUnreadCount', RESET_UNREAD_COUNT, {
           input: { ...key, unreadCount },
           condition: {
             unreadCount: { eq: seen.unreadCount },
             ...(seen.lastReadAt ? { lastReadAt: { eq: seen.lastReadAt } } : {}),
             ...(seen.updatedAt ? { updatedAt: { eq: seen.updatedAt } } : {}),
           },
-        });
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
-      }
+        }),
+      );
+      return written !== undefined;
     },
   };
 }

@@ -1,22 +1,9 @@
-import type { AppSyncClient } from '../shared/appsync-client';
+import { type DataClient, dataOf, pageOf } from '../shared/data-client';
 import { badgeCount } from '../shared/push/badge';
 import type { RecipientProfile } from './fanout-decision';
 import type { NotificationRow } from './notification-push';
 
 /** What notification-fanout reads, through AppSync with the function's IAM role (query only). */
-
-const GET_PROFILE = `query GetFanoutProfile($id: ID!) {
-  getUserProfile(id: $id) { id deletedAt consents { marketing nightPush } } }`;
-
-// Same key as the row (userId, createdAt): a handful of rows at most, even for a broadcast.
-const LIST_SAME_INSTANT = `query NotificationListed(
-  $userId: ID!, $createdAt: ModelStringKeyConditionInput, $nextToken: String) {
-  listNotificationsByUser(userId: $userId, createdAt: $createdAt, limit: 100, nextToken: $nextToken) {
-    items { id } nextToken } }`;
-
-interface ListedPage {
-  listNotificationsByUser: { items: ({ id: string } | null)[]; nextToken?: string | null } | null;
-}
 
 export interface FanoutStore {
   /** The recipient's consents and deletion mark; undefined when there is no profile. */
@@ -27,32 +14,40 @@ export interface FanoutStore {
   badge(userId: string): Promise<number>;
 }
 
-export function fanoutStore(options: { appSync: () => AppSyncClient }): FanoutStore {
+export function fanoutStore(options: { data: () => Promise<DataClient> }): FanoutStore {
   return {
     async profile(userId) {
-      const data = await options
-        .appSync()
-        .graphql<{ getUserProfile: RecipientProfile | null }>(GET_PROFILE, { id: userId });
-      return data.getUserProfile ?? undefined;
+      const { models } = await options.data();
+      const profile = await dataOf(
+        'GetFanoutProfile',
+        models.UserProfile.get(
+          { id: userId },
+          { selectionSet: ['id', 'deletedAt', 'consents.marketing', 'consents.nightPush'] },
+        ),
+      );
+      return profile ?? undefined;
     },
 
     async isListed(notification) {
-      let nextToken: string | null | undefined;
+      const { models } = await options.data();
+      let nextToken: string | undefined;
       do {
-        const data = await options.appSync().graphql<ListedPage>(LIST_SAME_INSTANT, {
-          userId: notification.userId,
-          createdAt: { eq: notification.createdAt },
-          nextToken,
-        });
-        const items = data.listNotificationsByUser?.items ?? [];
-        if (items.some((item) => item?.id === notification.id)) return true;
-        nextToken = data.listNotificationsByUser?.nextToken;
+        // Same key as the row (userId, createdAt): a handful of rows at most, even for a broadcast.
+        const page = await pageOf(
+          'NotificationListed',
+          models.Notification.listNotificationsByUser(
+            { userId: notification.userId, createdAt: { eq: notification.createdAt } },
+            { limit: 100, nextToken, selectionSet: ['id'] },
+          ),
+        );
+        if (page.items.some((item) => item.id === notification.id)) return true;
+        nextToken = page.nextToken;
       } while (nextToken);
       return false;
     },
 
     async badge(userId) {
-      return (await badgeCount(userId, options.appSync())).total;
+      return (await badgeCount(userId, await options.data())).total;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { eachRecordAlone, processStreamBatch } from '../shared/batch';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { queuePushes } from '../shared/push/push-request';
 import { withSentry } from '../shared/sentry';
 import { type FanoutDeps, fanOutNotification, insertedNotification } from './fan-out';
@@ -27,7 +27,7 @@ export function createHandler(deps: FanoutDeps) {
 
 export const handler = withSentry(
   createHandler({
-    store: fanoutStore({ appSync: appSyncClient }),
+    store: fanoutStore({ data: dataClient }),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
     now: () => new Date(),
     advertisingTypes: () => advertisingTypesFrom(config.advertisingNotificationTypes()),

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type AppSyncClient, AppSyncUnavailableError } from '../shared/appsync-client';
+import { AppSyncUnavailableError } from '../shared/appsync-client';
+import type { DataClient } from '../shared/data-client';
 import { errorResponse, headerOf, jsonResponse } from '../shared/http-response';
 import { logger } from '../shared/logger';
 import { badgeCount, badgeOf } from '../shared/push/badge';
@@ -12,7 +13,7 @@ import type { Health } from './health';
 
 export interface AppApiDeps {
   health: () => Promise<{ statusCode: number; body: Health }>;
-  appSync: () => AppSyncClient;
+  data: () => Promise<DataClient>;
   /** Web origins allowed to read the answers (CORS); API Gateway only answers the preflight. */
   allowedOrigins: () => readonly string[];
 }
@@ -36,7 +37,7 @@ const routes: Record<string, Route> = {
     const sub = callerSub(event);
     // API Gateway's authorizer refuses these first; this guards a route wired without it.
     if (!sub) return errorResponse(401, 'unauthorized', 'Sign in first: no user in the request.');
-    return jsonResponse(200, badgeOf(await badgeCount(sub, deps.appSync())));
+    return jsonResponse(200, badgeOf(await badgeCount(sub, await deps.data())));
   },
 };
 

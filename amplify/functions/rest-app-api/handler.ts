@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { logger } from '../shared/logger';
 import { withSentry } from '../shared/sentry';
 import { type AppApiDeps, handleAppApi } from './app-api';
@@ -30,7 +30,7 @@ export const handler = withSentry(
       stage: config.stage,
       now: () => new Date(),
     }),
-    appSync: appSyncClient,
+    data: dataClient,
     allowedOrigins: () => optionalList(APP_API_ENV.WEB_ORIGINS),
   }),
 );

@@ -3,6 +3,7 @@ import { appSyncClient } from '../shared/appsync-client';
 import { assignBroker } from '../shared/chat/broker-assignment';
 import { postSystemMessage } from '../shared/chat/system-message';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { logger } from '../shared/logger';
 import { queueNotice } from '../shared/notifications/notice-request';
 import { withSentry } from '../shared/sentry';
@@ -24,6 +25,7 @@ export const handler = withSentry(
     receipts: webhookReceipts({ tableName: config.idempotencyTableName }),
     processing: () => ({
       appSync: appSyncClient(),
+      data: dataClient,
       assignBroker,
       postSystemMessage: (message, now) => postSystemMessage(message, now),
       queueNotice: (request) => queueNotice(config.noticeQueueUrl(), request),

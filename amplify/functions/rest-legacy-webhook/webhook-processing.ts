@@ -2,6 +2,7 @@ import type { AppSyncClient } from '../shared/appsync-client';
 import type { AssignmentOutcome, assignBroker, BrokerForAssignment } from '../shared/chat/broker-assignment';
 import type { ConversationStatus } from '../shared/chat/conversation';
 import type { SystemMessage } from '../shared/chat/system-message';
+import { type DataClient, dataOf, pageOf } from '../shared/data-client';
 import { logger } from '../shared/logger';
 import type { NoticeRequest } from '../shared/notifications/notice-request';
 import type { ListingStatus, WebhookEvent } from './webhook-event';
@@ -13,7 +14,10 @@ import type { ListingStatus, WebhookEvent } from './webhook-event';
  */
 
 export interface ProcessingDeps {
+  /** The assignment's writes (shared/broker-assignment.ts). */
   appSync: AppSyncClient;
+  /** The broker's profile and the listing's conversations. */
+  data: () => Promise<DataClient>;
   assignBroker: typeof assignBroker;
   postSystemMessage: (message: SystemMessage, now: Date) => Promise<unknown>;
   queueNotice: (request: NoticeRequest) => Promise<void>;
@@ -35,13 +39,6 @@ export const LISTING_STATUS_TEXT: Record<ListingStatus, string> = {
 export function listingStatusKey(listingId: string, status: ListingStatus, eventId: string): string {
   return `listing-status:${listingId}:${status}:${eventId}`;
 }
-
-const GET_BROKER = `query GetBrokerProfile($id: ID!) {
-  getBrokerProfile(id: $id) { id userId name officeName active } }`;
-
-export const LIST_LISTING_CONVERSATIONS = `query ListConversationsByListingId($listingId: String!, $nextToken: String) {
-  listConversationsByListingId(listingId: $listingId, limit: 100, nextToken: $nextToken) {
-    items { id status memberIds } nextToken } }`;
 
 /** Messages posted at once: one listing rarely has many conversations, but AppSync throttles bursts. */
 const POST_CONCURRENCY = 10;
@@ -65,10 +62,11 @@ async function brokerAssigned(
   now: Date,
 ): Promise<ProcessingOutcome> {
   const { conversationId, brokerId } = event.payload;
-  const data = await deps.appSync.graphql<{ getBrokerProfile: BrokerProfile | null }>(GET_BROKER, {
-    id: brokerId,
-  });
-  const profile = data.getBrokerProfile;
+  const { models } = await deps.data();
+  const profile: BrokerProfile | null = await dataOf(
+    'GetBrokerProfile',
+    models.BrokerProfile.get({ id: brokerId }, { selectionSet: ['id', 'userId', 'name', 'officeName'] }),
+  );
   if (!profile?.userId) {
     return {
       kind: 'rejected',
@@ -111,20 +109,21 @@ async function brokerAssigned(
 }
 
 async function* listingConversationPages(
-  appSync: AppSyncClient,
+  data: () => Promise<DataClient>,
   listingId: string,
 ): AsyncGenerator<ListingConversation[]> {
-  let nextToken: string | null | undefined;
+  const { models } = await data();
+  let nextToken: string | undefined;
   do {
-    const data = await appSync.graphql<{
-      listConversationsByListingId: {
-        items: (ListingConversation | null)[];
-        nextToken?: string | null;
-      } | null;
-    }>(LIST_LISTING_CONVERSATIONS, { listingId, nextToken });
-    const page = data.listConversationsByListingId;
-    yield (page?.items ?? []).filter((item): item is ListingConversation => item !== null);
-    nextToken = page?.nextToken;
+    const page = await pageOf(
+      'ListConversationsByListingId',
+      models.Conversation.listConversationsByListingId(
+        { listingId },
+        { limit: 100, nextToken, selectionSet: ['id', 'status', 'memberIds'] },
+      ),
+    );
+    yield page.items;
+    nextToken = page.nextToken;
   } while (nextToken);
 }
 
@@ -137,7 +136,7 @@ async function listingStatusChanged(
   if (previousStatus === status) return { kind: 'accepted', detail: { posted: 0, unchanged: 1 } };
   let posted = 0;
   let closed = 0;
-  for await (const page of listingConversationPages(deps.appSync, listingId)) {
+  for await (const page of listingConversationPages(deps.data, listingId)) {
     const open = page.filter((conversation) => conversation.status !== 'CLOSED');
     closed += page.length - open.length;
     for (let start = 0; start < open.length; start += POST_CONCURRENCY) {

@@ -36,9 +36,9 @@ export interface ChatWrites {
 }
 
 const MEMBER_STATE = 'conversationId userId memberIds updatedAt';
-const GET_MEMBER_STATE = `query GetMemberState($conversationId: ID!, $userId: ID!) {
+export const GET_MEMBER_STATE = `query GetMemberState($conversationId: ID!, $userId: ID!) {
   getConversationMember(conversationId: $conversationId, userId: $userId) { ${MEMBER_STATE} } }`;
-const GET_MESSAGE_STATE = `query GetMessageState($id: ID!) {
+export const GET_MESSAGE_STATE = `query GetMessageState($id: ID!) {
   getMessage(id: $id) { id senderId memberIds updatedAt } }`;
 
 export function chatWrites(appSync: () => AppSyncClient): ChatWrites {

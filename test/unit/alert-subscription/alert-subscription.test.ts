@@ -11,13 +11,11 @@ import {
   validateLabel,
   validateThreshold,
 } from '../../../amplify/functions/alert-subscription/subscription-rules';
-import {
-  ALERT_SUBSCRIPTION_FIELDS,
-  subscriptionStore,
-} from '../../../amplify/functions/alert-subscription/subscription-store';
-import { type AppSyncClient, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
+import { subscriptionStore } from '../../../amplify/functions/alert-subscription/subscription-store';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
-import { conditionalCheckFailed, NOW } from '../../support/alert-fixtures';
+import { NOW } from '../../support/alert-fixtures';
+import { CONDITION_FAILED, selected, type TypedOptions, type TypedResult } from '../../support/typed-data';
 
 const OWNER = 'owner-sub';
 const OTHER = 'other-sub';
@@ -209,12 +207,14 @@ describe('planEdit and checkRemove', () => {
   });
 });
 
-/** AlertSubscription rows behind AppSync, with the model resolvers' existence conditions. */
-class FakeSubscriptionAppSync implements AppSyncClient {
+/** The typed client over AlertSubscription rows, with the model resolvers' existence conditions. */
+class FakeSubscriptionData {
   readonly rows = new Map<string, AlertSubscriptionItem>();
-  readonly log: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  readonly log: { operation: string; variables: Record<string, unknown>; options?: TypedOptions }[] = [];
   /** Runs before a create is applied: a concurrent add, say. */
   beforeCreate: (() => void) | undefined;
+  /** Runs before an update is applied: a concurrent removal, say. */
+  beforeUpdate: (() => void) | undefined;
   private clock = 0;
 
   operations() {
@@ -226,50 +226,61 @@ class FakeSubscriptionAppSync implements AppSyncClient {
     return new Date(NOW.getTime() + this.clock * 1000).toISOString();
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
-    this.log.push({ operation, query, variables: structuredClone(variables) });
-    const input = (variables.input ?? {}) as Partial<AlertSubscriptionItem> & { id: string };
-    switch (operation) {
-      case 'GetAlertSubscription':
-        return { getAlertSubscription: this.rows.get(String(variables.id)) ?? null } as T;
-      case 'ListOwnAlertSubscriptionIds': {
-        const ids = [...this.rows.values()]
-          .filter((r) => r.userId === variables.userId)
-          .map((r) => ({ id: r.id }));
-        return { listAlertSubscriptionsByUser: { items: ids, nextToken: null } } as T;
-      }
-      case 'CreateAlertSubscription': {
+  private record(operation: string, variables: Record<string, unknown>, options?: TypedOptions) {
+    this.log.push({ operation, variables: structuredClone(variables), ...(options ? { options } : {}) });
+  }
+
+  client(): DataClient {
+    const model = {
+      get: async ({ id }: { id: string }, options?: TypedOptions): Promise<TypedResult> => {
+        this.record('GetAlertSubscription', { id }, options);
+        return { data: this.rows.get(id) ?? null };
+      },
+      listAlertSubscriptionsByUser: async (
+        { userId }: { userId: string },
+        options?: TypedOptions,
+      ): Promise<TypedResult> => {
+        this.record('ListOwnAlertSubscriptionIds', { userId }, options);
+        const owned = [...this.rows.values()].filter((r) => r.userId === userId);
+        return { data: owned.map((r) => selected(r, options?.selectionSet)), nextToken: null };
+      },
+      create: async (input: AlertSubscriptionItem, options?: TypedOptions): Promise<TypedResult> => {
+        this.record('CreateAlertSubscription', { input }, options);
         this.beforeCreate?.();
-        if (this.rows.has(input.id)) throw conditionalCheckFailed(operation);
+        if (this.rows.has(input.id)) return CONDITION_FAILED;
         const at = this.tick();
         const created = { thresholdWon: null, label: null, ...input, createdAt: at, updatedAt: at };
         this.rows.set(input.id, created as AlertSubscriptionItem);
-        return { createAlertSubscription: created } as T;
-      }
-      case 'UpdateAlertSubscription': {
+        return { data: created };
+      },
+      update: async (
+        input: Partial<AlertSubscriptionItem> & { id: string },
+        options?: TypedOptions,
+      ): Promise<TypedResult> => {
+        this.record('UpdateAlertSubscription', { input }, options);
+        this.beforeUpdate?.();
         const existing = this.rows.get(input.id);
-        if (!existing) throw conditionalCheckFailed(operation);
+        if (!existing) return CONDITION_FAILED;
         const updated = { ...existing, ...input, updatedAt: this.tick() };
         this.rows.set(input.id, updated);
-        return { updateAlertSubscription: updated } as T;
-      }
-      case 'DeleteAlertSubscription': {
+        return { data: updated };
+      },
+      delete: async (input: { id: string }, options?: TypedOptions): Promise<TypedResult> => {
+        this.record('DeleteAlertSubscription', { input }, options);
         const existing = this.rows.get(input.id);
-        if (!existing) throw conditionalCheckFailed(operation);
+        if (!existing) return CONDITION_FAILED;
         this.rows.delete(input.id);
-        return { deleteAlertSubscription: existing } as T;
-      }
-      default:
-        throw new Error(`no fake for ${operation}`);
-    }
+        return { data: existing };
+      },
+    };
+    return { models: { AlertSubscription: model } } as unknown as DataClient;
   }
 }
 
 describe('the alert-subscription resolver', () => {
   const setup = () => {
-    const appsync = new FakeSubscriptionAppSync();
-    const handler = createHandler({ store: subscriptionStore(() => appsync) });
+    const appsync = new FakeSubscriptionData();
+    const handler = createHandler({ store: subscriptionStore(async () => appsync.client()) });
     const call = (fieldName: string, args: Record<string, unknown>, sub: string | null = OWNER) =>
       handler({
         typeName: 'Mutation',
@@ -305,9 +316,9 @@ describe('the alert-subscription resolver', () => {
       'ListOwnAlertSubscriptionIds',
       'CreateAlertSubscription',
     ]);
+    // No selection set: the typed client selects every field of the model, as subscribers need.
     const mutation = appsync.log.find((entry) => entry.operation === 'CreateAlertSubscription')!;
-    for (const field of ALERT_SUBSCRIPTION_FIELDS.split(' '))
-      expect(mutation.query).toMatch(new RegExp(`\\b${field}\\b`));
+    expect(mutation.options?.selectionSet).toBeUndefined();
   });
 
   it('answers a retried add with the same row and writes nothing', async () => {
@@ -398,11 +409,7 @@ describe('the alert-subscription resolver', () => {
   it('answers an alert removed between the read and the write as not found', async () => {
     const { appsync, call } = setup();
     const created = (await call('addAlertSubscription', lowestPrice)) as AlertSubscriptionItem;
-    const realGraphql = appsync.graphql.bind(appsync);
-    appsync.graphql = async (query, variables) => {
-      if (operationNameOf(query) === 'UpdateAlertSubscription') appsync.rows.delete(created.id);
-      return realGraphql(query, variables);
-    };
+    appsync.beforeUpdate = () => appsync.rows.delete(created.id);
 
     await expect(call('editAlertSubscription', { id: created.id, thresholdWon: 1 })).rejects.toThrow(
       /^ALERT_SUBSCRIPTION_NOT_FOUND: /,

@@ -21,9 +21,11 @@ import {
   AppSyncUnavailableError,
   operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { type PushRequest, parsePushRequest } from '../../../amplify/functions/shared/push/push-request';
+import { answeredGraphql, answeredPage, badgeModels, type TypedOptions } from '../../support/typed-data';
 
 const ALICE = 'alice-sub';
 const BOB = 'bob-sub';
@@ -186,7 +188,38 @@ class FakeAppSync implements AppSyncClient {
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables, query)) as T;
+  }
+
+  /** The typed client, answered by the same rows and failures. */
+  client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables, '');
+    const badge = badgeModels(answers);
+    const newest = answeredPage(answers, 'ListNewestNotifications');
+    return {
+      models: {
+        ConversationMember: badge.ConversationMember,
+        Notification: {
+          // One index, two reads: newest first for marking, any order for the badge.
+          listNotificationsByUser: (key: Record<string, unknown>, options?: TypedOptions) =>
+            options?.sortDirection === 'DESC'
+              ? newest(key, options)
+              : badge.Notification.listNotificationsByUser(key, options),
+        },
+      },
+      graphql: answeredGraphql(
+        (operation, variables, query) => this.answer(operation, variables, query ?? ''),
+        operationNameOf,
+      ),
+    } as unknown as DataClient;
+  }
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    query: string,
+  ): Promise<unknown> {
     this.calls.push({ operation, query, variables: structuredClone(variables) });
     this.beforeOperation?.(operation, variables);
     const failure = this.failures.get(operation);
@@ -200,30 +233,21 @@ class FakeAppSync implements AppSyncClient {
           const row = this.rows.get(String(id));
           data[alias] = row ? { id: row.id, userId: row.userId, readAt: row.readAt ?? null } : null;
         }
-        return data as T;
+        return data;
       }
       case 'ListNewestNotifications':
-        expect(query).toContain('sortDirection: DESC');
-        return this.page(
-          'listNotificationsByUser',
-          this.indexOf(String(variables.userId), true),
-          variables,
-        ) as T;
+        return this.page('listNotificationsByUser', this.indexOf(String(variables.userId), true), variables);
       case 'BadgeNotifications':
-        return this.page(
-          'listNotificationsByUser',
-          this.indexOf(String(variables.userId), false),
-          variables,
-        ) as T;
+        return this.page('listNotificationsByUser', this.indexOf(String(variables.userId), false), variables);
       case 'BadgeMemberships':
-        return this.page('listMembershipsByUser', this.memberships, variables) as T;
+        return this.page('listMembershipsByUser', this.memberships, variables);
       case 'MarkNotificationRead': {
         const input = variables.input as { id: string; readAt: string };
         const condition = variables.condition as { userId: { eq: string } };
         const row = this.rows.get(input.id);
         if (!row || row.userId !== condition.userId.eq) throw conditionFailed(operation);
         Object.assign(row, { readAt: input.readAt, updatedAt: input.readAt });
-        return { updateNotification: { ...row } } as T;
+        return { updateNotification: { ...row } };
       }
       default:
         throw new Error(`unexpected operation ${operation}`);
@@ -237,8 +261,8 @@ let queueFailure: Error | undefined;
 
 function invoke(fieldName: string, args: Record<string, unknown>, identity: AppSyncIdentity | null) {
   const handler = createHandler({
-    appSync: () => appSync,
-    store: notificationStore(() => appSync),
+    data: async () => appSync.client(),
+    store: notificationStore(async () => appSync.client()),
     queue: async (requests) => {
       if (queueFailure) throw queueFailure;
       queued.push(...requests.map((request) => parsePushRequest(JSON.stringify(request))));

@@ -38,6 +38,7 @@ let store: FakeMatchingStore;
 function deps(): HandlerDeps {
   return {
     appSync: () => appSync,
+    data: async () => appSync.client(),
     store,
     tables: { conversations: () => CONVERSATION_TABLE, brokerProfiles: () => BROKER_TABLE },
     now: () => NOW,

@@ -119,7 +119,7 @@ describe('regionLookup', () => {
   it('reads the listing’s region once per listing', async () => {
     const appSync = new FakeChatAppSync();
     appSync.addListing({ id: 'LST-1', complexId: 'CPX-1', regionCode: DAECHI });
-    const regionOf = regionLookup(appSync);
+    const regionOf = regionLookup(async () => appSync.client());
 
     expect(await regionOf({ listingId: 'LST-1' })).toBe(DAECHI);
     expect(await regionOf({ listingId: 'LST-1', complexId: 'CPX-9' })).toBe(DAECHI);
@@ -130,7 +130,7 @@ describe('regionLookup', () => {
     const appSync = new FakeChatAppSync();
     appSync.addListing({ id: 'LST-1', complexId: 'CPX-2', regionCode: 'unknown' });
     appSync.addComplex({ id: 'CPX-2', name: '반포자이', regionCode: BANPO });
-    const regionOf = regionLookup(appSync);
+    const regionOf = regionLookup(async () => appSync.client());
 
     expect(await regionOf({ listingId: 'LST-1' })).toBe(BANPO);
     expect(await regionOf({ listingId: 'LST-missing', complexId: 'CPX-2' })).toBe(BANPO);

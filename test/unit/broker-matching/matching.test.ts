@@ -26,6 +26,7 @@ let store: FakeMatchingStore;
 function deps(): HandlerDeps {
   return {
     appSync: () => appSync,
+    data: async () => appSync.client(),
     store,
     tables: { conversations: () => 'Conversation-test', brokerProfiles: () => 'BrokerProfile-test' },
     now: () => NOW,

@@ -18,12 +18,14 @@ import {
 } from '../../../amplify/functions/shared/appsync-client';
 import type { RecountedMessage } from '../../../amplify/functions/shared/chat/unread';
 import { config, InvalidConfigError } from '../../../amplify/functions/shared/config';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import {
   createNotificationOnce,
   type NewNotification,
   NOTIFICATION_FIELDS,
 } from '../../../amplify/functions/shared/notifications/notification-create';
 import { lambdaContext } from '../../support/lambda-context';
+import { answeredPage } from '../../support/typed-data';
 
 /** 19:00 KST on 2026-03-14. */
 const EVENING = new Date('2026-03-14T10:00:00.000Z');
@@ -101,7 +103,23 @@ class FakeAppSync implements AppSyncClient {
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables, query)) as T;
+  }
+
+  /** The typed client's message reads, answered by the same rows, clock and failures. */
+  client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables, '');
+    return {
+      models: { Message: { listMessagesByConversation: answeredPage(answers, 'ListMessagesSentBetween') } },
+    } as unknown as DataClient;
+  }
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    query: string,
+  ): Promise<unknown> {
     this.log.push({ operation, query, variables: structuredClone(variables) });
     this.clock.ms += CALL_MS;
     const failure = this.failures.get(operation);
@@ -120,7 +138,7 @@ class FakeAppSync implements AppSyncClient {
             items: items.slice(start, end),
             nextToken: end < items.length ? String(end) : null,
           },
-        } as T;
+        };
       }
       case 'CreateNotification': {
         const input = variables.input as NewNotification;
@@ -132,7 +150,7 @@ class FakeAppSync implements AppSyncClient {
           );
         }
         this.notifications.set(input.id, input);
-        return { createNotification: { ...input, readAt: null, updatedAt: input.createdAt } } as T;
+        return { createNotification: { ...input, readAt: null, updatedAt: input.createdAt } };
       }
       default:
         throw new Error(`unexpected operation ${operation}`);
@@ -161,7 +179,7 @@ let sweeps: FakeSweeps;
 function deps(): ReminderDeps {
   return {
     members: table.page,
-    overdue: overdueUnread({ appSync: () => appSync }),
+    overdue: overdueUnread({ data: async () => appSync.client() }),
     create: (notification) => createNotificationOnce(appSync, notification),
     sweeps,
     now: clock.now,
@@ -352,7 +370,7 @@ describe('sweepOptionsOf', () => {
 });
 
 describe('overdueUnread', () => {
-  const overdue = () => overdueUnread({ appSync: () => appSync });
+  const overdue = () => overdueUnread({ data: async () => appSync.client() });
 
   it('lists the messages between the last read and the cutoff, or up to the cutoff without a read', async () => {
     appSync.send('c-1', clock.hoursAgo(25));

@@ -8,7 +8,6 @@ import { notificationModels } from '../../../amplify/data/models/notification';
 import { referenceDataModels } from '../../../amplify/data/models/reference-data';
 import { userProfileModels } from '../../../amplify/data/models/user-profile';
 import { DEVICE_PLATFORMS } from '../../../amplify/functions/device-register/device-registration';
-import { DEVICE_FIELDS } from '../../../amplify/functions/device-register/device-store';
 import { PROFILE_FIELDS } from '../../../amplify/functions/device-register/profile-store';
 import {
   CONVERSATION_FIELDS,
@@ -85,7 +84,6 @@ describe('selection sets of function writes', () => {
     ['ConversationMember', 'MEMBER_FIELDS', MEMBER_FIELDS],
     ['Notification', 'NOTIFICATION_FIELDS', NOTIFICATION_FIELDS],
     ['UserProfile', 'PROFILE_FIELDS', PROFILE_FIELDS],
-    ['Device', 'DEVICE_FIELDS', DEVICE_FIELDS],
   ])('select every field of a %s row (%s)', (model, _name, fields) => {
     expect(selected(fields)).toEqual(everyField(model));
   });

@@ -5,17 +5,20 @@ import {
   deviceIdFor,
   MAX_DEVICES_PER_USER,
 } from '../../../amplify/functions/device-register/device-registration';
-import { DEVICE_FIELDS, deviceStore } from '../../../amplify/functions/device-register/device-store';
+import { deviceStore } from '../../../amplify/functions/device-register/device-store';
 import { createHandler } from '../../../amplify/functions/device-register/handler';
 import { profileStore } from '../../../amplify/functions/device-register/profile-store';
-import {
-  type AppSyncClient,
-  AppSyncGraphQLError,
-  AppSyncUnavailableError,
-  operationNameOf,
-} from '../../../amplify/functions/shared/appsync-client';
+import { AppSyncUnavailableError, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { logger } from '../../../amplify/functions/shared/logger';
+import {
+  answerFailing,
+  CONDITION_FAILED,
+  selected,
+  type TypedOptions,
+  type TypedResult,
+} from '../../support/typed-data';
 
 const ALICE = 'alice-sub';
 const BOB = 'bob-sub';
@@ -23,24 +26,20 @@ const TOKEN = `fcm-instance:APA91b${'Qx7_k-2Lm'.repeat(16)}`;
 const APNS_TOKEN = 'ab'.repeat(32);
 const NOW = new Date('2026-03-14T03:00:00.000Z');
 const EARLIER = '2026-01-02T00:00:00.000Z';
-const CONDITIONAL_CHECK_FAILED = 'DynamoDB:ConditionalCheckFailedException';
 
-const conditionFailed = (operation: string) =>
-  new AppSyncGraphQLError(operation, [{ errorType: CONDITIONAL_CHECK_FAILED, message: 'conditional' }], null);
-
-type Call = { operation: string; query: string; variables: Record<string, unknown> };
+type Call = { operation: string; variables: Record<string, unknown>; options?: TypedOptions };
 
 /**
- * AppSync over a Device table with the Amplify resolvers' semantics: create refuses an existing
- * id, update refuses a missing one and removes attributes set to null, delete checks its
+ * The typed data client over a Device table with the Amplify resolvers' semantics: create refuses
+ * an existing id, update refuses a missing one and removes attributes set to null, delete checks its
  * condition; every mutation returns the row it wrote. `beforeOperation` lets a test race it.
  */
-class FakeAppSync implements AppSyncClient {
+class FakeData {
   readonly rows = new Map<string, Record<string, unknown>>();
   readonly calls: Call[] = [];
   pageSize = 100;
   beforeOperation: ((operation: string) => void) | undefined;
-  failures = new Map<string, Error>();
+  failures = new Map<string, TypedResult>();
   private clock = 0;
 
   put(row: Partial<DeviceRow> & { id: string }) {
@@ -60,65 +59,93 @@ class FakeAppSync implements AppSyncClient {
     return new Date(NOW.getTime() + this.clock).toISOString();
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
-    this.calls.push({ operation, query, variables: structuredClone(variables) });
+  /** Records the call; a failure set for the operation is what the client answers instead. */
+  private called(
+    operation: string,
+    variables: Record<string, unknown>,
+    options?: TypedOptions,
+  ): TypedResult | undefined {
+    this.calls.push({ operation, variables: structuredClone(variables), ...(options ? { options } : {}) });
     this.beforeOperation?.(operation);
-    const failure = this.failures.get(operation);
-    if (failure) throw failure;
-    const input = variables.input as Record<string, unknown>;
-    switch (operation) {
-      case 'GetDeviceOwner': {
-        const row = this.rows.get(String(variables.id));
-        return { getDevice: row ? { id: row.id, userId: row.userId } : null } as T;
+    return this.failures.get(operation);
+  }
+
+  private getOwner(key: { id: string }, options?: TypedOptions): TypedResult {
+    const row = this.rows.get(key.id);
+    return (
+      this.called('GetDeviceOwner', key, options) ?? {
+        data: row ? selected(row, options?.selectionSet) : null,
       }
-      case 'CreateDevice': {
-        if (this.rows.has(String(input.id))) throw conditionFailed(operation);
-        const at = this.stamp();
-        const row = { ...input, createdAt: at, updatedAt: at };
-        this.rows.set(String(input.id), row);
-        return { createDevice: { ...row } } as T;
-      }
-      case 'UpdateDevice': {
-        const existing = this.rows.get(String(input.id));
-        if (!existing) throw conditionFailed(operation);
-        const row: Record<string, unknown> = { ...existing, updatedAt: this.stamp() };
-        for (const [field, value] of Object.entries(input)) {
-          if (value === null) delete row[field];
-          else row[field] = value;
-        }
-        this.rows.set(String(input.id), row);
-        return { updateDevice: { ...row } } as T;
-      }
-      case 'ListUserDevices': {
-        const items = this.ofUser(String(variables.userId)).map(({ id, lastSeenAt, invalidatedAt }) => ({
-          id,
-          lastSeenAt,
-          invalidatedAt: invalidatedAt ?? null,
-        }));
-        const start = variables.nextToken ? Number(variables.nextToken) : 0;
-        const end = start + this.pageSize;
-        return {
-          listDevicesByUser: {
-            items: items.slice(start, end),
-            nextToken: end < items.length ? String(end) : null,
-          },
-        } as T;
-      }
-      case 'DeleteDevice': {
-        const row = this.rows.get(String(input.id));
-        const owner = (variables.condition as { userId: { eq: string } }).userId.eq;
-        if (!row || row.userId !== owner) throw conditionFailed(operation);
-        this.rows.delete(String(input.id));
-        return { deleteDevice: row } as T;
-      }
-      default:
-        throw new Error(`unexpected operation ${operation}`);
+    );
+  }
+
+  private create(input: Record<string, unknown>, options?: TypedOptions): TypedResult {
+    const failure = this.called('CreateDevice', { input }, options);
+    if (failure) return failure;
+    if (this.rows.has(String(input.id))) return CONDITION_FAILED;
+    const at = this.stamp();
+    const row = { ...input, createdAt: at, updatedAt: at };
+    this.rows.set(String(input.id), row);
+    return { data: { ...row } };
+  }
+
+  private update(input: Record<string, unknown>, options?: TypedOptions): TypedResult {
+    const failure = this.called('UpdateDevice', { input }, options);
+    if (failure) return failure;
+    const existing = this.rows.get(String(input.id));
+    if (!existing) return CONDITION_FAILED;
+    const row: Record<string, unknown> = { ...existing, updatedAt: this.stamp() };
+    for (const [field, value] of Object.entries(input)) {
+      if (value === null) delete row[field];
+      else row[field] = value;
     }
+    this.rows.set(String(input.id), row);
+    return { data: { ...row } };
+  }
+
+  private listByUser(key: { userId: string }, options: TypedOptions = {}): TypedResult {
+    const failure = this.called('ListUserDevices', { ...key, nextToken: options.nextToken }, options);
+    if (failure) return failure;
+    const items = this.ofUser(key.userId).map((row) => selected(row, options.selectionSet));
+    const start = options.nextToken ? Number(options.nextToken) : 0;
+    const end = start + Math.min(this.pageSize, options.limit ?? this.pageSize);
+    return { data: items.slice(start, end), nextToken: end < items.length ? String(end) : null };
+  }
+
+  /** client.graphql throws its result when it carries errors. */
+  private document(query: string, variables: Record<string, unknown>): TypedResult {
+    const operation = operationNameOf(query);
+    const failure = this.called(operation, variables);
+    if (failure) throw failure;
+    if (operation !== 'DeleteDevice') throw new Error(`unexpected operation ${operation}`);
+    const input = variables.input as { id: string };
+    const row = this.rows.get(input.id);
+    const owner = (variables.condition as { userId: { eq: string } }).userId.eq;
+    if (!row || row.userId !== owner) throw CONDITION_FAILED;
+    this.rows.delete(input.id);
+    return { data: { deleteDevice: row } };
+  }
+
+  client(): DataClient {
+    return {
+      models: {
+        Device: {
+          get: async (key: { id: string }, options?: TypedOptions) => this.getOwner(key, options),
+          create: async (input: Record<string, unknown>, options?: TypedOptions) =>
+            this.create(input, options),
+          update: async (input: Record<string, unknown>, options?: TypedOptions) =>
+            this.update(input, options),
+          listDevicesByUser: async (key: { userId: string }, options?: TypedOptions) =>
+            this.listByUser(key, options),
+        },
+      },
+      graphql: async ({ query, variables }: { query: string; variables: Record<string, unknown> }) =>
+        this.document(query, variables),
+    } as unknown as DataClient;
   }
 }
 
-let appSync: FakeAppSync;
+let appSync: FakeData;
 let now: Date;
 
 function register(
@@ -126,8 +153,8 @@ function register(
   identity: AppSyncIdentity | null = { sub: ALICE } as never,
 ): Promise<DeviceRow> {
   const handler = createHandler({
-    store: deviceStore(() => appSync),
-    profiles: profileStore(() => appSync),
+    store: deviceStore(async () => appSync.client()),
+    profiles: profileStore(async () => appSync.client()),
     now: () => now,
   });
   return handler({
@@ -141,10 +168,8 @@ function register(
   } as unknown as AppSyncResolverEvent<Record<string, unknown>>) as Promise<DeviceRow>;
 }
 
-const selectedFields = (query: string) => new Set(query.replace(/[{}]/g, ' ').split(/\s+/));
-
 beforeEach(() => {
-  appSync = new FakeAppSync();
+  appSync = new FakeData();
   now = NOW;
 });
 
@@ -169,8 +194,10 @@ describe('registerDevice: a new token', () => {
       updatedAt: expect.any(String),
     });
     expect(appSync.rows.get(id)).toEqual(device);
-    const create = appSync.calls.find((call) => call.operation === 'CreateDevice')!;
-    for (const field of DEVICE_FIELDS.split(' ')) expect(selectedFields(create.query)).toContain(field);
+    // No selection set: the typed client selects every field of the model, as subscribers need.
+    expect(
+      appSync.calls.find((call) => call.operation === 'CreateDevice')!.options?.selectionSet,
+    ).toBeUndefined();
   });
 
   it('writes no null attributes into a new row', async () => {
@@ -220,8 +247,9 @@ describe('registerDevice: a token registered before', () => {
     expect(row).not.toHaveProperty('invalidatedAt');
     // What the call left out is cleared, not kept from before.
     expect(row).not.toHaveProperty('locale');
-    const update = appSync.calls.find((call) => call.operation === 'UpdateDevice')!;
-    for (const field of DEVICE_FIELDS.split(' ')) expect(selectedFields(update.query)).toContain(field);
+    expect(
+      appSync.calls.find((call) => call.operation === 'UpdateDevice')!.options?.selectionSet,
+    ).toBeUndefined();
   });
 
   it('moves the token to the latest user: the previous owner no longer has it', async () => {
@@ -285,8 +313,8 @@ describe('registerDevice: concurrent registrations of the same token', () => {
   });
 
   it('fails (for the client to retry) when both writes lose', async () => {
-    appSync.failures.set('CreateDevice', conditionFailed('CreateDevice'));
-    appSync.failures.set('UpdateDevice', conditionFailed('UpdateDevice'));
+    appSync.failures.set('CreateDevice', CONDITION_FAILED);
+    appSync.failures.set('UpdateDevice', CONDITION_FAILED);
     await expect(register({ platform: 'GCM', token: TOKEN })).rejects.toThrow(/retry the registration/);
   });
 });
@@ -370,7 +398,10 @@ describe('registerDevice: refusals', () => {
   });
 
   it('passes an AppSync outage on to the client instead of answering without a row', async () => {
-    appSync.failures.set('UpdateDevice', new AppSyncUnavailableError('AppSync answered HTTP 503', 503));
+    appSync.failures.set(
+      'UpdateDevice',
+      answerFailing(new AppSyncUnavailableError('AppSync UpdateDevice answered HTTP 503', 503)),
+    );
     appSync.put({
       id: deviceIdFor(TOKEN),
       userId: ALICE,
@@ -384,8 +415,8 @@ describe('registerDevice: refusals', () => {
 
   it('handles registerDevice only', async () => {
     const handler = createHandler({
-      store: deviceStore(() => appSync),
-      profiles: profileStore(() => appSync),
+      store: deviceStore(async () => appSync.client()),
+      profiles: profileStore(async () => appSync.client()),
       now: () => now,
     });
     await expect(

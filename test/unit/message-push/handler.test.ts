@@ -19,6 +19,7 @@ import {
 } from '../../../amplify/functions/shared/appsync-client';
 import { messageSentEvent } from '../../../amplify/functions/shared/chat/chat-events';
 import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import {
   type PushRequest,
@@ -27,6 +28,7 @@ import {
 } from '../../../amplify/functions/shared/push/push-request';
 import { BROKER, BUYER, member, message, minutesFromNow, NOW, STAFF } from '../../support/chat-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
+import { answeredGet, badgeModels } from '../../support/typed-data';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-push';
 Object.assign(process.env, {
@@ -57,7 +59,19 @@ class FakeAppSync implements AppSyncClient {
   readonly log: string[] = [];
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables)) as T;
+  }
+
+  /** The typed client's reads, answered by the same rows and failures. */
+  client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables);
+    return {
+      models: { ...badgeModels(answers), UserProfile: { get: answeredGet(answers, 'GetUserProfile') } },
+    } as unknown as DataClient;
+  }
+
+  private async answer(operation: string, variables: Record<string, unknown>): Promise<unknown> {
     const userId = variables.userId as string | undefined;
     const call = `${operation}:${userId ?? variables.conversationId ?? variables.id}`;
     this.log.push(call);
@@ -75,13 +89,13 @@ class FakeAppSync implements AppSyncClient {
         return page(
           'listConversationMembers',
           this.members.filter((row) => row.conversationId === variables.conversationId),
-        ) as T;
+        );
       case 'GetUserProfile':
-        return { getUserProfile: this.profiles.get(String(variables.id)) ?? null } as T;
+        return { getUserProfile: this.profiles.get(String(variables.id)) ?? null };
       case 'BadgeMemberships':
-        return page('listMembershipsByUser', this.memberships.get(userId!) ?? []) as T;
+        return page('listMembershipsByUser', this.memberships.get(userId!) ?? []);
       case 'BadgeNotifications':
-        return page('listNotificationsByUser', this.notifications.get(userId!) ?? []) as T;
+        return page('listNotificationsByUser', this.notifications.get(userId!) ?? []);
       default:
         throw new Error(`unexpected operation ${operation}`);
     }
@@ -94,7 +108,7 @@ let counted: Set<string>;
 
 const handler = () =>
   createHandler({
-    store: pushStore({ appSync: () => appSync }),
+    store: pushStore({ appSync: () => appSync, data: async () => appSync.client() }),
     queue: (requests) => queuePushes(QUEUE_URL, requests),
     now: () => NOW,
   });

@@ -17,6 +17,7 @@ import {
 import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
 import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat/chat-message';
 import { countsForReader, type RecountedMessage } from '../../../amplify/functions/shared/chat/unread';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { publishEvent } from '../../../amplify/functions/shared/events';
 import { badgeCount } from '../../../amplify/functions/shared/push/badge';
 import {
@@ -26,6 +27,7 @@ import {
 } from '../../../amplify/functions/shared/push/push-request';
 import { BROKER, BUYER, member, NOW, STAFF } from '../../support/chat-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
+import { answeredGet, answeredGraphql, answeredPage, badgeModels } from '../../support/typed-data';
 
 const TABLE = 'sandbox-idempotency';
 const TOPIC_ARN = 'arn:aws:sns:ap-northeast-2:123456789012:sandbox-chat-events';
@@ -59,6 +61,8 @@ class FakeAppSync implements AppSyncClient {
   writes = 0;
   failures = new Map<string, Error>();
   readonly log: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  /** Called with each operation as it arrives: for tests of the order of reads. */
+  onCall: ((operation: string) => void) | undefined;
   private clock = 0;
 
   put(row: ConversationMemberRow) {
@@ -87,8 +91,36 @@ class FakeAppSync implements AppSyncClient {
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+    return (await this.answer(operationNameOf(query), variables, query)) as T;
+  }
+
+  /** The typed client, answered by the same rows and failures. */
+  client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables, '');
+    return {
+      models: {
+        ...badgeModels(answers),
+        ConversationMember: {
+          ...badgeModels(answers).ConversationMember,
+          get: answeredGet(answers, 'GetMemberUnread'),
+        },
+        Message: { listMessagesByConversation: answeredPage(answers, 'ListMessagesToRecount') },
+      },
+      graphql: answeredGraphql(
+        (operation, variables, query) => this.answer(operation, variables, query ?? ''),
+        operationNameOf,
+      ),
+    } as unknown as DataClient;
+  }
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    query: string,
+  ): Promise<unknown> {
     this.log.push({ operation, query, variables: structuredClone(variables) });
+    this.onCall?.(operation);
     const failure = this.failures.get(operation);
     if (failure) throw failure;
     const page = <I>(field: string, items: I[]) => {
@@ -102,25 +134,25 @@ class FakeAppSync implements AppSyncClient {
       case 'GetMemberUnread': {
         const row =
           this.staleReads.shift() ?? this.row(String(variables.userId), String(variables.conversationId));
-        return { getConversationMember: row ? structuredClone(row) : null } as T;
+        return { getConversationMember: row ? structuredClone(row) : null };
       }
       case 'ListMessagesToRecount': {
         const after = (variables.createdAt as { gt?: string } | null)?.gt;
         const items = this.messages
           .filter((m) => after === undefined || m.createdAt > after)
           .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-        return page('listMessagesByConversation', items) as T;
+        return page('listMessagesByConversation', items);
       }
       case 'ResetUnreadCount':
-        return { updateConversationMember: this.update(variables) } as T;
+        return { updateConversationMember: this.update(variables) };
       case 'BadgeMemberships':
-        return page('listMembershipsByUser', this.memberships.get(String(variables.userId)) ?? []) as T;
+        return page('listMembershipsByUser', this.memberships.get(String(variables.userId)) ?? []);
       case 'BadgeNotifications': {
         const count = this.unreadNotifications.get(String(variables.userId)) ?? 0;
         return page(
           'listNotificationsByUser',
           Array.from({ length: count }, (_, i) => ({ id: `n-${i}` })),
-        ) as T;
+        );
       }
       default:
         throw new Error(`unexpected operation ${operation}`);
@@ -159,12 +191,12 @@ let unprocessedOnce: number;
 const handler = () =>
   createHandler({
     store: receiptStore({
-      appSync: () => appSync,
+      data: async () => appSync.client(),
       idempotencyTableName: () => TABLE,
       sleep: async () => undefined,
     }),
     publish: (event) => publishEvent(TOPIC_ARN, event),
-    badge: (userId) => badgeCount(userId, appSync),
+    badge: (userId) => badgeCount(userId, appSync.client()),
     queue: (requests) => queuePushes(QUEUE_URL, requests),
     now: () => NOW,
     sleep: async () => undefined,
@@ -320,11 +352,7 @@ describe('message-read-receipt: the exact unread reset', () => {
   it('reads the member row before the markers, and the markers strongly consistent', async () => {
     messages(true, sent(1));
     const order: string[] = [];
-    const graphql = appSync.graphql.bind(appSync);
-    appSync.graphql = async <T>(query: string, variables?: Record<string, unknown>) => {
-      order.push(operationNameOf(query));
-      return graphql<T>(query, variables);
-    };
+    appSync.onCall = (operation) => order.push(operation);
     dynamo.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
       order.push('BatchGetItem');
       return { Responses: { [TABLE]: input.RequestItems![TABLE]!.Keys! } };

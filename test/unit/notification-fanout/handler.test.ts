@@ -12,12 +12,11 @@ import { fanoutStore } from '../../../amplify/functions/notification-fanout/fano
 import { createHandler } from '../../../amplify/functions/notification-fanout/handler';
 import type { NotificationRow } from '../../../amplify/functions/notification-fanout/notification-push';
 import {
-  type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
-  operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
 import { config, InvalidConfigError } from '../../../amplify/functions/shared/config';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import {
   type PushRequest,
@@ -26,6 +25,7 @@ import {
 } from '../../../amplify/functions/shared/push/push-request';
 import { lambdaContext } from '../../support/lambda-context';
 import { parkingStreamRecords } from '../../support/stream-failures';
+import { answeredGet, answeredPage, badgeModels, type TypedOptions } from '../../support/typed-data';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-push';
 const USER = 'user-6b0e';
@@ -39,10 +39,10 @@ const NIGHT = new Date('2026-03-14T21:00:00+09:00');
 const sqs = mockClient(SQSClient);
 
 /**
- * AppSync as notification-fanout sees it: profiles, each user's notification index and
- * memberships, in pages of `pageSize`. Every call is recorded as `operation:subject`.
+ * The typed data client as notification-fanout sees it: profiles, each user's notification index
+ * and memberships, in pages of `pageSize`. Every call is recorded as `operation:subject`.
  */
-class FakeAppSync implements AppSyncClient {
+class FakeData {
   profiles = new Map<string, RecipientProfile>();
   /** The user's notification index as the badge and the listing check read it. */
   notifications = new Map<string, { id: string; createdAt: string; readAt?: string | null }[]>();
@@ -52,8 +52,25 @@ class FakeAppSync implements AppSyncClient {
   readonly log: string[] = [];
   readonly variables: Record<string, unknown>[] = [];
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+  client(): DataClient {
+    const answers = (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables);
+    const listed = answeredPage(answers, 'NotificationListed');
+    const badge = badgeModels(answers);
+    return {
+      models: {
+        UserProfile: { get: answeredGet(answers, 'GetFanoutProfile') },
+        ConversationMember: badge.ConversationMember,
+        Notification: {
+          // One index, two reads: the listing check names the row's createdAt, the badge reads all.
+          listNotificationsByUser: (key: Record<string, unknown>, options?: TypedOptions) =>
+            key.createdAt ? listed(key, options) : badge.Notification.listNotificationsByUser(key, options),
+        },
+      },
+    } as unknown as DataClient;
+  }
+
+  private async answer(operation: string, variables: Record<string, unknown>): Promise<unknown> {
     const call = `${operation}:${variables.userId ?? variables.id}`;
     this.log.push(call);
     this.variables.push(variables);
@@ -69,29 +86,29 @@ class FakeAppSync implements AppSyncClient {
     const userId = String(variables.userId);
     switch (operation) {
       case 'GetFanoutProfile':
-        return { getUserProfile: this.profiles.get(String(variables.id)) ?? null } as T;
+        return { getUserProfile: this.profiles.get(String(variables.id)) ?? null };
       case 'NotificationListed': {
         const at = (variables.createdAt as { eq: string }).eq;
         const rows = (this.notifications.get(userId) ?? []).filter((row) => row.createdAt === at);
-        return page('listNotificationsByUser', rows) as T;
+        return page('listNotificationsByUser', rows);
       }
       case 'BadgeMemberships':
-        return page('listMembershipsByUser', this.memberships.get(userId) ?? []) as T;
+        return page('listMembershipsByUser', this.memberships.get(userId) ?? []);
       case 'BadgeNotifications':
-        return page('listNotificationsByUser', this.notifications.get(userId) ?? []) as T;
+        return page('listNotificationsByUser', this.notifications.get(userId) ?? []);
       default:
         throw new Error(`unexpected operation ${operation}`);
     }
   }
 }
 
-let appSync: FakeAppSync;
+let appSync: FakeData;
 let now: Date;
 let advertisingTypes: FanoutDeps['advertisingTypes'];
 
 const handler = () =>
   createHandler({
-    store: fanoutStore({ appSync: () => appSync }),
+    store: fanoutStore({ data: async () => appSync.client() }),
     queue: (requests) => queuePushes(QUEUE_URL, requests),
     now: () => now,
     advertisingTypes: () => advertisingTypes(),
@@ -139,7 +156,7 @@ const queued = (): PushRequest[] =>
 
 beforeEach(() => {
   sqs.reset();
-  appSync = new FakeAppSync();
+  appSync = new FakeData();
   now = DAY;
   advertisingTypes = () => advertisingTypesFrom(['MARKETING']);
   sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({

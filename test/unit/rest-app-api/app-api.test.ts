@@ -7,13 +7,11 @@ import {
   type DependencyCheck,
   type HealthDeps,
 } from '../../../amplify/functions/rest-app-api/health';
-import {
-  type AppSyncClient,
-  AppSyncUnavailableError,
-  operationNameOf,
-} from '../../../amplify/functions/shared/appsync-client';
+import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { bodyOf, expectJsonHeaders, NOW, restRequest } from '../../support/rest-fixtures';
+import { answerFailing, badgeModels } from '../../support/typed-data';
 
 const ok: DependencyCheck = async () => undefined;
 const down: DependencyCheck = async () => {
@@ -33,42 +31,39 @@ function healthDeps(checks: Partial<HealthDeps['checks']> = {}, clockMs = { now:
   };
 }
 
-/** AppSync answering the badge's two paged reads for `sub`. */
-function badgeAppSync(sub: string): AppSyncClient & { users: string[] } {
+/** The typed client answering the badge's two paged reads for `sub`. */
+function badgeAppSync(sub: string): DataClient & { users: string[] } {
   const users: string[] = [];
-  return {
-    users,
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}) {
-      users.push(variables.userId as string);
-      const operation = operationNameOf(query);
-      if (variables.userId !== sub) throw new Error('another user');
-      if (operation === 'BadgeMemberships') {
-        if (!variables.nextToken) {
-          return {
-            listMembershipsByUser: { items: [{ conversationId: 'c1', unreadCount: 2 }], nextToken: 'p2' },
-          } as T;
-        }
+  const models = badgeModels(async (operation, variables) => {
+    users.push(variables.userId as string);
+    if (variables.userId !== sub) throw new Error('another user');
+    if (operation === 'BadgeMemberships') {
+      if (!variables.nextToken) {
         return {
-          listMembershipsByUser: { items: [{ conversationId: 'c2', unreadCount: 3 }], nextToken: null },
-        } as T;
+          listMembershipsByUser: { items: [{ conversationId: 'c1', unreadCount: 2 }], nextToken: 'p2' },
+        };
       }
-      if (operation === 'BadgeNotifications') {
-        return {
-          listNotificationsByUser: {
-            items: [{ id: 'n1', readAt: null }, { id: 'n2', readAt: NOW.toISOString() }, { id: 'n3' }],
-            nextToken: null,
-          },
-        } as T;
-      }
-      throw new Error(`unexpected ${operation}`);
-    },
-  };
+      return {
+        listMembershipsByUser: { items: [{ conversationId: 'c2', unreadCount: 3 }], nextToken: null },
+      };
+    }
+    if (operation === 'BadgeNotifications') {
+      return {
+        listNotificationsByUser: {
+          items: [{ id: 'n1', readAt: null }, { id: 'n2', readAt: NOW.toISOString() }, { id: 'n3' }],
+          nextToken: null,
+        },
+      };
+    }
+    throw new Error(`unexpected ${operation}`);
+  });
+  return { users, models } as unknown as DataClient & { users: string[] };
 }
 
 function appHandler(overrides: Partial<AppApiDeps> = {}) {
   return createHandler({
     health: () => checkHealth(healthDeps()),
-    appSync: () => badgeAppSync('user-123'),
+    data: async () => badgeAppSync('user-123'),
     allowedOrigins: () => ['http://localhost:3000'],
     ...overrides,
   });
@@ -167,7 +162,7 @@ describe('rest-app-api handler', () => {
 
   it("GET /v1/me/badge answers the caller's badge from the authorizer's sub", async () => {
     const appSync = badgeAppSync('user-123');
-    const response = await appHandler({ appSync: () => appSync })(
+    const response = await appHandler({ data: async () => appSync })(
       restRequest({ path: '/v1/me/badge', claims: { sub: 'user-123', 'cognito:username': 'user-123' } }),
     );
     expect(response.statusCode).toBe(200);
@@ -178,7 +173,7 @@ describe('rest-app-api handler', () => {
 
   it('GET /v1/me/badge answers 401 without claims or without a sub', async () => {
     const appSync = badgeAppSync('user-123');
-    const handler = appHandler({ appSync: () => appSync });
+    const handler = appHandler({ data: async () => appSync });
     for (const claims of [undefined, { 'cognito:username': 'user-123' }, { sub: '' }] as (
       | Record<string, string>
       | undefined
@@ -193,14 +188,20 @@ describe('rest-app-api handler', () => {
 
   it('GET /v1/me/badge answers 503 when AppSync is unavailable, and 500 on other failures', async () => {
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const failing = (error: Error) =>
-      appHandler({ appSync: () => ({ graphql: () => Promise.reject(error) }) })(
-        restRequest({ path: '/v1/me/badge', claims: { sub: 'user-123' } }),
-      );
-    const unavailable = await failing(new AppSyncUnavailableError('down', 503));
+    const failing = (data: AppApiDeps['data']) =>
+      appHandler({ data })(restRequest({ path: '/v1/me/badge', claims: { sub: 'user-123' } }));
+    const unavailable = await failing(async () => {
+      const down = async () => answerFailing(new AppSyncUnavailableError('down', 503));
+      return {
+        models: {
+          ConversationMember: { listMembershipsByUser: down },
+          Notification: { listNotificationsByUser: down },
+        },
+      } as unknown as DataClient;
+    });
     expect(unavailable.statusCode).toBe(503);
     expect(bodyOf(unavailable)).toMatchObject({ error: 'unavailable' });
-    const broken = await failing(new Error('bug'));
+    const broken = await failing(() => Promise.reject(new Error('bug')));
     expect(broken.statusCode).toBe(500);
     expect(bodyOf(broken)).toEqual({ error: 'internal_error', message: expect.any(String) });
   });

@@ -13,6 +13,7 @@ import {
 } from '../../../amplify/functions/shared/appsync-client';
 import type { AssignmentOutcome } from '../../../amplify/functions/shared/chat/broker-assignment';
 import type { SystemMessage } from '../../../amplify/functions/shared/chat/system-message';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import type { NoticeRequest } from '../../../amplify/functions/shared/notifications/notice-request';
 import {
@@ -27,6 +28,7 @@ import {
   NOW_S,
   restRequest,
 } from '../../support/rest-fixtures';
+import { answeredGet, answeredPage } from '../../support/typed-data';
 
 const TABLE = 'sandbox-idempotency';
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -56,6 +58,7 @@ let table: FakeReceiptTable;
 let brokers: Map<string, { id: string; userId: string | null; name: string }>;
 let processing: {
   appSync: AppSyncClient;
+  data: ProcessingDeps['data'];
   assignBroker: ReturnType<typeof vi.fn<ProcessingDeps['assignBroker']>>;
   postSystemMessage: ReturnType<typeof vi.fn<(message: SystemMessage, now: Date) => Promise<unknown>>>;
   queueNotice: ReturnType<typeof vi.fn<(request: NoticeRequest) => Promise<void>>>;
@@ -71,24 +74,31 @@ beforeEach(() => {
   table.install(dynamo);
   brokers = new Map([['BRK-301', { id: 'BRK-301', userId: 'broker-sub', name: '김중개' }]]);
   clock = NOW;
+  const answers = async (operation: string, variables: Record<string, unknown>) => {
+    if (operation === 'GetBrokerProfile')
+      return { getBrokerProfile: brokers.get(variables.id as string) ?? null };
+    return {
+      listConversationsByListingId: {
+        items: [{ id: 'conv-1', status: 'OPEN', memberIds: CONVERSATION.memberIds }],
+        nextToken: null,
+      },
+    };
+  };
+  const data = {
+    models: {
+      BrokerProfile: { get: answeredGet(answers, 'GetBrokerProfile') },
+      Conversation: { listConversationsByListingId: answeredPage(answers, 'ListConversationsByListingId') },
+    },
+  } as unknown as DataClient;
+  // The assignment itself is faked (assignBroker): nothing reaches AppSync through documents.
   const appSync: AppSyncClient = {
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}) {
-      const operation = operationNameOf(query);
-      if (operation === 'GetBrokerProfile')
-        return { getBrokerProfile: brokers.get(variables.id as string) ?? null } as T;
-      if (operation === 'ListConversationsByListingId') {
-        return {
-          listConversationsByListingId: {
-            items: [{ id: 'conv-1', status: 'OPEN', memberIds: CONVERSATION.memberIds }],
-            nextToken: null,
-          },
-        } as T;
-      }
-      throw new Error(`unexpected ${operation}`);
+    async graphql(query: string) {
+      throw new Error(`unexpected ${operationNameOf(query)}`);
     },
   };
   processing = {
     appSync,
+    data: async () => data,
     assignBroker: vi.fn<ProcessingDeps['assignBroker']>(
       async (): Promise<AssignmentOutcome> => ({ kind: 'ASSIGNED', conversation: CONVERSATION }),
     ),

@@ -14,8 +14,10 @@ import {
 import type { AssignmentOutcome } from '../../../amplify/functions/shared/chat/broker-assignment';
 import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
 import type { SystemMessage } from '../../../amplify/functions/shared/chat/system-message';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import type { NoticeRequest } from '../../../amplify/functions/shared/notifications/notice-request';
 import { NOW } from '../../support/rest-fixtures';
+import { answeredGet, answeredPage } from '../../support/typed-data';
 
 type Conversation = { id: string; status: 'OPEN' | 'WAITING_FOR_BROKER' | 'CLOSED'; memberIds: string[] };
 
@@ -28,21 +30,36 @@ class FakeAppSync implements AppSyncClient {
   conversations: (Conversation & { listingId: string })[] = [];
   pageSize = 2;
   readonly operations: string[] = [];
+  /** Every read fails with it while set. */
+  failure: Error | undefined;
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
+  async graphql<T>(query: string): Promise<T> {
+    throw new Error(`unexpected ${operationNameOf(query)}: the assignment is faked`);
+  }
+
+  /** The typed client's reads: the broker's profile and the listing's conversations. */
+  client(): DataClient {
+    const answers = async (operation: string, variables: Record<string, unknown>) =>
+      this.answer(operation, variables);
+    return {
+      models: {
+        BrokerProfile: { get: answeredGet(answers, 'GetBrokerProfile') },
+        Conversation: { listConversationsByListingId: answeredPage(answers, 'ListConversationsByListingId') },
+      },
+    } as unknown as DataClient;
+  }
+
+  private answer(operation: string, variables: Record<string, unknown>): unknown {
     this.operations.push(operation);
+    if (this.failure) throw this.failure;
     if (operation === 'GetBrokerProfile') {
-      return { getBrokerProfile: this.brokers.get(variables.id as string) ?? null } as T;
+      return { getBrokerProfile: this.brokers.get(variables.id as string) ?? null };
     }
-    if (operation === 'ListConversationsByListingId') {
-      const all = this.conversations.filter((c) => c.listingId === variables.listingId);
-      const start = Number(variables.nextToken ?? 0);
-      const items = all.slice(start, start + this.pageSize).map(({ listingId: _l, ...c }) => c);
-      const next = start + this.pageSize < all.length ? String(start + this.pageSize) : null;
-      return { listConversationsByListingId: { items, nextToken: next } } as T;
-    }
-    throw new Error(`unexpected ${operation}`);
+    const all = this.conversations.filter((c) => c.listingId === variables.listingId);
+    const start = Number(variables.nextToken ?? 0);
+    const items = all.slice(start, start + this.pageSize).map(({ listingId: _l, ...c }) => c);
+    const next = start + this.pageSize < all.length ? String(start + this.pageSize) : null;
+    return { listConversationsByListingId: { items, nextToken: next } };
   }
 }
 
@@ -68,6 +85,7 @@ function setup(outcome: AssignmentOutcome = { kind: 'ASSIGNED', conversation: co
   const queued: NoticeRequest[] = [];
   const deps = {
     appSync,
+    data: async () => appSync.client(),
     assignBroker: vi.fn(async () => outcome),
     postSystemMessage: vi.fn(async (message: SystemMessage, _now: Date) => {
       posted.push(message);
@@ -163,7 +181,7 @@ describe('broker.assigned', () => {
 
   it('lets AppSync unavailability through', async () => {
     const { deps, appSync } = setup();
-    vi.spyOn(appSync, 'graphql').mockRejectedValue(new AppSyncUnavailableError('down', 503));
+    appSync.failure = new AppSyncUnavailableError('down', 503);
     await expect(processWebhookEvent(brokerAssigned(), deps, NOW)).rejects.toBeInstanceOf(
       AppSyncUnavailableError,
     );

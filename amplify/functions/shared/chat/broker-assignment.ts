@@ -84,14 +84,15 @@ export function brokerAssignedBody(subject: { complexName?: string | null } | un
     : '매물 문의가 배정되었습니다. 대화방에서 확인해주세요.';
 }
 
-const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
+export const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
   listMessagesByConversation(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
     items { id memberIds updatedAt } nextToken } }`;
-const GET_MESSAGE_MEMBERS = 'query GetMessage($id: ID!) { getMessage(id: $id) { id memberIds updatedAt } }';
+export const GET_MESSAGE_MEMBERS =
+  'query GetMessage($id: ID!) { getMessage(id: $id) { id memberIds updatedAt } }';
 
 type MessageMembers = Pick<MessageRow, 'id' | 'memberIds'> & { updatedAt?: string | null };
-const GET_LISTING = 'query GetListing($id: ID!) { getListing(id: $id) { id complexId complexName } }';
-const GET_COMPLEX = 'query GetComplex($id: ID!) { getComplex(id: $id) { id name } }';
+export const GET_LISTING = 'query GetListing($id: ID!) { getListing(id: $id) { id complexId complexName } }';
+export const GET_COMPLEX = 'query GetComplex($id: ID!) { getComplex(id: $id) { id name } }';
 
 /** The reads and writes of an assignment, on one AppSync client (chat-store's use the default one). */
 export function assignmentStore(appSync: AppSyncClient) {

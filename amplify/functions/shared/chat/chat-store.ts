@@ -50,6 +50,9 @@ export interface MemberUpdate {
   mutedUntil?: string | null;
 }
 
+export const GET_BROKER_PROFILE =
+  'query GetBrokerProfile($id: ID!) { getBrokerProfile(id: $id) { id userId name active } }';
+
 /** What a model's create input accepts: no typename, and timestamps only where the model declares them. */
 function createInput(item: object, keepCreatedAt: boolean): Record<string, unknown> {
   const {
@@ -77,10 +80,7 @@ export function chatStore() {
     appSyncClient().graphql<T>(query, variables);
   return {
     async brokerProfile(id: string): Promise<BrokerProfileRow | undefined> {
-      const data = await graphql<{ getBrokerProfile: BrokerProfileRow | null }>(
-        'query GetBrokerProfile($id: ID!) { getBrokerProfile(id: $id) { id userId name active } }',
-        { id },
-      );
+      const data = await graphql<{ getBrokerProfile: BrokerProfileRow | null }>(GET_BROKER_PROFILE, { id });
       return data.getBrokerProfile ?? undefined;
     },
 

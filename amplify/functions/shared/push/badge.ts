@@ -1,41 +1,10 @@
-import { type AppSyncClient, appSyncClient } from '../appsync-client';
+import { allPages, type DataClient, dataClient } from '../data-client';
 
 /**
  * The app icon's badge: unread chat messages (the user's memberships' unreadCount) plus unread
  * notifications (no readAt). Read through AppSync with the function's role, so it sees exactly
  * what the user's own queries see.
  */
-
-const MEMBERSHIPS = `query BadgeMemberships($userId: ID!, $nextToken: String) {
-  listMembershipsByUser(userId: $userId, limit: 1000, nextToken: $nextToken) {
-    items { conversationId unreadCount } nextToken } }`;
-
-// Filtered here rather than with `attributeExists: false`: a row written with `readAt: null`
-// stores a NULL attribute, which exists, and would never count.
-const NOTIFICATIONS = `query BadgeNotifications($userId: ID!, $nextToken: String) {
-  listNotificationsByUser(userId: $userId, limit: 1000, nextToken: $nextToken) {
-    items { id readAt } nextToken } }`;
-
-interface Page<T> {
-  items: (T | null)[];
-  nextToken?: string | null;
-}
-
-async function everyPage<T>(
-  client: AppSyncClient,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let nextToken: string | null | undefined;
-  do {
-    const data = await client.graphql<Record<string, Page<T> | null>>(query, { ...variables, nextToken });
-    const page = Object.values(data ?? {})[0];
-    for (const item of page?.items ?? []) if (item) items.push(item);
-    nextToken = page?.nextToken;
-  } while (nextToken);
-  return items;
-}
 
 export interface BadgeCount {
   unreadChats: number;
@@ -70,12 +39,25 @@ export interface BadgeCountOptions {
 
 export async function badgeCount(
   userId: string,
-  client: AppSyncClient = appSyncClient(),
+  client?: DataClient,
   options: BadgeCountOptions = {},
 ): Promise<BadgeCount> {
+  const { models } = client ?? (await dataClient());
   const [memberships, notifications] = await Promise.all([
-    everyPage<{ conversationId: string; unreadCount: number | null }>(client, MEMBERSHIPS, { userId }),
-    everyPage<{ id: string; readAt?: string | null }>(client, NOTIFICATIONS, { userId }),
+    allPages('BadgeMemberships', (nextToken) =>
+      models.ConversationMember.listMembershipsByUser(
+        { userId },
+        { limit: 1000, nextToken, selectionSet: ['conversationId', 'unreadCount'] },
+      ),
+    ),
+    // Filtered here rather than with `attributeExists: false`: a row written with `readAt: null`
+    // stores a NULL attribute, which exists, and would never count.
+    allPages('BadgeNotifications', (nextToken) =>
+      models.Notification.listNotificationsByUser(
+        { userId },
+        { limit: 1000, nextToken, selectionSet: ['id', 'readAt'] },
+      ),
+    ),
   ]);
   const unreadNotifications = notifications.filter(
     (notification) => !notification.readAt && !options.readNotificationIds?.has(notification.id),

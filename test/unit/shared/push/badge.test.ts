@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type AppSyncClient, operationNameOf } from '../../../../amplify/functions/shared/appsync-client';
+import { AppSyncUnavailableError } from '../../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../../amplify/functions/shared/data-client';
 import { badgeCount } from '../../../../amplify/functions/shared/push/badge';
+import { answerFailing, badgeModels } from '../../../support/typed-data';
 
 type Membership = { conversationId: string; unreadCount: number | null } | null;
 type Notification = { id: string; readAt?: string | null } | null;
 
-/** AppSync answering the two badge queries from pages given per operation; records every call. */
+/** The typed client answering the two badge queries from pages given per operation; records every call. */
 function pagedAppSync(pages: { memberships: Membership[][]; notifications: Notification[][] }) {
   const calls: { operation: string; variables: Record<string, unknown> }[] = [];
-  const client: AppSyncClient = {
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}) {
-      const operation = operationNameOf(query);
+  const client = {
+    models: badgeModels(async (operation, variables) => {
       calls.push({ operation, variables });
       const [field, list] =
         operation === 'BadgeMemberships'
@@ -18,9 +19,9 @@ function pagedAppSync(pages: { memberships: Membership[][]; notifications: Notif
           : ['listNotificationsByUser', pages.notifications];
       const index = variables.nextToken ? Number(variables.nextToken) : 0;
       const nextToken = index + 1 < list.length ? String(index + 1) : null;
-      return { [field]: { items: list[index] ?? [], nextToken } } as T;
-    },
-  };
+      return { [field]: { items: list[index] ?? [], nextToken } };
+    }),
+  } as unknown as DataClient;
   return { client, calls };
 }
 
@@ -92,11 +93,13 @@ describe('badgeCount', () => {
   });
 
   it('fails when AppSync fails, rather than reporting a smaller badge', async () => {
-    const client: AppSyncClient = {
-      graphql: async () => {
-        throw new Error('AppSync unavailable');
+    const down = async () => answerFailing(new AppSyncUnavailableError('AppSync unavailable', 503));
+    const client = {
+      models: {
+        ConversationMember: { listMembershipsByUser: down },
+        Notification: { listNotificationsByUser: down },
       },
-    };
-    await expect(badgeCount('user-1', client)).rejects.toThrow('AppSync unavailable');
+    } as unknown as DataClient;
+    await expect(badgeCount('user-1', client)).rejects.toBeInstanceOf(AppSyncUnavailableError);
   });
 });
