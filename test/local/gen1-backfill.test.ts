@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local';
-import { freePort } from '../../local/ports/free-port';
 import { loadGen1Tables, readGen1Fixture } from '../../local/gen1-fixture';
+import { freePort } from '../../local/ports/free-port';
 import { runBackfill } from '../../scripts/gen1/backfill';
 
 // `npm run gen1:backfill` end to end against DynamoDB Local: Gen 1-named tables holding the
