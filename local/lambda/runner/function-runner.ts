@@ -42,6 +42,13 @@ interface Environment {
   used: boolean;
 }
 
+/** A call that arrives while the sandbox stops starts no new environment. */
+const stopping = (): InvokeResult => ({
+  ok: false,
+  error: { errorType: 'ServiceException', errorMessage: 'The local sandbox is stopping' },
+  durationMs: 0,
+});
+
 const workerFile = join(import.meta.dirname, 'worker.mjs');
 
 /** Lambda gives a cold start's init this long before it counts against the invocation. */
@@ -53,6 +60,7 @@ export class FunctionRunner implements FunctionInvoker {
   private waiting = new Map<string, (() => void)[]>();
   private nextInvocation = 1;
   private nextMessage = 1;
+  private stopped = false;
 
   constructor(private readonly options: FunctionRunnerOptions) {}
 
@@ -77,8 +85,14 @@ export class FunctionRunner implements FunctionInvoker {
     return [...this.specs.keys()].sort();
   }
 
+  /** Execution environments (worker threads) alive now, over every function. */
+  environmentCount(): number {
+    return [...this.pools.values()].reduce((sum, pool) => sum + pool.length, 0);
+  }
+
   async invoke(functionName: string, event: unknown): Promise<InvokeResult> {
     const spec = this.specs.get(functionName);
+    if (this.stopped) return stopping();
     if (!spec) {
       return {
         ok: false,
@@ -90,6 +104,7 @@ export class FunctionRunner implements FunctionInvoker {
       };
     }
     const environment = await this.acquire(spec);
+    if (!environment) return stopping();
     const coldStart = !environment.used;
     environment.used = true;
     let result: InvokeResult;
@@ -116,7 +131,10 @@ export class FunctionRunner implements FunctionInvoker {
     return result;
   }
 
+  /** Ends every environment; calls waiting for one, and later calls, are answered with an error. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const queue of this.waiting.values()) for (const wake of queue.splice(0)) wake();
     await Promise.all([...this.pools.keys()].map((name) => this.retire(name)));
   }
 
@@ -210,9 +228,10 @@ export class FunctionRunner implements FunctionInvoker {
     return { chargedToInvokeMs: Math.max(0, Date.now() - began - INIT_PHASE_MS) };
   }
 
-  private async acquire(spec: FunctionSpec): Promise<Environment> {
+  private async acquire(spec: FunctionSpec): Promise<Environment | undefined> {
     const limit = this.options.maxConcurrencyPerFunction ?? 4;
     for (;;) {
+      if (this.stopped) return undefined;
       const pool = this.pools.get(spec.name) ?? [];
       this.pools.set(spec.name, pool);
       const idle = pool.find((environment) => !environment.busy);

@@ -137,4 +137,14 @@ describe('the local function runner', () => {
       error: { errorType: 'ResourceNotFoundException' },
     });
   });
+
+  it('answers calls made after it stopped without starting an environment', async () => {
+    const own = new FunctionRunner({ baseEnvironment: {}, onLog: () => undefined });
+    await own.load([bundle('late', 'export const handler = async () => "ran";')]);
+    await own.stop();
+    const result = await own.invoke('late', {});
+    expect(result.ok).toBe(false);
+    expect(result.error?.errorMessage).toMatch(/stopping/);
+    expect(own.environmentCount()).toBe(0);
+  });
 });
