@@ -10,6 +10,11 @@ import type { FunctionSpec } from '../../contracts';
  * Amplify bundles it (esbuild, ESM, minified, with Amplify's SSM banner and CJS shim), and only
  * for the functions whose bundle contains the changed file. Any other change under amplify/
  * (a resource, the schema, backend.ts) needs a new synth, which the caller runs.
+ *
+ * Which files a function is made of comes from one cheap scan of the project's own sources
+ * (functionInputs), not from rebundling: the synth's bundles carry no metafile, and learning the
+ * inputs by rebundling every function made the first edit after a start take 89.6 s with esbuild
+ * at 7.66 GB RSS (29 functions, each with the AWS SDK, bundled at once).
  */
 
 export interface HotReloadOptions {
@@ -60,6 +65,62 @@ export async function bundleFunction(root: string, entry: string, outdir: string
   return result.metafile;
 }
 
+/** Bundles at most this many functions at once: each holds its whole module graph in esbuild. */
+const BUNDLE_CONCURRENCY = 2;
+
+const entryOf = (root: string, functionName: string) =>
+  join(root, 'amplify/functions', functionName, 'handler.ts');
+
+/**
+ * The project files each function's handler imports, in one esbuild pass that writes nothing and
+ * leaves packages out (the watcher ignores node_modules): a few hundred source files, not 29
+ * bundles with the AWS SDK.
+ */
+export async function functionInputs(
+  root: string,
+  functionNames: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const inputs = new Map<string, Set<string>>();
+  if (functionNames.length === 0) return inputs;
+  const result = await build({
+    entryPoints: Object.fromEntries(functionNames.map((name) => [name, entryOf(root, name)])),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    write: false,
+    metafile: true,
+    outdir: join(root, '.amplify/sandbox/hot/inputs'),
+    logLevel: 'silent',
+    absWorkingDir: root,
+  });
+  const byEntry = new Map(functionNames.map((name) => [entryOf(root, name), name]));
+  for (const output of Object.values(result.metafile.outputs)) {
+    const name = output.entryPoint && byEntry.get(resolve(root, output.entryPoint));
+    if (name) inputs.set(name, new Set(Object.keys(output.inputs).map((input) => resolve(root, input))));
+  }
+  return inputs;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
+async function inTurns<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 export class HotReloader {
   private watcher?: FSWatcher;
   private pending = new Set<string>();
@@ -68,10 +129,13 @@ export class HotReloader {
   /** Files each function's last local bundle was made of. */
   private inputs = new Map<string, Set<string>>();
   private generation = 0;
+  private scanning: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: HotReloadOptions) {}
 
   start(): void {
+    // Learnt now, while nobody waits on an edit; a failure (a file mid-edit) is retried at the edit.
+    this.scanning = this.learnInputs().catch(() => undefined);
     const folder = join(this.options.root, 'amplify');
     this.watcher = watch(folder, { recursive: true }, (_event, file) => {
       if (!file || file.includes('node_modules')) return;
@@ -89,6 +153,16 @@ export class HotReloader {
   /** Settles when the changes seen so far are live. */
   idle(): Promise<void> {
     return this.running;
+  }
+
+  /** The inputs of the functions not known yet (all of them after a start or a new synth). */
+  private async learnInputs(): Promise<void> {
+    const unknown = this.options
+      .functions()
+      .map((spec) => spec.name)
+      .filter((name) => !this.inputs.has(name));
+    for (const [name, files] of await functionInputs(this.options.root, unknown))
+      this.inputs.set(name, files);
   }
 
   private flush(): void {
@@ -114,27 +188,20 @@ export class HotReloader {
       this.inputs.clear();
       return;
     }
-    const affected = this.options.functions().filter((spec) => {
-      const inputs = this.inputs.get(spec.name);
-      return !inputs || changed.some((file) => inputs.has(file));
-    });
+    await this.scanning;
+    const functions = this.options.functions();
+    if (functions.some((spec) => !this.inputs.has(spec.name))) await this.learnInputs();
+    const affected = functions.filter((spec) =>
+      changed.some((file) => this.inputs.get(spec.name)?.has(file)),
+    );
     if (affected.length === 0) return;
     this.generation++;
-    const rebuilt = await Promise.all(
-      affected.map(async (spec) => {
-        const outdir = join(root, '.amplify/sandbox/hot', `${spec.name}-${this.generation}`);
-        const metafile = await bundleFunction(
-          root,
-          join(root, 'amplify/functions', spec.name, 'handler.ts'),
-          outdir,
-        );
-        this.inputs.set(
-          spec.name,
-          new Set(Object.keys(metafile.inputs).map((input) => resolve(root, input))),
-        );
-        return { ...spec, bundleDir: outdir };
-      }),
-    );
+    const rebuilt = await inTurns(affected, BUNDLE_CONCURRENCY, async (spec) => {
+      const outdir = join(root, '.amplify/sandbox/hot', `${spec.name}-${this.generation}`);
+      const metafile = await bundleFunction(root, entryOf(root, spec.name), outdir);
+      this.inputs.set(spec.name, new Set(Object.keys(metafile.inputs).map((input) => resolve(root, input))));
+      return { ...spec, bundleDir: outdir };
+    });
     await this.options.replaceFunctions(rebuilt);
     const names = rebuilt.map((spec) => spec.name).join(', ');
     this.options.say('reload', `${names} live in ${Date.now() - started} ms`);
