@@ -30,6 +30,15 @@ export interface FunctionRunnerOptions {
   baseEnvironment: Record<string, string>;
   /** Most environments a function may have at once (Lambda's concurrency). */
   maxConcurrencyPerFunction?: number;
+  /**
+   * Idle this long, an environment beyond a function's first is ended (default 10 s): a burst
+   * (four sign-ins at once) leaves four environments of each trigger, ~55 MB each.
+   */
+  extraEnvironmentIdleMs?: number;
+  /** Idle this long, a function's last environment is ended too (default 5 min), as Lambda reaps. */
+  lastEnvironmentIdleMs?: number;
+  /** The clock the idle times are measured by. */
+  now?: () => number;
   onInvocation?: (record: InvocationRecord) => void;
   /** Where a function's console output goes; defaults to stdout, prefixed with its name. */
   onLog?: (functionName: string, line: string) => void;
@@ -40,6 +49,8 @@ interface Environment {
   ready: Promise<void>;
   busy: boolean;
   used: boolean;
+  /** When its last invocation ended (or it started). */
+  idleSince: number;
 }
 
 /** A call that arrives while the sandbox stops starts no new environment. */
@@ -62,7 +73,37 @@ export class FunctionRunner implements FunctionInvoker {
   private nextMessage = 1;
   private stopped = false;
 
+  private reaper?: NodeJS.Timeout;
+
   constructor(private readonly options: FunctionRunnerOptions) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /**
+   * Ends the environments idle for longer than their limit, as Lambda reaps idle environments;
+   * returns how many. Runs every few seconds once an environment exists.
+   */
+  async reapIdle(): Promise<number> {
+    const extraMs = this.options.extraEnvironmentIdleMs ?? 10_000;
+    const lastMs = this.options.lastEnvironmentIdleMs ?? 300_000;
+    const now = this.now();
+    const ended: Promise<void>[] = [];
+    for (const [functionName, pool] of this.pools) {
+      // Longest idle first: the environment used most recently is the one kept warm.
+      const idle = pool.filter((environment) => !environment.busy).sort((a, b) => a.idleSince - b.idleSince);
+      let remaining = pool.length;
+      for (const environment of idle) {
+        const limit = remaining > 1 ? extraMs : lastMs;
+        if (now - environment.idleSince < limit) continue;
+        remaining--;
+        ended.push(this.discard(functionName, environment));
+      }
+    }
+    await Promise.all(ended);
+    return ended.length;
+  }
 
   /** Installs or replaces function code; a replaced function starts cold on its next call. */
   async load(specs: FunctionSpec[]): Promise<string[]> {
@@ -134,6 +175,7 @@ export class FunctionRunner implements FunctionInvoker {
   /** Ends every environment; calls waiting for one, and later calls, are answered with an error. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.reaper);
     for (const queue of this.waiting.values()) for (const wake of queue.splice(0)) wake();
     await Promise.all([...this.pools.keys()].map((name) => this.retire(name)));
   }
@@ -255,6 +297,7 @@ export class FunctionRunner implements FunctionInvoker {
 
   private release(functionName: string, environment: Environment): void {
     environment.busy = false;
+    environment.idleSince = this.now();
     this.waiting.get(functionName)?.shift()?.();
   }
 
@@ -278,7 +321,9 @@ export class FunctionRunner implements FunctionInvoker {
         LAMBDA_TASK_ROOT: spec.bundleDir,
         TZ: 'UTC',
       },
-      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB },
+      resourceLimits: {
+        maxOldGenerationSizeMb: spec.memoryMB,
+      },
       stdout: true,
       stderr: true,
     });
@@ -308,7 +353,8 @@ export class FunctionRunner implements FunctionInvoker {
       );
     });
     ready.catch(() => undefined);
-    return { worker, ready, busy: false, used: false };
+    this.reaper ??= setInterval(() => void this.reapIdle(), 2000).unref();
+    return { worker, ready, busy: false, used: false, idleSince: this.now() };
   }
 
   private async discard(functionName: string, environment: Environment): Promise<void> {
