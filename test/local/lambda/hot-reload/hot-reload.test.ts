@@ -67,6 +67,18 @@ describe('hot reload', () => {
         .toEqual({ message: '반가워요' });
       expect(said.some((line) => /greeter live in \d+ ms/.test(line))).toBe(true);
 
+      // A later edit of the same function is built from the graph esbuild kept.
+      writeFileSync(greetingFile, "export const greeting = (): string => '또 만나요';\n");
+      await expect
+        .poll(
+          async () => {
+            await reloader.idle();
+            return (await runner.invoke('greeter', {})).result;
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual({ message: '또 만나요' });
+
       // A resource change is not a code change: it asks for a new synth.
       writeFileSync(join(root, 'amplify/functions/greeter/resource.ts'), 'export const x = 1;\n');
       await expect.poll(() => resynthesized.length, { timeout: 10_000 }).toBeGreaterThan(0);
