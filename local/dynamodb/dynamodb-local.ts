@@ -26,6 +26,8 @@ export class LocalSandboxError extends Error {
 export interface DynamoDbLocal {
   url: string;
   client: DynamoDBClient;
+  /** Java's process id. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startDynamoDbLocal(options: {
   return {
     url,
     client,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       const gone = new Promise((resolve) => child.once('exit', resolve));
