@@ -72,7 +72,6 @@ export class FunctionRunner implements FunctionInvoker {
   private nextInvocation = 1;
   private nextMessage = 1;
   private stopped = false;
-
   private reaper?: NodeJS.Timeout;
 
   constructor(private readonly options: FunctionRunnerOptions) {}
@@ -321,9 +320,7 @@ export class FunctionRunner implements FunctionInvoker {
         LAMBDA_TASK_ROOT: spec.bundleDir,
         TZ: 'UTC',
       },
-      resourceLimits: {
-        maxOldGenerationSizeMb: spec.memoryMB,
-      },
+      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB },
       stdout: true,
       stderr: true,
     });
