@@ -29,6 +29,7 @@ import { assertSandboxPortsFree, dynamoDbOptions, sandboxPorts } from './ports/p
 import { readBucketDeployments } from './s3/bucket-deployments';
 import { type LocalS3, startLocalS3 } from './s3/s3-server';
 import { type LocalSecrets, loadOrCreateSecrets } from './secrets';
+import { Shutdown, type StopPhase, type StopStep } from './shutdown';
 import { ensureLocalCertificates, type LocalCertificates } from './tls/local-ca';
 
 /**
@@ -85,24 +86,19 @@ export function functionNames(root: string): Set<string> {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const progress = options.progress ?? (() => undefined);
   const sandboxDir = join(options.root, '.amplify/sandbox');
-  const stops: (() => Promise<void> | void)[] = [];
-  const stop = async () => {
-    for (const step of stops.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error('while stopping:', error);
-      }
-    }
-  };
+  // In-flight invocations get this long once their event sources stop; then their workers go.
+  const shutdown = new Shutdown({ boundsMs: { 'event sources': 1500 } });
+  const stop = () => shutdown.run();
+  const stopDynamoDb = (starting: Promise<DynamoDbLocal>) =>
+    shutdown.add('engines', async () => (await starting.catch(() => undefined))?.stop());
 
-  if (options.dynamodb) stops.push(async () => (await options.dynamodb!.catch(() => undefined))?.stop());
+  if (options.dynamodb) stopDynamoDb(options.dynamodb);
   try {
     const ports = sandboxPorts(options.basePort);
     if (!options.dynamodb) await assertSandboxPortsFree(options.basePort);
     const synth = await synthesizeBackend(options, sandboxDir, progress);
     const dynamodbStarting = options.dynamodb ?? startDynamoDbLocal(dynamoDbOptions(options));
-    if (!options.dynamodb) stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
+    if (!options.dynamodb) stopDynamoDb(dynamodbStarting);
     const endpoints = localEndpoints(ports);
     const assembly = loadCloudAssembly(synth.outdir);
     const inventory = readInventory(assembly, endpoints, { functionNames: functionNames(options.root) });
@@ -115,7 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       tls: await ensureLocalCertificates(join(sandboxDir, 'tls')),
       secrets: loadOrCreateSecrets(join(sandboxDir, 'secrets.json')),
       progress,
-      onStop: (stopStep) => stops.push(stopStep),
+      onStop: (stopStep, phase = 'servers') => shutdown.add(phase, stopStep),
     };
 
     const gateway = await startAwsServices(step);
@@ -156,8 +152,8 @@ interface StartStep {
   tls: LocalCertificates;
   secrets: LocalSecrets;
   progress: (step: string, detail?: string) => void;
-  /** Runs when the sandbox stops, in the reverse order of the calls. */
-  onStop(stop: () => Promise<void> | void): void;
+  /** Runs when the sandbox stops, in its phase (local/shutdown.ts; a server by default). */
+  onStop(stop: StopStep, phase?: StopPhase): void;
 }
 
 interface SynthesizedBackend {
@@ -283,7 +279,7 @@ async function startFunctions(
     onInvocation: (record) => invocations.add(record),
     ...(options.onFunctionLog ? { onLog: options.onFunctionLog } : {}),
   });
-  onStop(() => runner.stop());
+  onStop(() => runner.stop(), 'functions');
   await runner.load(functions);
   progress('functions', `${functions.length} functions ready`);
   return { runner, signedCallers, invocations, current: functions, toLocal };
@@ -422,16 +418,16 @@ async function startEventSources(
           }),
       });
       await poller.start();
-      onStop(() => poller.stop());
+      onStop(() => poller.stop(), 'event sources');
     } else {
       const poller = new QueuePoller(mapping, gateway.sqs, lambda.runner);
       poller.start();
-      onStop(() => poller.stop());
+      onStop(() => poller.stop(), 'event sources');
     }
   }
   const scheduler = new Scheduler(lambda.runner);
   scheduler.start(inventory.schedules);
-  onStop(() => scheduler.stop());
+  onStop(() => scheduler.stop(), 'event sources');
   progress(
     'events',
     `${inventory.eventSourceMappings.length} event sources, ${inventory.schedules.length} schedules`,
@@ -571,7 +567,7 @@ function hotReloader(
   });
   if (options.watch) {
     reloader.start();
-    onStop(() => reloader.stop());
+    onStop(() => reloader.stop(), 'event sources');
   }
   return reloader;
 }

@@ -64,13 +64,20 @@ async function run(): Promise<void> {
       `${`▸ ${step.padEnd(10)} ${detail}`.padEnd(72)} ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   let stopping = false;
+  // Ctrl-C while starting: exit at once (DynamoDB Local, which ignores SIGINT, is killed on exit).
+  const interruptStart = () => process.exit(130);
+  process.once('SIGINT', interruptStart);
+  process.once('SIGTERM', interruptStart);
   try {
     const basePort = Number(values.port);
     const persist = values.persist === true;
     await assertSandboxPortsFree(basePort);
     const gen1 = values['gen1-fixture'] ? readGen1Fixture(values['gen1-fixture']) : undefined;
     // Java boots DynamoDB Local on the other core while Node loads the rest of the sandbox.
-    const booting = startDynamoDbLocal(dynamoDbOptions({ root, basePort, persist }));
+    const booting = startDynamoDbLocal({
+      ...dynamoDbOptions({ root, basePort, persist }),
+      ignoreInterrupt: true,
+    });
     // A Gen 1 rehearsal's tables exist before the sandbox checks the adopted ones.
     const dynamodb = gen1
       ? booting.then(async (local) => {
@@ -111,6 +118,8 @@ async function run(): Promise<void> {
       await sandbox.stop();
       process.exit(0);
     };
+    process.off('SIGINT', interruptStart);
+    process.off('SIGTERM', interruptStart);
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     const { endpoints } = sandbox;

@@ -26,6 +26,8 @@ export class LocalSandboxError extends Error {
 export interface DynamoDbLocal {
   url: string;
   client: DynamoDBClient;
+  /** Java's process id. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,8 @@ export function javaMajorVersion(): number | undefined {
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDir?: string;
+  /** Ignore SIGINT: the caller stops it when everything reading it has stopped (`npm start`). */
+  ignoreInterrupt?: boolean;
 }): Promise<DynamoDbLocal> {
   const java = javaMajorVersion();
   if (java === undefined) {
@@ -59,20 +63,30 @@ export async function startDynamoDbLocal(options: {
   const folder = emulatorFolder();
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn(
-    'java',
-    [
-      `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      'DynamoDBLocal.jar',
-      ...storage,
-      '-sharedDb',
-      '-disableTelemetry',
-      '-port',
-      String(options.port),
-    ],
-    { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [
+    `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    'DynamoDBLocal.jar',
+    ...storage,
+    '-sharedDb',
+    '-disableTelemetry',
+    '-port',
+    String(options.port),
+  ];
+  // A terminal's Ctrl-C goes to the whole process group: DynamoDB Local gone first left the
+  // pollers reading a closed port. With ignoreInterrupt Java ignores SIGINT (an ignored signal
+  // stays ignored across exec) and is stopped last, by stop(), or killed when this process exits.
+  const child: ChildProcess = options.ignoreInterrupt
+    ? spawn('sh', ['-c', `trap '' INT; exec java "$@"`, 'java', ...args], {
+        cwd: folder,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn('java', args, { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+  const killOnExit = () => child.kill('SIGKILL');
+  if (options.ignoreInterrupt) {
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
+  }
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -112,6 +126,7 @@ export async function startDynamoDbLocal(options: {
   return {
     url,
     client,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       const gone = new Promise((resolve) => child.once('exit', resolve));

@@ -79,6 +79,8 @@ export class StreamPoller {
   private localStreamArn: string;
   private idle?: Promise<void>;
   private startedAtMs = 0;
+  /** Set by stop(): the sandbox is shutting down, and DynamoDB Local may already be gone. */
+  private stopping = false;
 
   constructor(private readonly options: StreamPollerOptions) {
     const table = this.tableName;
@@ -106,8 +108,10 @@ export class StreamPoller {
     this.schedule();
   }
 
+  /** Takes no new batch and retries nothing; resolves when the batch in flight has returned. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     clearTimeout(this.timer);
     await this.idle;
   }
@@ -124,9 +128,11 @@ export class StreamPoller {
     if (!this.running) return;
     this.timer = setTimeout(() => {
       this.idle = this.pollOnce()
-        .catch((error) =>
-          console.error(`[stream ${this.tableName} → ${this.options.mapping.functionName}]`, error),
-        )
+        .catch((error) => {
+          // An engine gone while the sandbox stops is the shutdown, not an error worth a line.
+          if (this.stopping) return;
+          console.error(`[stream ${this.tableName} → ${this.options.mapping.functionName}]`, error);
+        })
         .then(() => this.schedule());
     }, this.options.pollIntervalMs ?? 100);
   }
@@ -158,9 +164,11 @@ export class StreamPoller {
 
   /** One round over every shard; true when something was delivered. */
   private async pollOnce(): Promise<boolean> {
+    if (this.stopping) return false;
     await this.refreshShards('TRIM_HORIZON');
     let delivered = false;
     for (const shard of this.shards.values()) {
+      if (this.stopping) break;
       if (shard.pending.length === 0 && shard.iterator && !shard.closed) {
         const response = await this.readShard(shard);
         const records = response.Records ?? [];
@@ -169,7 +177,7 @@ export class StreamPoller {
         shard.iterator = response.NextShardIterator;
         if (!shard.iterator) shard.closed = true;
       }
-      while (shard.pending.length > 0) {
+      while (shard.pending.length > 0 && !this.stopping) {
         delivered = true;
         await this.deliverNextBatch(shard);
       }
@@ -232,19 +240,24 @@ export class StreamPoller {
       shard.pending.splice(0, consumed);
       return;
     }
-    await this.processWithRetries(batch, shard.shardId);
+    const finished = await this.processWithRetries(batch, shard.shardId);
     // Everything up to the batch's last record is done: delivered, filtered out or given up.
-    shard.pending.splice(0, consumed);
+    if (finished) shard.pending.splice(0, consumed);
   }
 
-  /** Delivers a batch until it succeeds or is given up; returns when nothing of it is left. */
+  /**
+   * Delivers a batch until it succeeds or is given up: true when nothing of it is left, false
+   * when the sandbox stopped first (the rest is neither retried nor given up, as a disabled
+   * mapping leaves it).
+   */
   private async processWithRetries(
     batch: { record: Record<string, unknown>; raw: StreamRecord }[],
     shardId: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { mapping } = this.options;
     const queue: { items: typeof batch; attempts: number }[] = [{ items: batch, attempts: 0 }];
     while (queue.length > 0) {
+      if (this.stopping) return false;
       const current = queue.shift()!;
       const oldest = this.ageSeconds(current.items[0]!.raw);
       if (mapping.maximumRecordAgeInSeconds > 0 && oldest > mapping.maximumRecordAgeInSeconds) {
@@ -254,6 +267,8 @@ export class StreamPoller {
       const result = await this.options.invoker.invoke(mapping.functionName, {
         Records: current.items.map((item) => item.record),
       });
+      // A function stopped by the shutdown did not fail: nothing of this batch is given up.
+      if (this.stopping && !result.ok) return false;
       let failedFrom = -1;
       let error: string | undefined;
       if (!result.ok) {
@@ -283,6 +298,7 @@ export class StreamPoller {
       // Lambda backs off between retries of a stream batch.
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** current.attempts)));
     }
+    return true;
   }
 
   /** The index of the first record the function reported failed, -1 for none. */

@@ -30,6 +30,15 @@ export interface FunctionRunnerOptions {
   baseEnvironment: Record<string, string>;
   /** Most environments a function may have at once (Lambda's concurrency). */
   maxConcurrencyPerFunction?: number;
+  /**
+   * Idle this long, an environment beyond a function's first is ended (default 10 s): a burst
+   * (four sign-ins at once) leaves four environments of each trigger, ~55 MB each.
+   */
+  extraEnvironmentIdleMs?: number;
+  /** Idle this long, a function's last environment is ended too (default 5 min), as Lambda reaps. */
+  lastEnvironmentIdleMs?: number;
+  /** The clock the idle times are measured by. */
+  now?: () => number;
   onInvocation?: (record: InvocationRecord) => void;
   /** Where a function's console output goes; defaults to stdout, prefixed with its name. */
   onLog?: (functionName: string, line: string) => void;
@@ -40,7 +49,16 @@ interface Environment {
   ready: Promise<void>;
   busy: boolean;
   used: boolean;
+  /** When its last invocation ended (or it started). */
+  idleSince: number;
 }
+
+/** A call that arrives while the sandbox stops starts no new environment. */
+const stopping = (): InvokeResult => ({
+  ok: false,
+  error: { errorType: 'ServiceException', errorMessage: 'The local sandbox is stopping' },
+  durationMs: 0,
+});
 
 const workerFile = join(import.meta.dirname, 'worker.mjs');
 
@@ -53,8 +71,38 @@ export class FunctionRunner implements FunctionInvoker {
   private waiting = new Map<string, (() => void)[]>();
   private nextInvocation = 1;
   private nextMessage = 1;
+  private stopped = false;
+  private reaper?: NodeJS.Timeout;
 
   constructor(private readonly options: FunctionRunnerOptions) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /**
+   * Ends the environments idle for longer than their limit, as Lambda reaps idle environments;
+   * returns how many. Runs every few seconds once an environment exists.
+   */
+  async reapIdle(): Promise<number> {
+    const extraMs = this.options.extraEnvironmentIdleMs ?? 10_000;
+    const lastMs = this.options.lastEnvironmentIdleMs ?? 300_000;
+    const now = this.now();
+    const ended: Promise<void>[] = [];
+    for (const [functionName, pool] of this.pools) {
+      // Longest idle first: the environment used most recently is the one kept warm.
+      const idle = pool.filter((environment) => !environment.busy).sort((a, b) => a.idleSince - b.idleSince);
+      let remaining = pool.length;
+      for (const environment of idle) {
+        const limit = remaining > 1 ? extraMs : lastMs;
+        if (now - environment.idleSince < limit) continue;
+        remaining--;
+        ended.push(this.discard(functionName, environment));
+      }
+    }
+    await Promise.all(ended);
+    return ended.length;
+  }
 
   /** Installs or replaces function code; a replaced function starts cold on its next call. */
   async load(specs: FunctionSpec[]): Promise<string[]> {
@@ -77,8 +125,14 @@ export class FunctionRunner implements FunctionInvoker {
     return [...this.specs.keys()].sort();
   }
 
+  /** Execution environments (worker threads) alive now, over every function. */
+  environmentCount(): number {
+    return [...this.pools.values()].reduce((sum, pool) => sum + pool.length, 0);
+  }
+
   async invoke(functionName: string, event: unknown): Promise<InvokeResult> {
     const spec = this.specs.get(functionName);
+    if (this.stopped) return stopping();
     if (!spec) {
       return {
         ok: false,
@@ -90,6 +144,7 @@ export class FunctionRunner implements FunctionInvoker {
       };
     }
     const environment = await this.acquire(spec);
+    if (!environment) return stopping();
     const coldStart = !environment.used;
     environment.used = true;
     let result: InvokeResult;
@@ -116,7 +171,11 @@ export class FunctionRunner implements FunctionInvoker {
     return result;
   }
 
+  /** Ends every environment; calls waiting for one, and later calls, are answered with an error. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.reaper);
+    for (const queue of this.waiting.values()) for (const wake of queue.splice(0)) wake();
     await Promise.all([...this.pools.keys()].map((name) => this.retire(name)));
   }
 
@@ -210,9 +269,10 @@ export class FunctionRunner implements FunctionInvoker {
     return { chargedToInvokeMs: Math.max(0, Date.now() - began - INIT_PHASE_MS) };
   }
 
-  private async acquire(spec: FunctionSpec): Promise<Environment> {
+  private async acquire(spec: FunctionSpec): Promise<Environment | undefined> {
     const limit = this.options.maxConcurrencyPerFunction ?? 4;
     for (;;) {
+      if (this.stopped) return undefined;
       const pool = this.pools.get(spec.name) ?? [];
       this.pools.set(spec.name, pool);
       const idle = pool.find((environment) => !environment.busy);
@@ -236,6 +296,7 @@ export class FunctionRunner implements FunctionInvoker {
 
   private release(functionName: string, environment: Environment): void {
     environment.busy = false;
+    environment.idleSince = this.now();
     this.waiting.get(functionName)?.shift()?.();
   }
 
@@ -289,7 +350,8 @@ export class FunctionRunner implements FunctionInvoker {
       );
     });
     ready.catch(() => undefined);
-    return { worker, ready, busy: false, used: false };
+    this.reaper ??= setInterval(() => void this.reapIdle(), 2000).unref();
+    return { worker, ready, busy: false, used: false, idleSince: this.now() };
   }
 
   private async discard(functionName: string, environment: Environment): Promise<void> {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -43,6 +43,19 @@ describe('DynamoDB Local', () => {
     await local.stop();
     expect(item.Item).toBeUndefined();
   }, 60_000);
+
+  it("ignores a terminal's Ctrl-C when the sandbox stops it itself, last (npm start)", async () => {
+    const local = await startDynamoDbLocal({ port: await freePort(), ignoreInterrupt: true });
+    try {
+      // Java's own signal dispositions: SIGINT (2) is in the ignored set, SIGTERM (15) is not.
+      const status = readFileSync(`/proc/${local.pid}/status`, 'utf8');
+      const ignored = BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)$/m.exec(status)![1]}`);
+      expect(ignored & (1n << 1n)).toBe(1n << 1n);
+      expect(ignored & (1n << 14n)).toBe(0n);
+    } finally {
+      await local.stop();
+    }
+  });
 
   it('says clearly that Java is missing, instead of a stack trace', () => {
     // A PATH with node but no java: the sandbox must name the requirement.

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '../../../../local/contracts';
-import { HotReloader } from '../../../../local/lambda/hot-reload/hot-reload';
+import { functionInputs, HotReloader } from '../../../../local/lambda/hot-reload/hot-reload';
 import { FunctionRunner } from '../../../../local/lambda/runner/function-runner';
 
 const root = mkdtempSync(join(tmpdir(), 'bootalk-hot-'));
@@ -67,6 +67,18 @@ describe('hot reload', () => {
         .toEqual({ message: '반가워요' });
       expect(said.some((line) => /greeter live in \d+ ms/.test(line))).toBe(true);
 
+      // A later edit of the same function is built from the graph esbuild kept.
+      writeFileSync(greetingFile, "export const greeting = (): string => '또 만나요';\n");
+      await expect
+        .poll(
+          async () => {
+            await reloader.idle();
+            return (await runner.invoke('greeter', {})).result;
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual({ message: '또 만나요' });
+
       // A resource change is not a code change: it asks for a new synth.
       writeFileSync(join(root, 'amplify/functions/greeter/resource.ts'), 'export const x = 1;\n');
       await expect.poll(() => resynthesized.length, { timeout: 10_000 }).toBeGreaterThan(0);
@@ -80,5 +92,76 @@ describe('hot reload', () => {
     } finally {
       reloader.stop();
     }
+  });
+
+  it('rebundles, on the first edit after a start, only the functions whose inputs include the changed file', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bootalk-hot-first-'));
+    const write = (file: string, code: string) => {
+      mkdirSync(join(project, file, '..'), { recursive: true });
+      writeFileSync(join(project, file), code);
+    };
+    write('amplify/functions/shared/chat/greeting.ts', "export const greeting = (): string => '안녕';\n");
+    for (const name of ['buyer-greeter', 'broker-greeter']) {
+      write(
+        `amplify/functions/${name}/handler.ts`,
+        "import { greeting } from '../shared/chat/greeting';\nexport const handler = async () => greeting();\n",
+      );
+    }
+    write('amplify/functions/push-counter/handler.ts', 'export const handler = async () => 1;\n');
+    const specs: FunctionSpec[] = ['buyer-greeter', 'broker-greeter', 'push-counter'].map((name) => ({
+      name,
+      bundleDir: join(project, 'synth', name),
+      handler: 'index.handler',
+      timeoutSeconds: 5,
+      memoryMB: 128,
+      environment: {},
+    }));
+    const replaced: string[][] = [];
+    const reloader = new HotReloader({
+      root: project,
+      functions: () => specs,
+      replaceFunctions: async (next) => {
+        replaced.push(next.map((spec) => spec.name).sort());
+      },
+      resynthesize: async () => undefined,
+      say: () => undefined,
+      debounceMs: 50,
+    });
+    reloader.start();
+    try {
+      write(
+        'amplify/functions/shared/chat/greeting.ts',
+        "export const greeting = (): string => '반가워요';\n",
+      );
+      await expect
+        .poll(
+          async () => {
+            await reloader.idle();
+            return replaced;
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual([['broker-greeter', 'buyer-greeter']]);
+      expect(
+        readdirSync(join(project, '.amplify/sandbox/hot')).filter((dir) => dir.startsWith('push-counter')),
+      ).toEqual([]);
+    } finally {
+      reloader.stop();
+    }
+  });
+
+  it('knows which project files each function is made of without bundling its packages', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bootalk-hot-inputs-'));
+    mkdirSync(join(project, 'amplify/functions/reader'), { recursive: true });
+    writeFileSync(join(project, 'amplify/functions/reader/plan.ts'), 'export const plan = 1;\n');
+    writeFileSync(
+      join(project, 'amplify/functions/reader/handler.ts'),
+      "import { z } from 'zod';\nimport { plan } from './plan';\nexport const handler = async () => z.literal(plan).parse(1);\n",
+    );
+    const inputs = await functionInputs(project, ['reader']);
+    expect([...(inputs.get('reader') ?? [])].sort()).toEqual([
+      join(project, 'amplify/functions/reader/handler.ts'),
+      join(project, 'amplify/functions/reader/plan.ts'),
+    ]);
   });
 });

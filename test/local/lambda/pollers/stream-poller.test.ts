@@ -1,5 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventSourceMappingSpec, FunctionInvoker, InvokeResult } from '../../../../local/contracts';
 import {
   createTables,
@@ -65,6 +66,8 @@ async function poller(
   tableName: string,
   invoker: FunctionInvoker,
   overrides: Partial<EventSourceMappingSpec> = {},
+  streams: DynamoDBStreamsClient = streamsClient(ddb.url),
+  pollIntervalMs = 60_000,
 ) {
   const sent: { queue: string; body: string }[] = [];
   const failures: StreamFailure[] = [];
@@ -82,13 +85,13 @@ async function poller(
       ...overrides,
     },
     dynamodb: ddb.client,
-    streams: streamsClient(ddb.url),
+    streams,
     invoker,
     sendToQueue: async (queue, body) => {
       sent.push({ queue, body });
     },
     onFailure: (failure) => failures.push(failure),
-    pollIntervalMs: 60_000,
+    pollIntervalMs,
   });
   await instance.start();
   return { instance, sent, failures };
@@ -187,5 +190,51 @@ describe('the DynamoDB stream poller', () => {
     expect(fn.calls).toHaveLength(3);
     expect(failures).toHaveLength(1);
     await instance.stop();
+  });
+
+  it('stops quietly when the sandbox shuts down with a batch in flight and DynamoDB Local then goes', async () => {
+    const table = await newTable();
+    let release!: (result: InvokeResult) => void;
+    const inFlight = new Promise<InvokeResult>((resolve) => (release = resolve));
+    let invoked!: () => void;
+    const called = new Promise<void>((resolve) => (invoked = resolve));
+    const calls: unknown[] = [];
+    const invoker: FunctionInvoker = {
+      has: () => true,
+      invoke(_name, event) {
+        calls.push(event);
+        invoked();
+        return inFlight;
+      },
+    };
+    // The engine as the poller sees it: refused connections once DynamoDB Local has exited.
+    const real = streamsClient(ddb.url);
+    let engineGone = false;
+    const streams = {
+      send: (command: Parameters<DynamoDBStreamsClient['send']>[0]) =>
+        engineGone
+          ? Promise.reject(
+              Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8706'), { code: 'ECONNREFUSED' }),
+            )
+          : real.send(command),
+    } as unknown as DynamoDBStreamsClient;
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const { instance, sent, failures } = await poller(table, invoker, {}, streams, 10);
+      await put(table, ['a', 'b']);
+      await called;
+      const stopping = instance.stop();
+      engineGone = true;
+      // The shutdown ended the worker: the invocation comes back failed.
+      release(crash());
+      await stopping;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls).toHaveLength(1);
+      expect(failures).toEqual([]);
+      expect(sent).toEqual([]);
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
   });
 });

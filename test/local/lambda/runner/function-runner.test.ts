@@ -137,4 +137,48 @@ describe('the local function runner', () => {
       error: { errorType: 'ResourceNotFoundException' },
     });
   });
+
+  it('answers calls made after it stopped without starting an environment', async () => {
+    const own = new FunctionRunner({ baseEnvironment: {}, onLog: () => undefined });
+    await own.load([bundle('late', 'export const handler = async () => "ran";')]);
+    await own.stop();
+    const result = await own.invoke('late', {});
+    expect(result.ok).toBe(false);
+    expect(result.error?.errorMessage).toMatch(/stopping/);
+    expect(own.environmentCount()).toBe(0);
+  });
+
+  it("ends idle environments as Lambda reaps them: a burst's extras soon, the last one kept warm longer", async () => {
+    let now = 0;
+    const records: InvocationRecord[] = [];
+    const own = new FunctionRunner({
+      baseEnvironment: {},
+      onLog: () => undefined,
+      onInvocation: (record) => records.push(record),
+      now: () => now,
+      extraEnvironmentIdleMs: 10_000,
+      lastEnvironmentIdleMs: 300_000,
+    });
+    try {
+      await own.load([bundle('burst', 'export const handler = async () => "ok";')]);
+      await Promise.all([own.invoke('burst', {}), own.invoke('burst', {}), own.invoke('burst', {})]);
+      expect(own.environmentCount()).toBe(3);
+      now = 9_000;
+      expect(await own.reapIdle()).toBe(0);
+      now = 11_000;
+      expect(await own.reapIdle()).toBe(2);
+      expect(own.environmentCount()).toBe(1);
+      expect((await own.invoke('burst', {})).ok).toBe(true);
+      expect(records.at(-1)?.coldStart).toBe(false);
+      now = 300_000;
+      expect(await own.reapIdle()).toBe(0);
+      now = 312_000;
+      expect(await own.reapIdle()).toBe(1);
+      expect(own.environmentCount()).toBe(0);
+      expect((await own.invoke('burst', {})).ok).toBe(true);
+      expect(records.at(-1)?.coldStart).toBe(true);
+    } finally {
+      await own.stop();
+    }
+  });
 });
