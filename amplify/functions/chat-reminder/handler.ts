@@ -7,32 +7,11 @@ import { createNotificationOnce } from '../shared/notifications/notification-cre
 import { deadlineOf } from '../shared/paged-work';
 import { withSentry } from '../shared/sentry';
 import { overdueUnread, sweepStore, unreadMemberPages } from './reminder-store';
-import { type ReminderDeps, type SweepOptions, type SweepSummary, sweepReminders } from './reminder-sweep';
+import { type ReminderDeps, type SweepSummary, sweepReminders } from './reminder-sweep';
+import { sweepOptionsOf } from './sweep-options';
 
 /** Stop starting work with this much left: a chunk of members (a few AppSync calls each) and the save. */
 export const RESERVE_MS = 30_000;
-
-/** The longest wait a manual sweep may ask for: a month. */
-export const MAX_AFTER_HOURS = 720;
-
-/**
- * The schedule's event (EventBridge Scheduler: anything without `afterHours`) runs the day's
- * resumable sweep with CHAT_REMINDER_AFTER_HOURS. `{ "afterHours": n }` runs a manual sweep
- * (0–720 hours) from the start: for operators, and for tests that cannot wait a day.
- */
-export function sweepOptionsOf(event: unknown, configuredHours: () => number): SweepOptions {
-  const afterHours =
-    typeof event === 'object' && event !== null ? (event as Record<string, unknown>).afterHours : undefined;
-  if (afterHours === undefined) return { afterHours: configuredHours(), resumable: true };
-  if (
-    typeof afterHours !== 'number' ||
-    !Number.isInteger(afterHours) ||
-    afterHours < 0 ||
-    afterHours > MAX_AFTER_HOURS
-  )
-    throw new TypeError(`afterHours must be a whole number of hours from 0 to ${MAX_AFTER_HOURS}`);
-  return { afterHours, resumable: false };
-}
 
 /** Daily: one CHAT_REMINDER per conversation and member for messages left unread for N hours. */
 export function createHandler(deps: ReminderDeps, configuredHours: () => number) {

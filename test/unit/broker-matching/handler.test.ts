@@ -3,12 +3,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AppSyncResolverEvent, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  createHandler,
-  type HandlerDeps,
-  streamTableOf,
-} from '../../../amplify/functions/broker-matching/handler';
+import { createHandler } from '../../../amplify/functions/broker-matching/handler';
 import { WAITING_TEXT } from '../../../amplify/functions/broker-matching/matching';
+import type { HandlerDeps } from '../../../amplify/functions/broker-matching/matching-deps';
+import { streamTableOf } from '../../../amplify/functions/broker-matching/stream-records';
 import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
 import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';

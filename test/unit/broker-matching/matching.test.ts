@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type HandlerDeps, matchingDeps } from '../../../amplify/functions/broker-matching/handler';
 import {
   brokerWaitingKey,
   matchInquiry,
   retryWaitingFor,
   WAITING_TEXT,
 } from '../../../amplify/functions/broker-matching/matching';
+import { type HandlerDeps, matchingDeps } from '../../../amplify/functions/broker-matching/matching-deps';
 import type { ConversationRow } from '../../../amplify/functions/shared/chat/conversation';
 import { systemClientMessageId } from '../../../amplify/functions/shared/chat/system-message';
 import {

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHandler, RESERVE_MS, sweepOptionsOf } from '../../../amplify/functions/chat-reminder/handler';
+import { createHandler, RESERVE_MS } from '../../../amplify/functions/chat-reminder/handler';
 import { kstDay, type ReminderMember } from '../../../amplify/functions/chat-reminder/reminder-plan';
 import { MAX_MESSAGE_PAGES, overdueUnread } from '../../../amplify/functions/chat-reminder/reminder-store';
 import type {
@@ -10,6 +10,7 @@ import type {
   SweepStore,
   SweepSummary,
 } from '../../../amplify/functions/chat-reminder/reminder-sweep';
+import { sweepOptionsOf } from '../../../amplify/functions/chat-reminder/sweep-options';
 import {
   type AppSyncClient,
   AppSyncGraphQLError,
