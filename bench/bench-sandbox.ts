@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** One `npm start` the benchmark started, in its own process group (as a terminal runs it). */
 export interface BenchSandbox {
@@ -62,6 +62,8 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
   );
   let output = '';
   const listeners = new Set<() => void>();
+  // A fresh clone has no .amplify/ until the sandbox's first synth.
+  mkdirSync(dirname(join(root, SANDBOX_LOG)), { recursive: true });
   writeFileSync(join(root, SANDBOX_LOG), '');
   const onData = (chunk: Buffer) => {
     output += chunk;
