@@ -46,7 +46,7 @@ async function builtDocuments(): Promise<Record<string, string>> {
   };
   await listConversationMembers(capturing, 'c1', MEMBER_FIELDS);
   return {
-    'shared/chat-members.ts listConversationMembers': sent[0]!,
+    'shared/chat/chat-members.ts listConversationMembers': sent[0]!,
     'badge-sync/notification-store.ts getNotificationsQuery(3)': getNotificationsQuery(3),
   };
 }
