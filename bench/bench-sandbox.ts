@@ -45,12 +45,23 @@ async function freeBase(): Promise<number> {
   }
 }
 
-export async function startBenchSandbox(): Promise<BenchSandbox> {
+/** `nodeArgs` go to the sandbox's Node before its script (e.g. `--cpu-prof`, for `--profile`). */
+export async function startBenchSandbox(nodeArgs: readonly string[] = []): Promise<BenchSandbox> {
   const base = await freeBase();
   const outputsPath = join(root, '.amplify/bench-outputs.json');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'local/start.ts', '--port', String(base), '--outputs', outputsPath, '--quiet'],
+    [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      'local/start.ts',
+      '--port',
+      String(base),
+      '--outputs',
+      outputsPath,
+      '--quiet',
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

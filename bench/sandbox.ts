@@ -14,6 +14,8 @@
  *   --messages N               paced messages for the latency measure (default 200)
  *   --users N[,M…]             signed-in users of each throughput run (default 16)
  *   --duration S               seconds each throughput run sends (default 60)
+ *   --profile DIR              the sandbox runs with `--cpu-prof --cpu-prof-dir=DIR`: one V8 CPU
+ *                              profile per thread (main, each function's worker), written at exit
  */
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,6 +50,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '200' },
     users: { type: 'string', default: '16' },
     duration: { type: 'string', default: '60' },
+    profile: { type: 'string' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -55,6 +58,7 @@ const runs = Number(values.runs);
 const pacedMessages = Number(values.messages);
 const userCounts = values.users.split(',').map((count) => 2 * Math.ceil(Number(count) / 2));
 const durationMs = Number(values.duration) * 1000;
+const sandboxNodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`] : [];
 for (const measure of only) {
   if (!['start', 'reload', 'chat'].includes(measure)) throw new Error(`--only: unknown measure ${measure}`);
 }
@@ -70,7 +74,7 @@ async function ready(sandbox: BenchSandbox): Promise<void> {
 async function timeStart(cold: boolean): Promise<number> {
   if (cold) rmSync(join(root, '.amplify/sandbox/cdk.out'), { recursive: true, force: true });
   const started = performance.now();
-  const sandbox = await startBenchSandbox();
+  const sandbox = await startBenchSandbox(sandboxNodeArgs);
   await ready(sandbox);
   const elapsed = performance.now() - started;
   await sandbox.stop();
@@ -112,7 +116,7 @@ if (only.has('reload')) {
   let esbuildPeak = 0;
   const file = join(root, 'amplify/functions/auth-define-challenge/challenge-flow.ts');
   const original = readFileSync(file, 'utf8');
-  const sandbox = await startBenchSandbox();
+  const sandbox = await startBenchSandbox(sandboxNodeArgs);
   try {
     await ready(sandbox);
     for (let i = 0; i < runs; i++) {
@@ -153,7 +157,7 @@ process.exit(0);
 
 async function chat(): Promise<void> {
   progress('chat: starting the sandbox');
-  const sandbox = await startBenchSandbox();
+  const sandbox = await startBenchSandbox(sandboxNodeArgs);
   await ready(sandbox);
   // Idle: let start-up's last work (stream pollers' first reads, the first schedules) settle.
   await sleep(10_000);

@@ -39,7 +39,10 @@ export interface StreamPollerOptions {
   /** Sends the failure record to the mapping's on-failure queue. */
   sendToQueue: (queueName: string, body: string) => Promise<void>;
   onFailure?: (failure: StreamFailure) => void;
+  /** Between polls of the stream (default 250 ms: Lambda polls each shard 4 times a second). */
   pollIntervalMs?: number;
+  /** Between looks for new shards while every known shard is open (default 5 s). */
+  shardRefreshMs?: number;
   now?: () => number;
 }
 
@@ -79,6 +82,9 @@ export class StreamPoller {
   private localStreamArn: string;
   private idle?: Promise<void>;
   private startedAtMs = 0;
+  private shardsRefreshedAt = 0;
+  /** A shard ran out since the stream was last described: its children may be there now. */
+  private shardClosed = false;
   /** Set by stop(): the sandbox is shutting down, and DynamoDB Local may already be gone. */
   private stopping = false;
 
@@ -118,6 +124,7 @@ export class StreamPoller {
 
   /** Polls until every record written so far has been handled; for tests and benchmarks. */
   async drain(): Promise<void> {
+    this.shardsRefreshedAt = 0;
     for (let round = 0; round < 50; round++) {
       const delivered = await this.pollOnce();
       if (!delivered && [...this.shards.values()].every((shard) => shard.pending.length === 0)) return;
@@ -134,10 +141,23 @@ export class StreamPoller {
           console.error(`[stream ${this.tableName} → ${this.options.mapping.functionName}]`, error);
         })
         .then(() => this.schedule());
-    }, this.options.pollIntervalMs ?? 100);
+    }, this.options.pollIntervalMs ?? 250);
+  }
+
+  /**
+   * New shards appear when one closes (its iterator runs out), so the stream is described again
+   * then, or after `shardRefreshMs`, not on every poll: profiled in a 16-user chat run, eight
+   * pollers describing their streams ten times a second were a large share of the sandbox's
+   * AWS SDK work (signing, serializing) on the main thread and of DynamoDB Local's CPU.
+   */
+  private shardsMayHaveChanged(): boolean {
+    if (Date.now() - this.shardsRefreshedAt >= (this.options.shardRefreshMs ?? 5000)) return true;
+    return this.shards.size === 0 || this.shardClosed;
   }
 
   private async refreshShards(position: 'LATEST' | 'TRIM_HORIZON'): Promise<void> {
+    this.shardsRefreshedAt = Date.now();
+    this.shardClosed = false;
     const description = await this.options.streams.send(
       new DescribeStreamCommand({ StreamArn: this.streamArn }),
     );
@@ -165,7 +185,7 @@ export class StreamPoller {
   /** One round over every shard; true when something was delivered. */
   private async pollOnce(): Promise<boolean> {
     if (this.stopping) return false;
-    await this.refreshShards('TRIM_HORIZON');
+    if (this.shardsMayHaveChanged()) await this.refreshShards('TRIM_HORIZON');
     let delivered = false;
     for (const shard of this.shards.values()) {
       if (this.stopping) break;
@@ -175,7 +195,10 @@ export class StreamPoller {
         shard.pending.push(...records);
         if (records.length > 0) shard.lastSequenceNumber = records.at(-1)!.dynamodb?.SequenceNumber;
         shard.iterator = response.NextShardIterator;
-        if (!shard.iterator) shard.closed = true;
+        if (!shard.iterator) {
+          shard.closed = true;
+          this.shardClosed = true;
+        }
       }
       while (shard.pending.length > 0 && !this.stopping) {
         delivered = true;

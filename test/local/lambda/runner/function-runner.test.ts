@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '../../../../local/contracts';
-import { FunctionRunner, type InvocationRecord } from '../../../../local/lambda/runner/function-runner';
+import {
+  FunctionRunner,
+  type InvocationRecord,
+  workerExecArgv,
+} from '../../../../local/lambda/runner/function-runner';
 
 function bundle(name: string, code: string, overrides: Partial<FunctionSpec> = {}): FunctionSpec {
   const dir = mkdtempSync(join(tmpdir(), `fn-${name}-`));
@@ -57,6 +61,25 @@ describe('the local function runner', () => {
     ]);
     expect((await runner.invoke('env-a', {})).result).toEqual(['a', 'base']);
     expect((await runner.invoke('env-b', {})).result).toEqual(['b', 'base']);
+  });
+
+  it("starts environments without the sandbox's TypeScript loader, keeping its other Node options", async () => {
+    expect(
+      workerExecArgv([
+        '--require',
+        '/repo/node_modules/tsx/dist/preflight.cjs',
+        '--import',
+        'file:///repo/node_modules/tsx/dist/loader.mjs',
+        '--cpu-prof',
+        '--import=tsx',
+        '--max-old-space-size=512',
+      ]),
+    ).toEqual(['--cpu-prof', '--max-old-space-size=512']);
+    expect(workerExecArgv(['--import', 'tsx', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+    await runner.load([bundle('argv', 'export const handler = async () => process.execArgv;')]);
+    const result = await runner.invoke('argv', {});
+    expect(result.result).toEqual(workerExecArgv(process.execArgv));
+    expect(JSON.stringify(result.result)).not.toContain('tsx');
   });
 
   it('reports a thrown error in Lambda shape', async () => {
