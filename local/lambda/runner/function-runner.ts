@@ -31,6 +31,14 @@ export interface FunctionRunnerOptions {
   /** Most environments a function may have at once (Lambda's concurrency). */
   maxConcurrencyPerFunction?: number;
   /**
+   * Most environments alive at once over every function (default 14): the sandbox's memory
+   * budget, ~50 MB each. At the budget, a function that needs another environment ends the
+   * environment idle longest (of any function) first, or waits for one to become free. A
+   * function's first environment always starts, so calls that wait on other functions (a
+   * resolver calling AppSync, which invokes another function) can never wait on each other.
+   */
+  maxEnvironments?: number;
+  /**
    * Idle this long, an environment beyond a function's first is ended (default 10 s): a burst
    * (four sign-ins at once) leaves four environments of each trigger, ~55 MB each.
    */
@@ -92,7 +100,8 @@ const INIT_PHASE_MS = 10_000;
 export class FunctionRunner implements FunctionInvoker {
   private specs = new Map<string, FunctionSpec>();
   private pools = new Map<string, Environment[]>();
-  private waiting = new Map<string, (() => void)[]>();
+  /** Calls waiting for an environment, oldest first. */
+  private waiting: { functionName: string; wake: () => void }[] = [];
   private nextInvocation = 1;
   private nextMessage = 1;
   private stopped = false;
@@ -199,7 +208,7 @@ export class FunctionRunner implements FunctionInvoker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.reaper);
-    for (const queue of this.waiting.values()) for (const wake of queue.splice(0)) wake();
+    for (const { wake } of this.waiting.splice(0)) wake();
     await Promise.all([...this.pools.keys()].map((name) => this.retire(name)));
   }
 
@@ -295,6 +304,7 @@ export class FunctionRunner implements FunctionInvoker {
 
   private async acquire(spec: FunctionSpec): Promise<Environment | undefined> {
     const limit = this.options.maxConcurrencyPerFunction ?? 4;
+    const budget = this.options.maxEnvironments ?? 14;
     for (;;) {
       if (this.stopped) return undefined;
       const pool = this.pools.get(spec.name) ?? [];
@@ -305,23 +315,48 @@ export class FunctionRunner implements FunctionInvoker {
         return idle;
       }
       if (pool.length < limit) {
-        const environment = this.start(spec);
-        environment.busy = true;
-        pool.push(environment);
-        return environment;
+        const room =
+          this.environmentCount() < budget || this.endIdleElsewhere(spec.name) || pool.length === 0;
+        if (room) {
+          const environment = this.start(spec);
+          environment.busy = true;
+          pool.push(environment);
+          return environment;
+        }
       }
-      await new Promise<void>((resolve) => {
-        const queue = this.waiting.get(spec.name) ?? [];
-        queue.push(resolve);
-        this.waiting.set(spec.name, queue);
-      });
+      await new Promise<void>((wake) => this.waiting.push({ functionName: spec.name, wake }));
     }
+  }
+
+  /** Ends the environment of another function idle longest, to make room; false if none is idle. */
+  private endIdleElsewhere(functionName: string): boolean {
+    let oldest: { name: string; environment: Environment } | undefined;
+    for (const [name, pool] of this.pools) {
+      if (name === functionName) continue;
+      for (const environment of pool) {
+        if (environment.busy) continue;
+        if (!oldest || environment.idleSince < oldest.environment.idleSince) oldest = { name, environment };
+      }
+    }
+    if (!oldest) return false;
+    void this.discard(oldest.name, oldest.environment);
+    return true;
+  }
+
+  /**
+   * An environment became free (or was ended): the oldest call waiting for this function takes it;
+   * with none, the oldest call of any function may now make room.
+   */
+  private wakeOne(functionName: string): void {
+    const index = this.waiting.findIndex((waiter) => waiter.functionName === functionName);
+    const [waiter] = this.waiting.splice(Math.max(index, 0), 1);
+    waiter?.wake();
   }
 
   private release(functionName: string, environment: Environment): void {
     environment.busy = false;
     environment.idleSince = this.now();
-    this.waiting.get(functionName)?.shift()?.();
+    this.wakeOne(functionName);
   }
 
   private start(spec: FunctionSpec): Environment {
@@ -383,6 +418,8 @@ export class FunctionRunner implements FunctionInvoker {
     const pool = this.pools.get(functionName) ?? [];
     const index = pool.indexOf(environment);
     if (index >= 0) pool.splice(index, 1);
+    // A call of another function may have waited for room under the budget.
+    if (this.waiting.length > 0) this.waiting.shift()?.wake();
     await environment.worker.terminate();
   }
 

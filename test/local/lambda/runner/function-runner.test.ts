@@ -204,4 +204,39 @@ describe('the local function runner', () => {
       await own.stop();
     }
   });
+
+  it('keeps the environments of all functions within the budget, ending idle ones of other functions first', async () => {
+    const own = new FunctionRunner({ baseEnvironment: {}, onLog: () => undefined, maxEnvironments: 2 });
+    const sleeper = 'export const handler = (e) => new Promise((r) => setTimeout(() => r(e.n), e.ms ?? 0));';
+    let most = 0;
+    const watch = setInterval(() => {
+      most = Math.max(most, own.environmentCount());
+    }, 5);
+    try {
+      await own.load([bundle('a', sleeper), bundle('b', sleeper)]);
+      expect(
+        await Promise.all([own.invoke('a', { n: 1, ms: 200 }), own.invoke('a', { n: 2, ms: 200 })]),
+      ).toMatchObject([{ result: 1 }, { result: 2 }]);
+      expect(own.environmentCount()).toBe(2);
+      // b's two calls at once: each needs an environment, and a's idle ones make room.
+      expect(
+        await Promise.all([own.invoke('b', { n: 3, ms: 200 }), own.invoke('b', { n: 4, ms: 200 })]),
+      ).toMatchObject([{ result: 3 }, { result: 4 }]);
+      expect(own.environmentCount()).toBe(2);
+      // b busy in both: a's first environment starts anyway (a call may be waiting on a), and a
+      // second call of a waits for it rather than going over the budget again.
+      const busyB = [own.invoke('b', { n: 5, ms: 600 }), own.invoke('b', { n: 6, ms: 600 })];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const calls = await Promise.all([
+        own.invoke('a', { n: 7, ms: 100 }),
+        own.invoke('a', { n: 8, ms: 100 }),
+        ...busyB,
+      ]);
+      expect(calls.map((call) => call.result)).toEqual([7, 8, 5, 6]);
+      expect(most).toBe(3);
+    } finally {
+      clearInterval(watch);
+      await own.stop();
+    }
+  });
 });
