@@ -84,12 +84,33 @@ async function timeStart(cold: boolean): Promise<number> {
 const spread = (samples: number[]) =>
   `median ${seconds(median(samples))}, ${seconds(Math.min(...samples))} – ${seconds(Math.max(...samples))} (${samples.length} run${samples.length === 1 ? '' : 's'})`;
 
-function memory(pid: number): string {
-  const { total, byName } = memoryByName(processTree(pid));
+/**
+ * Resident memory of every process of the sandbox; inside its Node process, the main thread's heap
+ * and the function environments alive (worker threads), as the dev inbox's /api/info reports them.
+ */
+async function memory(sandbox: BenchSandbox): Promise<string> {
+  const { total, byName } = memoryByName(processTree(sandbox.pid));
+  const inside = await insideNode(sandbox);
   const parts = byName.map(
-    (entry) => `${entry.name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${megabytes(entry.rssBytes)}`,
+    (entry) =>
+      `${entry.name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${megabytes(entry.rssBytes)}${entry.name === 'node' ? inside : ''}`,
   );
   return `${megabytes(total)} RSS (${parts.join(', ')})`;
+}
+
+async function insideNode(sandbox: BenchSandbox): Promise<string> {
+  try {
+    const response = await fetch(`${sandboxEndpoints(sandbox).inboxUrl}/api/info`);
+    const info = (await response.json()) as {
+      memory?: { heapUsedMB: number };
+      environments?: Record<string, number>;
+    };
+    if (!info.memory || !info.environments) return '';
+    const environments = Object.values(info.environments).reduce((sum, count) => sum + count, 0);
+    return `: main heap ${info.memory.heapUsedMB} MB, ${environments} function environments`;
+  } catch {
+    return '';
+  }
 }
 
 if (only.has('start')) {
@@ -163,7 +184,7 @@ async function chat(): Promise<void> {
   await sleep(10_000);
   rows.push({
     measure: 'sandbox memory, idle after start',
-    result: withLoad(memory(sandbox.pid)),
+    result: withLoad(await memory(sandbox)),
     target: '≤ 1 GB all processes together',
   });
 
@@ -210,7 +231,7 @@ async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number):
   const sends: Send[] = [];
   const until = Date.now() + durationMs;
   await Promise.all(users.map((user) => load.sendPaced(user, { paceMs: SAFE_PACE_MS, until }, sends)));
-  const memoryAtEnd = memory(sandbox.pid);
+  const memoryAtEnd = await memory(sandbox);
   await load.drain(sends, 60_000);
 
   const sent = sends.filter((send) => send.messageId);

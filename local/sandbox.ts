@@ -498,6 +498,11 @@ async function startDevInbox(
         endpoints: { ...endpoints },
         stage: 'sandbox',
         version: SANDBOX_NAME,
+        memory: {
+          rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+          heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+        },
+        environments: lambda.runner.environments(),
       }),
     },
   });

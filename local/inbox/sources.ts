@@ -53,6 +53,10 @@ export interface InboxInfo {
   endpoints: Record<string, string>;
   stage: string;
   version: string;
+  /** The sandbox's Node process now: its RSS (function environments included), the main thread's heap. */
+  memory?: { rssMB: number; heapUsedMB: number };
+  /** Function environments (worker threads) alive now, per function. */
+  environments?: Record<string, number>;
 }
 
 /** A message waiting on a local SQS queue, as `GET /api/queues/<name>` lists it (nothing is received). */

@@ -146,6 +146,14 @@ describe('the dev inbox API', () => {
     expect(since.filter((entry) => entry.functionName === 'auth-define-challenge')).toEqual([
       expect.objectContaining({ functionName: 'auth-define-challenge', ok: true }),
     ]);
+    // The environment that ran it is alive (kept warm), and the sandbox reports its memory.
+    const info = await inbox<{
+      memory: { rssMB: number; heapUsedMB: number };
+      environments: Record<string, number>;
+    }>('/api/info');
+    expect(info.environments['auth-define-challenge']).toBeGreaterThanOrEqual(1);
+    expect(info.memory.heapUsedMB).toBeGreaterThan(0);
+    expect(info.memory.rssMB).toBeGreaterThan(info.memory.heapUsedMB);
   });
 
   it('captures a function error in Sentry with the phone number scrubbed', async () => {

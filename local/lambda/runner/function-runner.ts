@@ -94,6 +94,8 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
   return kept;
 }
 
+const YOUNG_GENERATION_MB = 8;
+
 /** Lambda gives a cold start's init this long before it counts against the invocation. */
 const INIT_PHASE_MS = 10_000;
 
@@ -156,6 +158,13 @@ export class FunctionRunner implements FunctionInvoker {
 
   names(): string[] {
     return [...this.specs.keys()].sort();
+  }
+
+  /** Execution environments (worker threads) alive now, per function that has any. */
+  environments(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.pools].filter(([, pool]) => pool.length > 0).map(([name, pool]) => [name, pool.length]),
+    );
   }
 
   /** Execution environments (worker threads) alive now, over every function. */
@@ -379,7 +388,13 @@ export class FunctionRunner implements FunctionInvoker {
         LAMBDA_TASK_ROOT: spec.bundleDir,
         TZ: 'UTC',
       },
-      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMB },
+      // The old generation is the function's memory size. The young generation is kept small: V8's
+      // default let each busy environment hold ~40 MB of nursery (measured: 42 MB a worker with
+      // the default, 19 MB with 8 MB, for the same allocations), at the price of more scavenges.
+      resourceLimits: {
+        maxOldGenerationSizeMb: spec.memoryMB,
+        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      },
       execArgv: workerExecArgv(),
       stdout: true,
       stderr: true,

@@ -222,7 +222,7 @@ describe('the local function runner', () => {
       expect(
         await Promise.all([own.invoke('b', { n: 3, ms: 200 }), own.invoke('b', { n: 4, ms: 200 })]),
       ).toMatchObject([{ result: 3 }, { result: 4 }]);
-      expect(own.environmentCount()).toBe(2);
+      expect(own.environments()).toEqual({ b: 2 });
       // b busy in both: a's first environment starts anyway (a call may be waiting on a), and a
       // second call of a waits for it rather than going over the budget again.
       const busyB = [own.invoke('b', { n: 5, ms: 600 }), own.invoke('b', { n: 6, ms: 600 })];
