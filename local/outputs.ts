@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CloudAssembly } from './assembly/cloud-assembly';
 import type { BackendInventory } from './assembly/inventory';
+import type { StartStep } from './start-step';
 
 /**
  * amplify_outputs.json for the local sandbox, made by Amplify's own client-config code from
@@ -118,4 +119,27 @@ export async function buildAmplifyOutputs(
 
 export function writeAmplifyOutputs(path: string, outputs: Json): void {
   writeFileSync(path, `${JSON.stringify(outputs, null, 2)}\n`);
+}
+
+/** amplify_outputs.json, pointing the app at the local endpoints (custom.localSandbox). */
+export async function writeSandboxOutputs(
+  { options, endpoints, inventory, tls, progress }: StartStep,
+  assembly: CloudAssembly,
+) {
+  const outputsPath = options.outputsPath ?? join(options.root, 'amplify_outputs.json');
+  writeAmplifyOutputs(
+    outputsPath,
+    await buildAmplifyOutputs(assembly, inventory, {
+      userPoolEndpoint: endpoints.userPoolEndpoint,
+      inboxUrl: endpoints.inboxUrl,
+      legacyApiUrl: endpoints.legacyApiUrl,
+      caCertPath: tls.caCertPath,
+      graphqlRealtimeUrl: endpoints.realtimeUrl,
+      awsEndpointUrl: endpoints.awsUrl,
+      restApiUrl: endpoints.restApiUrl,
+      dynamodbUrl: endpoints.dynamodbUrl,
+    }),
+  );
+  progress('outputs', outputsPath);
+  return outputsPath;
 }

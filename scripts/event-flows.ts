@@ -4,11 +4,11 @@
  * stage gives a resource. Deterministic (sorted, no timestamps) so a test can compare it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deploymentSettings } from '../amplify/environment';
 import { loadCloudAssembly } from '../local/assembly/cloud-assembly';
 import { buildFlowMap, type FlowEdge, type FlowMap, withoutCodeAssets } from '../local/assembly/flow-map';
+import { functionNames } from '../local/assembly/functions';
 import { readInventory } from '../local/assembly/inventory';
 import { amplifyBackendIdentifier, OFFLINE_APP_ID, type SynthIdentifier } from './synth-context';
 
@@ -24,16 +24,6 @@ export const FLOW_IDENTIFIERS: Record<FlowStage, SynthIdentifier> = {
   dev: { type: 'branch', name: 'dev', appId: OFFLINE_APP_ID },
   prod: { type: 'branch', name: 'main', appId: OFFLINE_APP_ID },
 };
-
-/** Function folders (with a resource.ts): the functions the map names, as the sandbox runs them. */
-function functionNames(root: string): Set<string> {
-  const folder = join(root, 'amplify/functions');
-  return new Set(
-    readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(join(folder, entry.name, 'resource.ts')))
-      .map((entry) => entry.name),
-  );
-}
 
 export function flowMapOf(assemblyDir: string, identifier: SynthIdentifier, root = REPO_ROOT): FlowMap {
   const assembly = withoutCodeAssets(loadCloudAssembly(assemblyDir));

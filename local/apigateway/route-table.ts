@@ -1,4 +1,4 @@
-import type { RestRouteSpec } from '../assembly/inventory';
+import type { RestRouteSpec } from '../assembly/rest-api';
 
 /**
  * API Gateway REST resource matching: a request goes to the most specific resource

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RestRouteSpec } from '../assembly/inventory';
+import type { RestRouteSpec } from '../assembly/rest-api';
 import { type FunctionInvoker, LOCAL_ACCOUNT } from '../contracts';
 import { authorizeWithUserPool, type VerifyIdToken } from './cognito-authorizer';
 import { preflightHeaders } from './cors';

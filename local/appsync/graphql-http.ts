@@ -10,7 +10,7 @@ import {
   parse,
   type SelectionSetNode,
 } from 'graphql';
-import type { AppSyncSpec } from '../assembly/inventory';
+import type { AppSyncSpec } from '../assembly/graphql-api';
 import type { LocalExecutionContext } from './execution-context';
 import { checkQueryLimits } from './query-limits';
 import { authenticate, type RequestAuthOptions, UnauthorizedError } from './request-auth';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AmplifyAppSyncSimulator } from '@aws-amplify/amplify-appsync-simulator';
-import type { AppSyncSpec } from '../assembly/inventory';
+import type { AppSyncSpec } from '../assembly/graphql-api';
 import type { FunctionInvoker } from '../contracts';
 import type { SignedCaller, SignedRequest } from '../iam/signed-callers';
 import type { JwtClaims } from './execution-context';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type AmplifyAppSyncSimulatorConfig, addDataLoader } from '@aws-amplify/amplify-appsync-simulator';
-import type { AppSyncSpec } from '../assembly/inventory';
+import type { AppSyncSpec } from '../assembly/graphql-api';
 import { type FunctionInvoker, LOCAL_ACCOUNT, LOCAL_REGION } from '../contracts';
 
 /**

@@ -97,3 +97,10 @@ export async function synthesize(
   writeFileSync(stamp, hash);
   return { outdir, reused: false, durationMs: Date.now() - started };
 }
+
+/** The synth the sandbox runs, with what it takes to synthesize it again (watch mode). */
+export interface SynthesizedBackend {
+  outdir: string;
+  synthOut: string;
+  context: Record<string, string>;
+}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { LocalEndpoints } from '../contracts';
 import { assertPortFree } from './free-port';
 
 /** The sandbox's servers, on consecutive ports from the base (8700 by default). */
@@ -22,5 +23,20 @@ export function dynamoDbOptions(options: { root: string; basePort: number; persi
   return {
     port: sandboxPorts(options.basePort).dynamodb,
     ...(options.persist ? { dataDir: join(options.root, '.amplify/sandbox/data/dynamodb') } : {}),
+  };
+}
+
+/** Where each local service listens, as the functions, the app and the tests reach it. */
+export function localEndpoints(ports: ReturnType<typeof sandboxPorts>): LocalEndpoints {
+  return {
+    inboxUrl: `http://127.0.0.1:${ports.inbox}`,
+    graphqlUrl: `https://127.0.0.1:${ports.graphql}/graphql`,
+    realtimeUrl: `wss://127.0.0.1:${ports.graphql}/graphql/realtime`,
+    userPoolEndpoint: `http://127.0.0.1:${ports.cognito}`,
+    awsUrl: `http://127.0.0.1:${ports.aws}`,
+    legacyApiUrl: `http://127.0.0.1:${ports.legacy}`,
+    restApiUrl: `http://127.0.0.1:${ports.rest}`,
+    dynamodbUrl: `http://127.0.0.1:${ports.dynamodb}`,
+    sentryDsn: `http://public@127.0.0.1:${ports.aws}/1`,
   };
 }

@@ -203,7 +203,6 @@ describe('broker matching', () => {
 
 describe('real-transaction-update (the 실거래 crawler)', () => {
   type CrawlReport = {
-    saved: number;
     queued: number;
     sent: number;
     cancelled: number;
@@ -246,7 +245,7 @@ describe('real-transaction-update (the 실거래 crawler)', () => {
   it('saves nothing new on a second run', async () => {
     const startedAt = new Date().toISOString();
     const report = await invoke<CrawlReport>('real-transaction-update');
-    expect(report).toMatchObject({ saved: 0, sent: 0 });
+    expect(report).toMatchObject({ queued: 0, sent: 0 });
     const calls = await legacyCalls(startedAt);
     expect(calls.filter((call) => call.path.startsWith('/v1/public-data/')).length).toBeGreaterThan(0);
     expect(calls.filter((call) => call.path === '/v1/real-transactions')).toEqual([]);

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudAssembly } from '../../local/assembly/cloud-assembly';
+import { functionNames } from '../../local/assembly/functions';
 import { createResolver } from '../../local/assembly/intrinsics';
 import { type BackendInventory, readInventory } from '../../local/assembly/inventory';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/contracts';
 import { importMismatches } from '../../local/dynamodb/dynamodb-local';
 import { readGen1Fixture } from '../../local/gen1-fixture';
-import { functionNames } from '../../local/sandbox';
 import { GEN1_ADOPTION_FIXTURE, type Synth, synth } from './synth';
 
 const ROOT = resolve(import.meta.dirname, '../..');

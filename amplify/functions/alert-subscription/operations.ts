@@ -1,4 +1,4 @@
-import type { Decision } from '../shared/decision';
+import { accepted } from '../shared/decision';
 import { UserFacingError } from '../shared/errors';
 import { checkRemove, decideAdd, planEdit, subscriptionNotFound, validateAdd } from './subscription-rules';
 import type { SubscriptionStore } from './subscription-store';
@@ -12,11 +12,6 @@ export interface AlertSubscriptionDeps {
 }
 
 export type Operation = (args: Arguments, callerId: string, deps: AlertSubscriptionDeps) => Promise<unknown>;
-
-function accepted<T>(decision: Decision<T>): T {
-  if (!decision.ok) throw decision.error;
-  return decision.value;
-}
 
 export const addAlertSubscription: Operation = async (args, callerId, { store }) => {
   const planned = accepted(

@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '../shared/events';
 import { legacyCommand } from '../shared/legacy-commands';
-import type { SaveRow, TradeSaver } from './legacy-trade-save';
+import type { Trade } from './trade-normalize';
 
 /**
  * The crawler's save() as a `real-transactions.save` command on the legacy-relay queue
  * (docs/events.md, "Commands"): queuing succeeds while the Legacy API is down, and the relay
  * delivers the rows to `POST /v1/real-transactions` with its retries, Idempotency-Key and parking.
  */
+
+/** One row of the save() body: a normalized trade with its complex (null when unknown), without the 법정동. */
+export type SaveRow = Omit<Trade, 'dong'> & { regionCode: string | null; complexId: string | null };
+
+export interface TradeSaver {
+  /** Resolves once every row is queued; the relay delivers them later. */
+  save(rows: readonly SaveRow[]): Promise<{ queued: number }>;
+}
 
 /** SQS takes 256 KiB a message; the rest is kept for the envelope and its attributes. */
 export const MAX_COMMAND_BYTES = 240 * 1024;
@@ -39,7 +47,7 @@ export function queuedTradeSaver(deps: {
   return {
     async save(rows) {
       await enqueue(rows);
-      return { outcome: 'queued', queued: rows.length };
+      return { queued: rows.length };
     },
   };
 }

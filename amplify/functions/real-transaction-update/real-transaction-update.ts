@@ -1,18 +1,17 @@
-import { LegacyAuthError, LegacyCircuitOpenError, LegacyUnavailableError } from '../shared/legacy-client';
 import { logger } from '../shared/logger';
 import type { ComplexDirectory } from './complex-directory';
 import type { CrawlScope } from './crawl-scope';
-import type { SaveRow, TradeSaver } from './legacy-trade-save';
 import type { TradeSource } from './public-data-source';
+import type { SaveRow, TradeSaver } from './queued-trade-save';
 import type { FingerprintStore } from './trade-fingerprints';
 import { type BadRowReason, normalizeTrade, type Trade, tradeFingerprintId } from './trade-normalize';
 
 /**
  * One crawl: for each (시군구, contract month) read the public data, normalize, drop what this run
- * or an earlier one already saved, save the rest through the Legacy API in chunks, and record what
- * was saved. A failed query is reported and the others go on; an auth failure or an unavailable
- * Legacy API stops the run, which reports and then throws (Gen 1's crawler lost trades to silent
- * 401s). Rows not saved have no fingerprint, so the next run sends them.
+ * or an earlier one already sent, queue the rest in chunks for the Legacy API's save(), and record
+ * what was queued. A failed query is reported and the others go on; a queue or table error stops
+ * the run, which reports and then throws (Gen 1's crawler lost trades to silent 401s). Rows not
+ * queued have no fingerprint, so the next run sends them.
  */
 
 export interface RealTransactionUpdateDeps {
@@ -51,11 +50,6 @@ export interface CrawlReport {
   sent: number;
   /** Sent as save commands on the legacy-relay queue, which delivers them (docs/events.md). */
   queued: number;
-  saved: number;
-  /** Sent, and the Legacy API already had them. */
-  legacyDuplicates: number;
-  /** Named invalid by the Legacy API (or in a chunk it refused outright): not saved. */
-  rejected: number;
   /** Sent without a complexId: no Complex row matched; the Legacy API fills it in when it can. */
   withoutComplex: number;
   failedQueries: FailedQuery[];
@@ -80,11 +74,6 @@ export class PublicDataUnavailableError extends Error {
   }
 }
 
-const isLegacyOutage = (error: unknown) =>
-  error instanceof LegacyAuthError ||
-  error instanceof LegacyUnavailableError ||
-  error instanceof LegacyCircuitOpenError;
-
 interface Pending {
   row: SaveRow;
   fingerprint: string;
@@ -101,9 +90,6 @@ export function emptyReport(scope: CrawlScope): CrawlReport {
     alreadySaved: 0,
     sent: 0,
     queued: 0,
-    saved: 0,
-    legacyDuplicates: 0,
-    rejected: 0,
     withoutComplex: 0,
     failedQueries: [],
   };
@@ -119,43 +105,13 @@ export async function updateRealTransactions(
   const seenThisRun = new Set<string>();
   const queries = scope.lawdCodes.flatMap((lawdCode) => scope.months.map((month) => ({ lawdCode, month })));
 
-  /** Sends one chunk; an invalid_rows answer drops the rows it names and sends the rest once more. */
+  /** Queues one chunk and fingerprints its trades, so no later run sends them again. */
   async function saveChunk(chunk: Pending[]): Promise<void> {
     report.sent += chunk.length;
-    let sending = chunk;
-    let answer = await deps.saver.save(sending.map((pending) => pending.row));
-    if (answer.outcome === 'queued') {
-      report.queued += answer.queued;
-      await deps.fingerprints.remember(
-        sending.map((pending) => pending.fingerprint),
-        deps.now(),
-      );
-      return;
-    }
-    if (answer.outcome === 'invalid') {
-      const named = new Set(answer.indexes);
-      report.rejected += named.size;
-      sending = sending.filter((_pending, index) => !named.has(index));
-      logger.warn('Legacy API named invalid real transactions; sending the rest once more', {
-        rejected: named.size,
-        resending: sending.length,
-      });
-      if (sending.length === 0) return;
-      answer = await deps.saver.save(sending.map((pending) => pending.row));
-    }
-    if (answer.outcome !== 'saved') {
-      report.rejected += sending.length;
-      logger.error('Legacy API refused a chunk of real transactions', {
-        outcome: answer.outcome,
-        ...(answer.outcome === 'refused' ? { status: answer.status } : {}),
-        rejected: sending.length,
-      });
-      return;
-    }
-    report.saved += answer.saved;
-    report.legacyDuplicates += answer.duplicates;
+    const { queued } = await deps.saver.save(chunk.map((pending) => pending.row));
+    report.queued += queued;
     await deps.fingerprints.remember(
-      sending.map((pending) => pending.fingerprint),
+      chunk.map((pending) => pending.fingerprint),
       deps.now(),
     );
   }
@@ -242,12 +198,7 @@ export async function updateRealTransactions(
   }
   if (failure) {
     const name = failure instanceof Error ? failure.name : 'Error';
-    logger.error(
-      isLegacyOutage(failure)
-        ? 'Real-transaction update stopped: the Legacy API refused or is unavailable; unsaved rows will be sent next run'
-        : 'Real-transaction update failed',
-      { ...report, failure: name },
-    );
+    logger.error('Real-transaction update failed', { ...report, failure: name });
     throw failure;
   }
   logger.info('Real-transaction update', { ...report });

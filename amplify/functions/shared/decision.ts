@@ -11,6 +11,12 @@ export function accept<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
 
+/** The plan's value, or its refusal thrown as the user-facing error it is. */
+export function accepted<T>(decision: Decision<T>): T {
+  if (!decision.ok) throw decision.error;
+  return decision.value;
+}
+
 export function refuse(code: string, ko: string, en: string): Refusal {
   return { ok: false, error: new UserFacingError(`${code}: ${ko} (${en})`) };
 }

@@ -1,5 +1,5 @@
 import { type LocalRestApi, type RestApiOptions, startRestApi } from '../../../local/apigateway/server';
-import type { RestRouteSpec } from '../../../local/assembly/inventory';
+import type { RestRouteSpec } from '../../../local/assembly/rest-api';
 import type { FunctionInvoker, InvokeResult } from '../../../local/contracts';
 
 export const STAGE = 'sandbox';

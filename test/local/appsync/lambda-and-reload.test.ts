@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type LocalAppSync, startLocalAppSync } from '../../../local/appsync/local-appsync';
-import type { AppSyncSpec } from '../../../local/assembly/inventory';
+import type { AppSyncSpec } from '../../../local/assembly/graphql-api';
 import type { FunctionInvoker, InvokeResult } from '../../../local/contracts';
 import { ensureLocalCertificates, type LocalCertificates } from '../../../local/tls/local-ca';
 import { createTokenIssuer, graphqlRequest } from './support';

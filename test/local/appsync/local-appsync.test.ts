@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type LocalAppSync, startLocalAppSync } from '../../../local/appsync/local-appsync';
-import type { AppSyncSpec } from '../../../local/assembly/inventory';
+import type { AppSyncSpec } from '../../../local/assembly/graphql-api';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local';
 import { ensureLocalCertificates, type LocalCertificates } from '../../../local/tls/local-ca';
 import {

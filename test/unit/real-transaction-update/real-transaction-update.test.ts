@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { relayMessage } from '../../../amplify/functions/legacy-event-relay/relay';
@@ -6,16 +5,12 @@ import { complexDirectory } from '../../../amplify/functions/real-transaction-up
 import { InvalidCrawlRequestError } from '../../../amplify/functions/real-transaction-update/crawl-scope';
 import { createHandler } from '../../../amplify/functions/real-transaction-update/handler';
 import {
-  legacyTradeSaver,
-  type SaveRow,
-  type TradeSaver,
-} from '../../../amplify/functions/real-transaction-update/legacy-trade-save';
-import {
   publicDataSource,
   type TradeSource,
 } from '../../../amplify/functions/real-transaction-update/public-data-source';
 import {
   queuedTradeSaver,
+  type SaveRow,
   saveCommandId,
 } from '../../../amplify/functions/real-transaction-update/queued-trade-save';
 import {
@@ -33,12 +28,7 @@ import {
   tradeFingerprintId,
 } from '../../../amplify/functions/real-transaction-update/trade-normalize';
 import type { EventEnvelope } from '../../../amplify/functions/shared/events';
-import {
-  createLegacyCircuit,
-  createLegacyClient,
-  LegacyAuthError,
-  LegacyUnavailableError,
-} from '../../../amplify/functions/shared/legacy-client';
+import { createLegacyClient } from '../../../amplify/functions/shared/legacy-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { publicDataError, publicDataResponse, publicDataTradeRows } from '../../../local/legacy/public-data';
 import type { LegacyApi } from '../../../local/legacy/server';
@@ -48,7 +38,8 @@ import { COMPLEX_TABLE, complexRow, ddb, FakeDynamo, IDEMPOTENCY_TABLE, koreanRo
 
 /**
  * The crawler against the Legacy stand-in: its imitation of data.go.kr (paging, quirks, malformed
- * rows) and its real save() (validation, dedupe, service-token check), with DynamoDB faked.
+ * rows) and its real save() (validation, dedupe, service-token check), reached as in production
+ * through the legacy-relay queue and legacy-event-relay, with DynamoDB faked.
  * The stand-in's clock is 2025-03-14 12:00 KST: the months are 202502 and 202503.
  */
 
@@ -61,18 +52,39 @@ const noSleep = async () => undefined;
 let api: LegacyApi;
 let dynamo: FakeDynamo;
 
+type Command = EventEnvelope<string, unknown>;
+
 interface Options {
   publicFetch?: typeof globalThis.fetch;
-  legacyFetch?: typeof globalThis.fetch;
-  legacyUrl?: string;
   source?: TradeSource;
-  tokens?: ReturnType<typeof tokensFor>;
   pageSize?: number;
   chunkSize?: number;
   /** The run's own clock for "time left"; the clients always see plenty. */
   runRemainingMs?: () => number;
-  saver?: TradeSaver;
+  /** The legacy-relay queue; by default each command is relayed to the stand-in as it is queued. */
+  queue?: (command: Command) => Promise<void>;
 }
+
+/** What legacy-event-relay does with each queued command, against the stand-in. */
+async function relay(commands: Command[]) {
+  const legacy = createLegacyClient({
+    baseUrl: api.url,
+    tokens: tokensFor({ subject: 'legacy-event-relay' }),
+    sleep: noSleep,
+  });
+  for (const command of commands) await relayMessage(JSON.stringify(command), legacy);
+}
+
+/** A legacy-relay queue that keeps what is queued, for a test to relay (or not) later. */
+function recordingQueue() {
+  const commands: Command[] = [];
+  const queue = async (command: Command) => {
+    commands.push(command);
+  };
+  return { commands, queue };
+}
+
+const rowsOf = (command: Command) => (command.payload as { rows: SaveRow[] }).rows;
 
 function depsFor(options: Options = {}) {
   return (_context: Context): RealTransactionUpdateDeps & { defaultLawdCodes: () => string[] } => ({
@@ -87,15 +99,10 @@ function depsFor(options: Options = {}) {
       }),
     complexes: complexDirectory({ tableName: () => COMPLEX_TABLE }),
     fingerprints: fingerprintsFor(),
-    saver:
-      options.saver ??
-      legacyTradeSaver({
-        baseUrl: options.legacyUrl ?? api.url,
-        tokens: options.tokens ?? tokensFor({ subject: 'real-transaction-update' }),
-        circuit: createLegacyCircuit(),
-        sleep: noSleep,
-        fetch: options.legacyFetch,
-      }),
+    saver: queuedTradeSaver({
+      queue: options.queue ?? ((command) => relay([command])),
+      now: () => new Date(NOW),
+    }),
     now: () => new Date(NOW),
     remainingTimeMs: options.runRemainingMs ?? (() => 600_000),
     defaultLawdCodes: () => LAWD_CODES,
@@ -148,7 +155,7 @@ afterEach(async () => {
 });
 
 describe('real-transaction-update against the stand-in', () => {
-  it('saves every normalized trade of both months in each 시군구, with its complex, and reports the counts', async () => {
+  it('queues every normalized trade of both months in each 시군구 with its complex, the relay saves them, and the run reports the counts', async () => {
     const expected = expectedCounts();
     const report = await run();
 
@@ -168,10 +175,7 @@ describe('real-transaction-update against the stand-in', () => {
       duplicates: expected.fetched - 4 * expected.nonEmpty - expected.unique,
       alreadySaved: 0,
       sent: expected.unique,
-      queued: 0,
-      saved: expected.unique,
-      legacyDuplicates: 0,
-      rejected: 0,
+      queued: expected.unique,
       withoutComplex: 0,
       failedQueries: [],
     });
@@ -189,14 +193,12 @@ describe('real-transaction-update against the stand-in', () => {
       expect(LAWD_CODES).toContain(trade.lawdCode);
     }
     expect(saved.filter((trade) => trade.floor === -1)).toHaveLength(expected.nonEmpty);
-    expect(posts().every((call) => call.status === 201 && call.subject === 'real-transaction-update')).toBe(
-      true,
-    );
+    expect(posts().every((call) => call.status === 201 && call.subject === 'legacy-event-relay')).toBe(true);
   });
 
-  it('records a fingerprint per saved trade, expiring after 120 days, with no trade content', async () => {
+  it('records a fingerprint per queued trade, expiring after 120 days, with no trade content', async () => {
     const report = await run();
-    expect(dynamo.idempotency.size).toBe(report.saved);
+    expect(dynamo.idempotency.size).toBe(report.queued);
     for (const [id, item] of dynamo.idempotency) {
       expect(id).toMatch(/^rtx:[0-9a-f]{64}$/);
       expect(item).toEqual({
@@ -216,22 +218,18 @@ describe('real-transaction-update against the stand-in', () => {
 
     const second = await run();
     expect(posts()).toHaveLength(postsAfterFirst);
-    expect(second).toMatchObject({ alreadySaved: first.saved, sent: 0, saved: 0, legacyDuplicates: 0 });
-    expect(api.store.savedRealTransactions.size).toBe(first.saved);
+    expect(second).toMatchObject({ alreadySaved: first.queued, sent: 0, queued: 0 });
+    expect(api.store.savedRealTransactions.size).toBe(first.queued);
   });
 
-  it('counts what the Legacy API already had as its duplicates, and fingerprints them so they are not sent again', async () => {
+  it('saves nothing twice when fingerprints are lost, and fingerprints the trades again so they are not sent again', async () => {
     const first = await run();
     dynamo.idempotency.clear();
 
     const second = await run();
-    expect(second).toMatchObject({
-      alreadySaved: 0,
-      sent: first.saved,
-      saved: 0,
-      legacyDuplicates: first.saved,
-    });
-    expect(dynamo.idempotency.size).toBe(first.saved);
+    expect(second).toMatchObject({ alreadySaved: 0, sent: first.queued, queued: first.queued });
+    expect(api.store.savedRealTransactions.size).toBe(first.queued);
+    expect(dynamo.idempotency.size).toBe(first.queued);
     expect((await run()).sent).toBe(0);
   });
 
@@ -240,7 +238,7 @@ describe('real-transaction-update against the stand-in', () => {
     const sizes = posts().map((call) => (call.body as unknown[]).length);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(report.sent);
-    expect(report.saved).toBe(report.sent);
+    expect(report.queued).toBe(report.sent);
   });
 
   it('reads the Complex table once per 시군구 per run', async () => {
@@ -321,7 +319,7 @@ describe('real-transaction-update when something fails', () => {
       { lawdCode: '11650', month: '202502', reason: 'result_22' },
       { lawdCode: '11650', month: '202503', reason: 'result_22' },
     ]);
-    expect(report.saved).toBe(expectedCounts(['11680']).unique);
+    expect(report.queued).toBe(expectedCounts(['11680']).unique);
     expect(error).toHaveBeenCalledWith('Public-data queries failed', { failedQueries: report.failedQueries });
   });
 
@@ -337,37 +335,22 @@ describe('real-transaction-update when something fails', () => {
     expect(posts()).toEqual([]);
   });
 
-  it('fails loudly on a 401 after one token refresh, with nothing fingerprinted and nothing more sent', async () => {
+  it('fails loudly when a chunk cannot be queued, with nothing fingerprinted, and the next run sends it', async () => {
     const error = vi.spyOn(logger, 'error');
-    const wrongKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
-
-    await expect(run(scheduled, { tokens: tokensFor({ key: wrongKey }) })).rejects.toBeInstanceOf(
-      LegacyAuthError,
-    );
-    expect(posts().map((call) => call.status)).toEqual([401, 401]);
+    const queueDown = async () => {
+      throw new Error('SQS SendMessage: ServiceUnavailable');
+    };
+    await expect(run(scheduled, { queue: queueDown })).rejects.toThrow(/ServiceUnavailable/);
     // The first query's save failed: the run stopped there.
     expect(gets()).toHaveLength(1);
-    expect(dynamo.batchWrites).toEqual([]);
-    expect(api.store.savedRealTransactions.size).toBe(0);
+    expect(dynamo.idempotency.size).toBe(0);
     expect(error).toHaveBeenCalledWith(
-      expect.stringContaining('the Legacy API refused or is unavailable'),
-      expect.objectContaining({ failure: 'LegacyAuthError', saved: 0 }),
+      'Real-transaction update failed',
+      expect.objectContaining({ failure: 'Error', queued: 0 }),
     );
 
-    // With the right key, the next run sends everything.
-    const next = await run();
-    expect(next).toMatchObject({ alreadySaved: 0, saved: expectedCounts().unique });
-  });
-
-  it('fails loudly when the Legacy API is down, and the next run sends what was not saved', async () => {
-    api.setFaults({ status: 500, paths: '/v1/real-transactions' });
-    await expect(run()).rejects.toBeInstanceOf(LegacyUnavailableError);
-    expect(dynamo.idempotency.size).toBe(0);
-
-    api.clearFaults();
-    expect(await run()).toMatchObject({ saved: expectedCounts().unique, alreadySaved: 0 });
+    expect(await run()).toMatchObject({ alreadySaved: 0, queued: expectedCounts().unique });
+    expect(api.store.savedRealTransactions.size).toBe(expectedCounts().unique);
   });
 
   it('stops before the timeout between queries, fails, and the retry sends only the rest', async () => {
@@ -384,27 +367,11 @@ describe('real-transaction-update when something fails', () => {
 
     const retry = await run();
     expect(retry.alreadySaved).toBe(firstQuery);
-    expect(retry.saved).toBe(expectedCounts().unique - firstQuery);
+    expect(retry.queued).toBe(expectedCounts().unique - firstQuery);
   });
 });
 
 describe('real-transaction-update with scripted sources', () => {
-  const LEGACY = 'https://legacy.test';
-
-  /** A Legacy API answering save() from a script, one answer per call; bodies are recorded. */
-  function scriptedLegacy(...answers: ((rows: SaveRow[]) => Response)[]) {
-    const bodies: SaveRow[][] = [];
-    const fetch: typeof globalThis.fetch = async (_input, init) => {
-      const rows = JSON.parse(String(init?.body)) as SaveRow[];
-      bodies.push(rows);
-      const answer =
-        answers.shift() ??
-        ((sent: SaveRow[]) => Response.json({ saved: sent.length, duplicates: 0 }, { status: 201 }));
-      return answer(rows);
-    };
-    return { fetch, bodies };
-  }
-
   const distinctRows = (count: number) =>
     Array.from({ length: count }, (_, n) =>
       koreanRow({
@@ -423,72 +390,11 @@ describe('real-transaction-update with scripted sources', () => {
   });
   const only = { lawdCodes: ['11680'], months: ['202503'] };
 
-  it('drops the rows an invalid_rows answer names, re-sends the rest once, and fingerprints only what was saved', async () => {
-    const legacy = scriptedLegacy(() =>
-      Response.json(
-        {
-          error: 'invalid_rows',
-          message: '1 row(s) are invalid; nothing was saved',
-          details: [{ index: 1, problems: ['"floor" must be a non-zero integer'] }],
-        },
-        { status: 400 },
-      ),
-    );
-    const rows = distinctRows(3);
-    const report = await run(only, { source: sourceOf(rows), legacyFetch: legacy.fetch, legacyUrl: LEGACY });
-
-    expect(report).toMatchObject({ sent: 3, rejected: 1, saved: 2, legacyDuplicates: 0 });
-    expect(legacy.bodies).toHaveLength(2);
-    expect(legacy.bodies[1]).toEqual([legacy.bodies[0]![0], legacy.bodies[0]![2]]);
-    const fingerprintOf = (row: SaveRow) => tradeFingerprintId(row);
-    expect([...dynamo.idempotency.keys()].sort()).toEqual(legacy.bodies[1]!.map(fingerprintOf).sort());
-
-    // The rejected row has no fingerprint: the next run offers it again, and only it.
-    const next = await run(only, { source: sourceOf(rows), legacyFetch: legacy.fetch, legacyUrl: LEGACY });
-    expect(next).toMatchObject({ alreadySaved: 2, sent: 1, saved: 1 });
-    expect(legacy.bodies[2]).toEqual([legacy.bodies[0]![1]]);
-  });
-
-  it('counts the whole re-sent chunk as rejected when the second try is refused too', async () => {
-    const invalid = (index: number) => () =>
-      Response.json(
-        { error: 'invalid_rows', message: 'invalid', details: [{ index, problems: ['x'] }] },
-        { status: 400 },
-      );
-    const legacy = scriptedLegacy(invalid(0), invalid(0));
-    const report = await run(only, {
-      source: sourceOf(distinctRows(3)),
-      legacyFetch: legacy.fetch,
-      legacyUrl: LEGACY,
-    });
-    expect(report).toMatchObject({ sent: 3, rejected: 3, saved: 0 });
-    expect(legacy.bodies).toHaveLength(2);
-    expect(dynamo.idempotency.size).toBe(0);
-  });
-
-  it('counts a chunk refused without naming rows as rejected and goes on with the next chunk', async () => {
-    const legacy = scriptedLegacy(() =>
-      Response.json({ error: 'bad_request', message: 'no' }, { status: 400 }),
-    );
-    const report = await run(only, {
-      source: sourceOf(distinctRows(5)),
-      legacyFetch: legacy.fetch,
-      legacyUrl: LEGACY,
-      chunkSize: 3,
-    });
-    expect(report).toMatchObject({ sent: 5, rejected: 3, saved: 2 });
-    expect(dynamo.idempotency.size).toBe(2);
-  });
-
   it('sends at most 500 rows per save()', async () => {
-    const legacy = scriptedLegacy();
-    const report = await run(only, {
-      source: sourceOf(distinctRows(1200)),
-      legacyFetch: legacy.fetch,
-      legacyUrl: LEGACY,
-    });
-    expect(legacy.bodies.map((body) => body.length)).toEqual([500, 500, 200]);
-    expect(report).toMatchObject({ sent: 1200, saved: 1200 });
+    const { commands, queue } = recordingQueue();
+    const report = await run(only, { source: sourceOf(distinctRows(1200)), queue });
+    expect(commands.map((command) => rowsOf(command).length)).toEqual([500, 500, 200]);
+    expect(report).toMatchObject({ sent: 1200, queued: 1200 });
   });
 
   it('counts the same trade on two pages once', async () => {
@@ -499,25 +405,15 @@ describe('real-transaction-update with scripted sources', () => {
       const pageNo = Number(url.searchParams.get('pageNo'));
       return Response.json(publicDataResponse(paged as never[], { pageNo, numOfRows: 2 }));
     };
-    const legacy = scriptedLegacy();
-    const report = await run(only, {
-      publicFetch,
-      pageSize: 2,
-      legacyFetch: legacy.fetch,
-      legacyUrl: LEGACY,
-    });
-    expect(report).toMatchObject({ fetched: 4, duplicates: 1, sent: 3, saved: 3 });
-    expect(legacy.bodies.flat()).toHaveLength(3);
+    const { commands, queue } = recordingQueue();
+    const report = await run(only, { publicFetch, pageSize: 2, queue });
+    expect(report).toMatchObject({ fetched: 4, duplicates: 1, sent: 3, queued: 3 });
+    expect(commands.flatMap(rowsOf)).toHaveLength(3);
   });
 
   it('reads fingerprints in batches of 100 and retries the keys DynamoDB left unprocessed', async () => {
-    const legacy = scriptedLegacy();
     dynamo.unprocessedOnce = 7;
-    const report = await run(only, {
-      source: sourceOf(distinctRows(250)),
-      legacyFetch: legacy.fetch,
-      legacyUrl: LEGACY,
-    });
+    const report = await run(only, { source: sourceOf(distinctRows(250)), queue: recordingQueue().queue });
     const sizes = dynamo.batchGets.map((input) => input.RequestItems?.[IDEMPOTENCY_TABLE]?.Keys?.length);
     expect(sizes).toEqual([100, 7, 100, 50]);
     expect(report.sent).toBe(250);
@@ -525,35 +421,14 @@ describe('real-transaction-update with scripted sources', () => {
 });
 
 describe('real-transaction-update through the legacy-relay queue', () => {
-  function queued() {
-    const commands: EventEnvelope<string, unknown>[] = [];
-    const saver = queuedTradeSaver({
-      queue: async (command) => {
-        commands.push(command);
-      },
-      now: () => new Date(NOW),
-    });
-    return { commands, saver };
-  }
-
-  /** What legacy-event-relay does with each queued command, against the stand-in. */
-  async function relay(commands: EventEnvelope<string, unknown>[]) {
-    const legacy = createLegacyClient({
-      baseUrl: api.url,
-      tokens: tokensFor({ subject: 'legacy-event-relay' }),
-      sleep: noSleep,
-    });
-    for (const command of commands) await relayMessage(JSON.stringify(command), legacy);
-  }
-
   it('loses nothing to a Legacy outage during the run: it queues, fingerprints, and the relay saves later', async () => {
     const expected = expectedCounts();
     // The Legacy API down (its save route); the public data, served by the same stand-in, up.
     api.setFaults({ status: 503, paths: '/v1/real-transactions' });
-    const { commands, saver } = queued();
-    const report = await run(scheduled, { saver });
+    const { commands, queue } = recordingQueue();
+    const report = await run(scheduled, { queue });
 
-    expect(report).toMatchObject({ sent: expected.unique, queued: expected.unique, saved: 0, rejected: 0 });
+    expect(report).toMatchObject({ sent: expected.unique, queued: expected.unique });
     expect(posts()).toEqual([]);
     expect(dynamo.idempotency.size).toBe(expected.unique);
     expect(commands.every((command) => command.type === 'real-transactions.save')).toBe(true);
@@ -567,17 +442,16 @@ describe('real-transaction-update through the legacy-relay queue', () => {
   });
 
   it('names a chunk by its rows, so the same rows queued again are the same save', async () => {
-    const { commands, saver } = queued();
-    await run(scheduled, { saver, chunkSize: 5 });
+    const { commands, queue } = recordingQueue();
+    await run(scheduled, { queue, chunkSize: 5 });
     const ids = commands.map((command) => command.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const command of commands) {
-      expect(command.id).toBe(saveCommandId((command.payload as { rows: SaveRow[] }).rows));
-    }
+    for (const command of commands) expect(command.id).toBe(saveCommandId(rowsOf(command)));
   });
 
   it('splits a chunk that would not fit one SQS message', async () => {
-    const { commands, saver } = queued();
+    const { commands, queue } = recordingQueue();
+    const saver = queuedTradeSaver({ queue, now: () => new Date(NOW) });
     const row = (index: number): SaveRow => ({
       lawdCode: '11680',
       regionCode: null,
@@ -590,9 +464,9 @@ describe('real-transaction-update through the legacy-relay queue', () => {
       contractDate: '2026-11-01',
     });
     const rows = Array.from({ length: 300 }, (_, index) => row(index));
-    expect(await saver.save(rows)).toEqual({ outcome: 'queued', queued: 300 });
+    expect(await saver.save(rows)).toEqual({ queued: 300 });
     expect(commands.length).toBeGreaterThan(1);
-    expect(commands.flatMap((command) => (command.payload as { rows: SaveRow[] }).rows)).toEqual(rows);
+    expect(commands.flatMap(rowsOf)).toEqual(rows);
     for (const command of commands)
       expect(Buffer.byteLength(JSON.stringify(command))).toBeLessThan(240 * 1024);
   });

@@ -1,6 +1,6 @@
 import { createTransport } from '@sentry/aws-serverless';
 import type { Handler } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UserFacingError } from '../../../amplify/functions/shared/errors';
 import { initSentry, withSentry } from '../../../amplify/functions/shared/sentry';
 import { lambdaContext } from '../../support/lambda-context';
@@ -26,6 +26,10 @@ function capturingTransport() {
 const jwt = 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhdXRoLWNyZWF0ZS1jaGFsbGVuZ2UifQ.c2lnbmF0dXJl';
 
 describe('withSentry', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('returns the handler unchanged and captures nothing when there is no DSN', async () => {
     const { events, transport } = capturingTransport();
     expect(initSentry({ dsn: '', transport })).toBe(false);
@@ -43,6 +47,8 @@ describe('withSentry', () => {
 
   it('reports a thrown error scrubbed, tagged with environment and release, and rethrows it', async () => {
     const { events, transport } = capturingTransport();
+    // Silenced before Sentry wraps the console: the breadcrumb is still recorded, the number not printed.
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     initSentry({
       dsn: 'https://public@o1.ingest.sentry.io/1',
       environment: 'dev',
@@ -57,6 +63,7 @@ describe('withSentry', () => {
 
     await expect(wrapped({ phone: '01012345678' }, lambdaContext(), () => undefined)).rejects.toBe(failure);
 
+    expect(consoleWarn).toHaveBeenCalledWith('calling legacy for +82 10-9876-5432');
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event).toMatchObject({ environment: 'dev', release: 'bootalk-amplify@1.2.3' });

@@ -1,5 +1,4 @@
 import type { chatStore } from '../../shared/chat/chat-store';
-import type { Decision } from '../../shared/decision';
 
 /** What every conversation-link operation receives: the field's arguments, who calls, and its I/O. */
 
@@ -36,8 +35,5 @@ export interface ConversationLinkDeps {
 
 export type Operation = (args: Arguments, caller: Caller, deps: ConversationLinkDeps) => Promise<unknown>;
 
-/** The plan's value, or its refusal thrown as the user-facing error it is. */
-export function accepted<T>(decision: Decision<T>): T {
-  if (!decision.ok) throw decision.error;
-  return decision.value;
-}
+// The operations beside this file take it from here, with the rest of what they share.
+export { accepted } from '../../shared/decision';
