@@ -61,6 +61,27 @@ function modelSchemaFile(assembly: CloudAssembly): string | undefined {
   return undefined;
 }
 
+/**
+ * The model introspection schema (what the data client reads from S3), generated from the
+ * synthesized model schema. Kept beside the synth, so a warm start skips the generator (half a
+ * second to load).
+ */
+export async function modelIntrospection(assembly: CloudAssembly): Promise<Json | undefined> {
+  const schemaFile = modelSchemaFile(assembly);
+  if (!schemaFile) return undefined;
+  const cached = join(assembly.outdir, 'model-introspection.json');
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8'));
+  const { generateModels } = await import('@aws-amplify/graphql-generator');
+  const models = await generateModels({
+    schema: readFileSync(schemaFile, 'utf8'),
+    target: 'introspection',
+    directives: '',
+  });
+  const introspection = Object.values(models)[0]!;
+  writeFileSync(cached, introspection);
+  return JSON.parse(introspection);
+}
+
 export async function buildAmplifyOutputs(
   assembly: CloudAssembly,
   inventory: BackendInventory,
@@ -81,25 +102,8 @@ export async function buildAmplifyOutputs(
       ): { generateClientConfig(): Promise<Json> };
     };
   };
-  const schemaFile = modelSchemaFile(assembly);
-  const adapter = {
-    // Amplify downloads the model schema from S3; locally it is a synthesized asset. The result
-    // is kept beside the synth, so a warm start skips the generator (half a second to load).
-    async getModelIntrospectionSchemaFromS3Uri() {
-      if (!schemaFile) return undefined;
-      const cached = join(assembly.outdir, 'model-introspection.json');
-      if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8'));
-      const { generateModels } = await import('@aws-amplify/graphql-generator');
-      const models = await generateModels({
-        schema: readFileSync(schemaFile, 'utf8'),
-        target: 'introspection',
-        directives: '',
-      });
-      const introspection = Object.values(models)[0]!;
-      writeFileSync(cached, introspection);
-      return JSON.parse(introspection);
-    },
-  };
+  // Amplify downloads the model schema from S3; locally it is a synthesized asset.
+  const adapter = { getModelIntrospectionSchemaFromS3Uri: () => modelIntrospection(assembly) };
   const generator = new ClientConfigGeneratorFactory(async () =>
     backendOutput(assembly, inventory),
   ).getInstance(adapter, '1.5');

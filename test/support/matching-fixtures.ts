@@ -9,7 +9,13 @@ import type { ConversationMemberRow, MessageRow } from '../../amplify/functions/
 import type { ConversationRow } from '../../amplify/functions/shared/chat/conversation';
 import type { DataClient } from '../../amplify/functions/shared/data-client';
 import type { NewNotification } from '../../amplify/functions/shared/notifications/notification-create';
-import { answeredGet } from './typed-data';
+import {
+  answeredGet,
+  answeredGraphql,
+  answeredPage,
+  type DocumentAnswers,
+  type TypedOptions,
+} from './typed-data';
 
 export const NOW = new Date('2026-03-14T03:00:00.000Z');
 export const BUYER = 'buyer-6b0e';
@@ -176,15 +182,36 @@ export class FakeChatAppSync implements AppSyncClient {
     return (await this.answer(operationNameOf(query), variables, query)) as T;
   }
 
-  /** The typed client's reads (the inquiry's region), answered by the same rows and failures. */
+  /**
+   * The typed client over the same rows and failures: model operations answered under the names
+   * the stores give them, and client.graphql for the conditional writes (their documents).
+   */
   client(): DataClient {
-    const answers = (operation: string, variables: Record<string, unknown>) =>
-      this.answer(operation, variables, '');
+    const answers: DocumentAnswers = (operation, variables, query) =>
+      this.answer(operation, variables, query ?? '');
+    const create = (operation: string) => (input: object) => answeredGet(answers, operation)({ input });
+    const members = answeredPage(answers, 'ListConversationMembers');
+    // Matching reads a listing's region, an assignment its complex name: told apart by what they select.
+    const byPurpose = (name: string, regionName: string) => (key: { id: string }, options?: TypedOptions) =>
+      answeredGet(answers, options?.selectionSet?.includes('regionCode') ? regionName : name)(key);
     return {
       models: {
-        Listing: { get: answeredGet(answers, 'GetListingRegion') },
-        Complex: { get: answeredGet(answers, 'GetComplexRegion') },
+        Conversation: { get: answeredGet(answers, 'GetConversation') },
+        ConversationMember: {
+          get: answeredGet(answers, 'GetMember'),
+          create: create('CreateMember'),
+          list: ({ conversationId, ...options }: { conversationId: string } & TypedOptions) =>
+            members({ conversationId }, options),
+        },
+        Message: {
+          get: answeredGet(answers, 'GetMessage'),
+          create: create('CreateMessage'),
+          listMessagesByConversation: answeredPage(answers, 'ListMessagesByConversation'),
+        },
+        Listing: { get: byPurpose('GetListing', 'GetListingRegion') },
+        Complex: { get: byPurpose('GetComplex', 'GetComplexRegion') },
       },
+      graphql: answeredGraphql(answers, operationNameOf),
     } as unknown as DataClient;
   }
 

@@ -8,6 +8,7 @@ import { type matchingStore, type matchingTables, regionLookup } from './matchin
 
 /** What the handler is built with; `matchingDeps` turns it into one invocation's MatchingDeps. */
 export interface HandlerDeps {
+  /** Only for the broker's notification (shared/notifications/notification-create.ts). */
   appSync: () => AppSyncClient;
   data: () => Promise<DataClient>;
   store: ReturnType<typeof matchingStore>;
@@ -17,8 +18,7 @@ export interface HandlerDeps {
 
 /** Fresh per invocation: the broker scan and the region lookups are shared by its records only. */
 export function matchingDeps(deps: HandlerDeps): MatchingDeps {
-  const appSync = deps.appSync();
-  const chat = assignmentStore(appSync);
+  const chat = assignmentStore(deps.data, deps.appSync);
   let brokers: Promise<BrokerProfile[]> | undefined;
   return {
     brokers: () => {
@@ -33,7 +33,7 @@ export function matchingDeps(deps: HandlerDeps): MatchingDeps {
     },
     openConversations: (brokerId) => deps.store.openConversations(brokerId),
     regionOf: regionLookup(deps.data),
-    assign: (input) => assignBroker(input, { appSync, now: deps.now }),
+    assign: (input) => assignBroker(input, { data: deps.data, appSync: deps.appSync(), now: deps.now }),
     recordAssignment: (brokerId, at, open) => deps.store.recordAssignment(brokerId, at, open),
     postWaiting: async (conversation, body, key) => {
       await postSystemMessage(

@@ -25,7 +25,7 @@ export async function requestBroker(event: RequestBrokerEvent, deps: HandlerDeps
   }
   const matching = matchingDeps(deps);
   const plan = planRequestBroker(
-    await assignmentStore(deps.appSync()).conversation(conversationId),
+    await assignmentStore(deps.data, deps.appSync).conversation(conversationId),
     callerId,
   );
   if (!plan.ok) throw plan.error;

@@ -13,15 +13,8 @@ import {
   assignBroker,
   type BrokerForAssignment,
 } from '../../../amplify/functions/shared/chat/broker-assignment';
-import {
-  CREATE_CONVERSATION,
-  CREATE_MEMBER,
-  CREATE_MESSAGE,
-  GET_CONVERSATION,
-} from '../../../amplify/functions/shared/chat/chat-documents';
-import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
-import { listConversationMembers } from '../../../amplify/functions/shared/chat/chat-members';
-import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat/chat-message';
+import { conversationMembers } from '../../../amplify/functions/shared/chat/chat-members';
+import { type DataClient, dataOf } from '../../../amplify/functions/shared/data-client';
 import { unchangedSince, updateOptimistically } from '../../../amplify/functions/shared/optimistic-update';
 import { chatWrites } from '../../../amplify/functions/user-delete-cascade/chat-writes';
 import {
@@ -33,8 +26,11 @@ import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../../l
 import { ensureLocalCertificates } from '../../../local/tls/local-ca';
 import {
   createTokenIssuer,
+  fetchTrusting,
   freePort,
+  functionDataClient,
   signedGraphqlRequest,
+  synthesizedAssembly,
   synthesizedInventory,
   testFunctions,
 } from './support';
@@ -48,9 +44,12 @@ let appsync: LocalAppSync;
 let ca: string;
 let tlsDir: string;
 let functions: ReturnType<typeof testFunctions>;
+/** The typed client the functions read and write chat rows with. */
+let data: DataClient;
 
 beforeAll(async () => {
-  const inventory = synthesizedInventory();
+  const assembly = synthesizedAssembly();
+  const inventory = synthesizedInventory(assembly);
   tlsDir = mkdtempSync(join(tmpdir(), 'appsync-race-tls-'));
   const certificates = await ensureLocalCertificates(tlsDir);
   ca = readFileSync(certificates.caCertPath, 'utf8');
@@ -69,9 +68,17 @@ beforeAll(async () => {
     verifyJwt: issuer.verifyJwt,
     verifyIam: functions.verify,
   });
+  vi.stubGlobal('fetch', fetchTrusting(ca));
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = functions.credentialsFor('chat-writer');
+  data = await functionDataClient(
+    appsync.url,
+    { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY },
+    assembly,
+  );
 });
 
 afterAll(async () => {
+  vi.unstubAllGlobals();
   await appsync?.stop();
   await dynamodb?.stop();
   rmSync(tlsDir, { recursive: true, force: true });
@@ -103,8 +110,9 @@ async function openConversation(buyer: string, other: string, staff: string): Pr
   const id = randomUUID();
   const memberIds = [buyer, other, staff];
   const at = new Date().toISOString();
-  await functionAppSync.graphql(CREATE_CONVERSATION, {
-    input: {
+  await dataOf(
+    'CreateConversation',
+    data.models.Conversation.create({
       id,
       kind: 'LISTING_INQUIRY',
       status: 'OPEN',
@@ -112,20 +120,29 @@ async function openConversation(buyer: string, other: string, staff: string): Pr
       dedupeKey: `LISTING_INQUIRY#buyer=${buyer}#race=${id}`,
       buyerId: buyer,
       lastMessageAt: at,
-    },
-  });
+    }),
+  );
   for (const [userId, role] of [
     [buyer, 'BUYER'],
     [other, 'STAFF'],
     [staff, 'STAFF'],
   ] as const) {
-    await functionAppSync.graphql(CREATE_MEMBER, {
-      input: { conversationId: id, userId, memberIds, role, unreadCount: 0, lastMessageAt: at },
-    });
+    await dataOf(
+      'CreateMember',
+      data.models.ConversationMember.create({
+        conversationId: id,
+        userId,
+        memberIds,
+        role,
+        unreadCount: 0,
+        lastMessageAt: at,
+      }),
+    );
   }
   for (const index of [0, 1]) {
-    await functionAppSync.graphql(CREATE_MESSAGE, {
-      input: {
+    await dataOf(
+      'CreateMessage',
+      data.models.Message.create({
         id: `${id}-m${index}`,
         conversationId: id,
         createdAt: new Date(Date.now() - 1000 + index).toISOString(),
@@ -133,8 +150,8 @@ async function openConversation(buyer: string, other: string, staff: string): Pr
         memberIds,
         kind: 'TEXT',
         body: `문의 ${index}`,
-      },
-    });
+      }),
+    );
   }
   return id;
 }
@@ -175,8 +192,14 @@ describe('concurrent membership changes on the local AppSync', () => {
     let conditionFailures = 0;
     // All three read the conversation before any of them writes it.
     const outcomes = await Promise.all([
-      assignBroker({ conversationId, broker: kim, mode: 'LEGACY_ASSIGNED' }, { appSync: functionAppSync }),
-      assignBroker({ conversationId, broker: lee, mode: 'LEGACY_ASSIGNED' }, { appSync: functionAppSync }),
+      assignBroker(
+        { conversationId, broker: kim, mode: 'LEGACY_ASSIGNED' },
+        { data: async () => data, appSync: functionAppSync },
+      ),
+      assignBroker(
+        { conversationId, broker: lee, mode: 'LEGACY_ASSIGNED' },
+        { data: async () => data, appSync: functionAppSync },
+      ),
       staffLeaves(conversationId, staff),
     ]).finally(() => {
       conditionFailures = simulatorLog.mock.calls.filter(
@@ -189,24 +212,20 @@ describe('concurrent membership changes on the local AppSync', () => {
     // At least one writer lost a condition and wrote again from a fresh read.
     expect(conditionFailures).toBeGreaterThan(0);
     const expected = [buyer, other, kim.userId, lee.userId].sort();
-    const { getConversation } = await functionAppSync.graphql<{ getConversation: { memberIds: string[] } }>(
-      GET_CONVERSATION,
-      { id: conversationId },
+    const conversation = await dataOf(
+      'GetConversation',
+      data.models.Conversation.get({ id: conversationId }),
     );
-    expect([...getConversation.memberIds].sort()).toEqual(expected);
-    const members = await listConversationMembers<ConversationMemberRow>(
-      functionAppSync,
-      conversationId,
-      MEMBER_FIELDS,
-    );
+    expect([...(conversation?.memberIds ?? [])].sort()).toEqual(expected);
+    const members = await conversationMembers(data, conversationId);
     expect(members.map((member) => member.userId).sort()).toEqual(expected);
     for (const member of members) expect([...member.memberIds].sort(), member.userId).toEqual(expected);
     for (const index of [0, 1]) {
-      const { getMessage } = await functionAppSync.graphql<{ getMessage: { memberIds: string[] } }>(
-        'query GetMessage($id: ID!) { getMessage(id: $id) { memberIds } }',
-        { id: `${conversationId}-m${index}` },
+      const message = await dataOf(
+        'GetMessage',
+        data.models.Message.get({ id: `${conversationId}-m${index}` }, { selectionSet: ['id', 'memberIds'] }),
       );
-      expect(getMessage.memberIds).toEqual(expect.arrayContaining([buyer, other, kim.userId, lee.userId]));
+      expect(message?.memberIds).toEqual(expect.arrayContaining([buyer, other, kim.userId, lee.userId]));
     }
   });
 });

@@ -8,11 +8,16 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Amplify } from 'aws-amplify';
+import { generateClient } from 'aws-amplify/data';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { loadCloudAssembly } from '../../../local/assembly/cloud-assembly';
+import type { Schema } from '../../../amplify/data/resource';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
+import { type CloudAssembly, loadCloudAssembly } from '../../../local/assembly/cloud-assembly';
 import { type BackendInventory, readInventory } from '../../../local/assembly/inventory';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../local/contracts';
 import { createSignedCallers } from '../../../local/iam/signed-callers';
+import { modelIntrospection } from '../../../local/outputs';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -21,7 +26,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
  * run no functions), shared by every test file and run through a temporary folder so two
  * files synthesizing together never read half a cloud assembly.
  */
-export function synthesizedInventory(): BackendInventory {
+export function synthesizedAssembly(): CloudAssembly {
   const hash = createHash('sha256');
   const files = [
     ...filesUnder(join(ROOT, 'amplify')),
@@ -47,8 +52,12 @@ export function synthesizedInventory(): BackendInventory {
       rmSync(building, { recursive: true, force: true });
     }
   }
+  return loadCloudAssembly(outdir);
+}
+
+export function synthesizedInventory(assembly = synthesizedAssembly()): BackendInventory {
   return readInventory(
-    loadCloudAssembly(outdir),
+    assembly,
     {
       awsUrl: 'http://127.0.0.1:1',
       graphqlUrl: 'https://127.0.0.1:2/graphql',
@@ -167,6 +176,56 @@ export async function signedGraphqlRequest(
     headers: signed.headers as Record<string, string>,
     body: options.tamper ? options.tamper(body) : body,
   });
+}
+
+/** A fetch that trusts the local CA (the test process started without NODE_EXTRA_CA_CERTS), for clients that use fetch. */
+export function fetchTrusting(ca: string): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await httpsRequest(String(input instanceof Request ? input.url : input), {
+      ca,
+      method: init?.method ?? 'GET',
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      ...(typeof init?.body === 'string' ? { body: init.body } : {}),
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      for (const one of [value ?? []].flat()) headers.append(name, one);
+    }
+    return new Response(response.body, { status: response.status, headers });
+  };
+}
+
+/**
+ * The typed data client as a function builds it (shared/data-client.ts: IAM, the model
+ * introspection schema), over the local endpoint with that function's credentials. Needs a fetch
+ * that trusts the local CA (fetchTrusting).
+ */
+export async function functionDataClient(
+  url: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  assembly: CloudAssembly,
+): Promise<DataClient> {
+  Amplify.configure(
+    {
+      API: {
+        GraphQL: {
+          endpoint: url,
+          region: LOCAL_REGION,
+          defaultAuthMode: 'iam',
+          modelIntrospection: (await modelIntrospection(assembly)) as never,
+        },
+      },
+    },
+    {
+      Auth: {
+        credentialsProvider: {
+          getCredentialsAndIdentityId: async () => ({ credentials }),
+          clearCredentialsAndIdentityId: () => undefined,
+        },
+      },
+    },
+  );
+  return generateClient<Schema>({ authMode: 'iam' });
 }
 
 export interface HttpsResponse {

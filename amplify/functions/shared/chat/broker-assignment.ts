@@ -1,4 +1,5 @@
-import { type AppSyncClient, appSyncClient, isConditionalCheckFailure } from '../appsync-client';
+import { type AppSyncClient, appSyncClient, unlessConditionFailed } from '../appsync-client';
+import { type DataClient, dataClient, dataOf, graphqlOf, pageOf } from '../data-client';
 import { logger } from '../logger';
 import {
   createNotificationOnce,
@@ -12,17 +13,8 @@ import {
   unchangedSince,
   updateOptimistically,
 } from '../optimistic-update';
-import {
-  CREATE_MEMBER,
-  CREATE_MESSAGE,
-  GET_CONVERSATION,
-  GET_MEMBER,
-  UPDATE_CONVERSATION,
-  UPDATE_MEMBER,
-  UPDATE_MESSAGE,
-} from './chat-documents';
-import { MEMBER_FIELDS } from './chat-fields';
-import { listConversationMembers } from './chat-members';
+import { UPDATE_CONVERSATION, UPDATE_MEMBER, UPDATE_MESSAGE } from './chat-documents';
+import { conversationMembers } from './chat-members';
 import type { ConversationMemberRow, MessageRow } from './chat-message';
 import { chatDeepLink } from './chat-push';
 import type { ConversationRow } from './conversation';
@@ -55,6 +47,9 @@ export type AssignmentOutcome =
   | { kind: 'CONVERSATION_CLOSED'; conversation: ConversationRow };
 
 export interface AssignmentDeps {
+  /** The typed data client every chat read and write goes through; defaults to the function's. */
+  data?: () => Promise<DataClient>;
+  /** Only for the broker's notification (shared/notifications/notification-create.ts). */
   appSync?: AppSyncClient;
   now?: () => Date;
   /** The backoff between conditional attempts (optimistic-update.ts); tests pass their own. */
@@ -84,43 +79,34 @@ export function brokerAssignedBody(subject: { complexName?: string | null } | un
     : '매물 문의가 배정되었습니다. 대화방에서 확인해주세요.';
 }
 
-export const LIST_MESSAGES = `query ListMessagesByConversation($conversationId: ID!, $nextToken: String) {
-  listMessagesByConversation(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
-    items { id memberIds updatedAt } nextToken } }`;
-export const GET_MESSAGE_MEMBERS =
-  'query GetMessage($id: ID!) { getMessage(id: $id) { id memberIds updatedAt } }';
-
 type MessageMembers = Pick<MessageRow, 'id' | 'memberIds'> & { updatedAt?: string | null };
-export const GET_LISTING = 'query GetListing($id: ID!) { getListing(id: $id) { id complexId complexName } }';
-export const GET_COMPLEX = 'query GetComplex($id: ID!) { getComplex(id: $id) { id name } }';
+const MESSAGE_MEMBERS = ['id', 'memberIds', 'updatedAt'] as const;
 
-/** The reads and writes of an assignment, on one AppSync client (chat-store's use the default one). */
-export function assignmentStore(appSync: AppSyncClient) {
-  async function createOnce<T>(mutation: string, input: Record<string, unknown>): Promise<T | undefined> {
-    try {
-      const data = await appSync.graphql<Record<string, T>>(mutation, { input });
-      return Object.values(data)[0];
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return undefined;
-      throw error;
-    }
-  }
+/**
+ * The reads and writes of an assignment: chat rows through the typed client (`data`), the
+ * broker's notification through `appSync`. Writes conditional on the row as read are documents.
+ */
+export function assignmentStore(
+  data: () => Promise<DataClient>,
+  appSync: () => AppSyncClient = appSyncClient,
+) {
+  const models = async () => (await data()).models;
   /** undefined when the condition failed: the row changed (or went) since it was read. */
-  async function updateIf<T>(mutation: string, input: Record<string, unknown>, condition: object) {
-    try {
-      const data = await appSync.graphql<Record<string, T>>(mutation, { input, condition });
-      return Object.values(data)[0];
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return undefined;
-      throw error;
-    }
+  async function updateIf<T>(
+    operation: string,
+    mutation: string,
+    input: Record<string, unknown>,
+    condition: object,
+  ): Promise<T | undefined> {
+    const written = await unlessConditionFailed(
+      graphqlOf<Record<string, T>>(await data(), operation, mutation, { input, condition }),
+    );
+    return written && Object.values(written)[0];
   }
   return {
     async conversation(id: string): Promise<ConversationRow | undefined> {
-      const data = await appSync.graphql<{ getConversation: ConversationRow | null }>(GET_CONVERSATION, {
-        id,
-      });
-      return data.getConversation ?? undefined;
+      const row = await dataOf('GetConversation', (await models()).Conversation.get({ id }));
+      return (row as ConversationRow | null) ?? undefined;
     },
 
     /** undefined when the condition failed: the row changed since it was read. */
@@ -129,33 +115,34 @@ export function assignmentStore(appSync: AppSyncClient) {
         Partial<Pick<ConversationRow, 'brokerId' | 'memberIds' | 'status'>>,
       condition: Record<string, unknown>,
     ): Promise<ConversationRow | undefined> {
-      return updateIf<ConversationRow>(UPDATE_CONVERSATION, input, condition);
+      return updateIf<ConversationRow>('UpdateConversation', UPDATE_CONVERSATION, input, condition);
     },
 
     async member(conversationId: string, userId: string): Promise<ConversationMemberRow | undefined> {
-      const data = await appSync.graphql<{ getConversationMember: ConversationMemberRow | null }>(
-        GET_MEMBER,
-        {
-          conversationId,
-          userId,
-        },
+      const row = await dataOf(
+        'GetMember',
+        (await models()).ConversationMember.get({ conversationId, userId }),
       );
-      return data.getConversationMember ?? undefined;
+      return (row as ConversationMemberRow | null) ?? undefined;
     },
 
-    members(conversationId: string): Promise<ConversationMemberRow[]> {
-      return listConversationMembers<ConversationMemberRow>(appSync, conversationId, MEMBER_FIELDS);
+    async members(conversationId: string): Promise<ConversationMemberRow[]> {
+      return conversationMembers(await data(), conversationId);
     },
 
-    /** undefined when the member row exists already. */
-    createMember(input: Omit<ConversationMemberRow, 'lastReadAt' | 'lastReadMessageId'>) {
-      return createOnce<ConversationMemberRow>(CREATE_MEMBER, { ...input });
+    /** undefined when the member row exists already (a model create refuses an existing key). */
+    async createMember(input: Omit<ConversationMemberRow, 'lastReadAt' | 'lastReadMessageId'>) {
+      const row = await unlessConditionFailed(
+        dataOf('CreateMember', (await models()).ConversationMember.create(input)),
+      );
+      return (row as ConversationMemberRow | null) ?? undefined;
     },
 
     /** undefined when the member row changed (or went) since `read`. */
     updateMemberIds(read: ConversationMemberRow, memberIds: readonly string[]) {
       const { conversationId, userId } = read;
       return updateIf<ConversationMemberRow>(
+        'UpdateMember',
         UPDATE_MEMBER,
         { conversationId, userId, memberIds },
         unchangedSince(read),
@@ -164,36 +151,51 @@ export function assignmentStore(appSync: AppSyncClient) {
 
     /** Every message of the conversation (id, readers and version only), page by page. */
     async *messagePages(conversationId: string): AsyncGenerator<MessageMembers[]> {
-      let nextToken: string | null | undefined;
+      const model = (await models()).Message;
+      let nextToken: string | undefined;
       do {
-        const data = await appSync.graphql<{
-          listMessagesByConversation: { items: (MessageMembers | null)[]; nextToken?: string | null } | null;
-        }>(LIST_MESSAGES, { conversationId, nextToken });
-        const page = data.listMessagesByConversation;
-        yield (page?.items ?? []).filter((item): item is MessageMembers => item !== null);
-        nextToken = page?.nextToken;
+        const page = await pageOf(
+          'ListMessagesByConversation',
+          model.listMessagesByConversation(
+            { conversationId },
+            { limit: 100, nextToken, selectionSet: MESSAGE_MEMBERS },
+          ),
+        );
+        yield page.items as MessageMembers[];
+        nextToken = page.nextToken;
       } while (nextToken);
     },
 
     async messageMembers(id: string): Promise<MessageMembers | undefined> {
-      const data = await appSync.graphql<{ getMessage: MessageMembers | null }>(GET_MESSAGE_MEMBERS, { id });
-      return data.getMessage ?? undefined;
+      const row = await dataOf(
+        'GetMessage',
+        (await models()).Message.get({ id }, { selectionSet: MESSAGE_MEMBERS }),
+      );
+      return (row as MessageMembers | null) ?? undefined;
     },
 
     /** undefined when the message changed (or went) since `read`. */
     updateMessageMemberIds(read: MessageMembers, memberIds: readonly string[]) {
-      return updateIf<MessageRow>(UPDATE_MESSAGE, { id: read.id, memberIds }, unchangedSince(read));
+      return updateIf<MessageRow>(
+        'UpdateMessage',
+        UPDATE_MESSAGE,
+        { id: read.id, memberIds },
+        unchangedSince(read),
+      );
     },
 
     /** For postSystemMessage: a Message keeps its createdAt (its sort key); undefined when it exists. */
-    createMessage(item: MessageItem): Promise<MessageRow | undefined> {
+    async createMessage(item: MessageItem): Promise<MessageRow | undefined> {
       const { __typename: _typename, updatedAt: _updatedAt, ...input } = item;
-      return createOnce<MessageRow>(CREATE_MESSAGE, input);
+      const row = await unlessConditionFailed(
+        dataOf('CreateMessage', (await models()).Message.create(input)),
+      );
+      return (row as MessageRow | null) ?? undefined;
     },
 
     /** The broker's inbox row, once: its stream (notification-fanout) sends the push. */
     createNotification(notification: NewNotification) {
-      return createNotificationOnce(appSync, notification);
+      return createNotificationOnce(appSync(), notification);
     },
 
     /** The complex the inquiry is about, by name, from the Listing row or else the Complex row. */
@@ -201,11 +203,15 @@ export function assignmentStore(appSync: AppSyncClient) {
       conversation: Pick<ConversationRow, 'listingId' | 'complexId'>,
     ): Promise<string | undefined> {
       if (conversation.listingId) {
-        const data = await appSync.graphql<{
-          getListing: { complexId?: string | null; complexName?: string | null } | null;
-        }>(GET_LISTING, { id: conversation.listingId });
-        if (data.getListing?.complexName) return data.getListing.complexName;
-        const complexId = conversation.complexId ?? data.getListing?.complexId;
+        const listing = await dataOf(
+          'GetListing',
+          (await models()).Listing.get(
+            { id: conversation.listingId },
+            { selectionSet: ['id', 'complexId', 'complexName'] },
+          ),
+        );
+        if (listing?.complexName) return listing.complexName;
+        const complexId = conversation.complexId ?? listing?.complexId;
         if (complexId) return (await complexNameById(complexId)) ?? undefined;
         return undefined;
       }
@@ -216,8 +222,11 @@ export function assignmentStore(appSync: AppSyncClient) {
   };
 
   async function complexNameById(id: string): Promise<string | null | undefined> {
-    const data = await appSync.graphql<{ getComplex: { name?: string | null } | null }>(GET_COMPLEX, { id });
-    return data.getComplex?.name;
+    const complex = await dataOf(
+      'GetComplex',
+      (await models()).Complex.get({ id }, { selectionSet: ['id', 'name'] }),
+    );
+    return complex?.name;
   }
 }
 
@@ -232,7 +241,8 @@ export async function assignBroker(
   input: { conversationId: string; broker: BrokerForAssignment; mode: AssignmentMode },
   deps: AssignmentDeps = {},
 ): Promise<AssignmentOutcome> {
-  const store = assignmentStore(deps.appSync ?? appSyncClient());
+  const appSync = deps.appSync;
+  const store = assignmentStore(deps.data ?? dataClient, appSync ? () => appSync : appSyncClient);
   const now = (deps.now ?? (() => new Date()))();
   const { conversationId, broker, mode } = input;
   const log = { conversationId, brokerId: broker.id, mode };

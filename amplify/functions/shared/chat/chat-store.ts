@@ -1,15 +1,5 @@
-import { appSyncClient, isConditionalCheckFailure } from '../appsync-client';
-import {
-  CREATE_CONVERSATION,
-  CREATE_MEMBER,
-  CREATE_MESSAGE,
-  GET_CONVERSATION,
-  GET_MEMBER,
-  GET_MESSAGE,
-  UPDATE_CONVERSATION,
-  UPDATE_MEMBER,
-  UPDATE_MESSAGE,
-} from './chat-documents';
+import { unlessConditionFailed } from '../appsync-client';
+import { type DataClient, dataClient, dataOf } from '../data-client';
 import type { ConversationMemberRow, ImageAttachment, ListingSnapshot, MessageRow } from './chat-message';
 import type {
   BrokerProfileRow,
@@ -20,8 +10,10 @@ import type {
 import type { MessageItem } from './send-message';
 
 /**
- * Conversations, members and messages, read and written through AppSync with the function's
- * IAM role: a write made here reaches the GraphQL subscribers, a direct DynamoDB write would not.
+ * Conversations, members and messages, read and written through AppSync (the typed data client)
+ * with the function's IAM role: a write made here reaches the GraphQL subscribers, a direct
+ * DynamoDB write would not. Every read and write selects the model's fields (the typed client's
+ * default), so members subscribed to a row receive the whole row.
  */
 
 /** A Conversation update: its key and the ids that change. The id and dedupeKey never do. */
@@ -50,88 +42,75 @@ export interface MemberUpdate {
   mutedUntil?: string | null;
 }
 
-export const GET_BROKER_PROFILE =
-  'query GetBrokerProfile($id: ID!) { getBrokerProfile(id: $id) { id userId name active } }';
-
-/** What a model's create input accepts: no typename, and timestamps only where the model declares them. */
-function createInput(item: object, keepCreatedAt: boolean): Record<string, unknown> {
-  const {
-    __typename: _typename,
-    updatedAt: _updatedAt,
-    createdAt,
-    ...rest
-  } = item as Record<string, unknown>;
-  return keepCreatedAt ? { ...rest, createdAt } : rest;
+/** A model create refuses an existing key (the resolver's condition): undefined in that case. */
+async function createOnce<T>(
+  operation: string,
+  request: Promise<{ data: T | null }>,
+): Promise<T | undefined> {
+  return (await unlessConditionFailed(dataOf(operation, request))) ?? undefined;
 }
 
-/** Creates a row unless one with its key exists; undefined in that case. */
-async function createOnce<T>(mutation: string, input: Record<string, unknown>): Promise<T | undefined> {
-  try {
-    const data = await appSyncClient().graphql<Record<string, T>>(mutation, { input });
-    return Object.values(data)[0];
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return undefined;
-    throw error;
-  }
-}
-
-export function chatStore() {
-  const graphql = <T>(query: string, variables: Record<string, unknown>) =>
-    appSyncClient().graphql<T>(query, variables);
+export function chatStore(data: () => Promise<DataClient> = dataClient) {
+  const models = async () => (await data()).models;
   return {
     async brokerProfile(id: string): Promise<BrokerProfileRow | undefined> {
-      const data = await graphql<{ getBrokerProfile: BrokerProfileRow | null }>(GET_BROKER_PROFILE, { id });
-      return data.getBrokerProfile ?? undefined;
+      const row = await dataOf(
+        'GetBrokerProfile',
+        (await models()).BrokerProfile.get({ id }, { selectionSet: ['id', 'userId', 'name', 'active'] }),
+      );
+      return row ?? undefined;
     },
 
     async conversation(id: string): Promise<ConversationRow | undefined> {
-      const data = await graphql<{ getConversation: ConversationRow | null }>(GET_CONVERSATION, { id });
-      return data.getConversation ?? undefined;
+      const row = await dataOf('GetConversation', (await models()).Conversation.get({ id }));
+      return (row as ConversationRow | null) ?? undefined;
     },
 
-    createConversation(item: ConversationItem): Promise<ConversationRow | undefined> {
-      return createOnce(CREATE_CONVERSATION, createInput(item, false));
+    async createConversation(item: ConversationItem): Promise<ConversationRow | undefined> {
+      // Conversation declares no createdAt: AppSync sets both timestamps.
+      const { __typename: _typename, createdAt: _createdAt, updatedAt: _updatedAt, ...input } = item;
+      const row = await createOnce('CreateConversation', (await models()).Conversation.create(input));
+      return row as ConversationRow | undefined;
     },
 
-    /** Selects every field, so members subscribed to the conversation see the whole row. */
     async updateConversation(update: ConversationUpdate): Promise<ConversationRow> {
-      const data = await graphql<{ updateConversation: ConversationRow }>(UPDATE_CONVERSATION, {
-        input: update,
-      });
-      return data.updateConversation;
+      const row = await dataOf('UpdateConversation', (await models()).Conversation.update(update));
+      return row as ConversationRow;
     },
 
-    createMember(item: ConversationMemberItem): Promise<unknown> {
-      return createOnce(CREATE_MEMBER, createInput(item, false));
+    async createMember(item: ConversationMemberItem): Promise<unknown> {
+      const { __typename: _typename, createdAt: _createdAt, updatedAt: _updatedAt, ...input } = item;
+      return createOnce('CreateMember', (await models()).ConversationMember.create(input));
     },
 
     async message(id: string): Promise<MessageRow | undefined> {
-      const data = await graphql<{ getMessage: MessageRow | null }>(GET_MESSAGE, { id });
-      return data.getMessage ?? undefined;
+      const row = await dataOf('GetMessage', (await models()).Message.get({ id }));
+      return (row as MessageRow | null) ?? undefined;
     },
 
     async updateMessage(update: MessageUpdate): Promise<MessageRow> {
-      const data = await graphql<{ updateMessage: MessageRow }>(UPDATE_MESSAGE, { input: update });
-      return data.updateMessage;
+      const row = await dataOf('UpdateMessage', (await models()).Message.update(update));
+      return row as MessageRow;
     },
 
     async member(conversationId: string, userId: string): Promise<ConversationMemberRow | undefined> {
-      const data = await graphql<{ getConversationMember: ConversationMemberRow | null }>(GET_MEMBER, {
-        conversationId,
-        userId,
-      });
-      return data.getConversationMember ?? undefined;
+      const row = await dataOf(
+        'GetMember',
+        (await models()).ConversationMember.get({ conversationId, userId }),
+      );
+      return (row as ConversationMemberRow | null) ?? undefined;
     },
 
     async updateMember(update: MemberUpdate): Promise<ConversationMemberRow> {
-      const data = await graphql<{ updateConversationMember: ConversationMemberRow }>(UPDATE_MEMBER, {
-        input: update,
-      });
-      return data.updateConversationMember;
+      const row = await dataOf('UpdateMember', (await models()).ConversationMember.update(update));
+      return row as ConversationMemberRow;
     },
 
-    createMessage(item: MessageItem): Promise<MessageRow | undefined> {
-      return createOnce(CREATE_MESSAGE, createInput(item, true));
+    async createMessage(item: MessageItem): Promise<MessageRow | undefined> {
+      // A Message keeps its createdAt: it is the index's sort key, set when the message was planned.
+      const { __typename: _typename, updatedAt: _updatedAt, ...input } = item;
+      const row = await createOnce('CreateMessage', (await models()).Message.create(input));
+      return row as MessageRow | undefined;
     },
   };
 }

@@ -1,8 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AppSyncClient,
-  AppSyncUnavailableError,
-} from '../../../../amplify/functions/shared/appsync-client';
+import { AppSyncUnavailableError } from '../../../../amplify/functions/shared/appsync-client';
 import {
   assignBroker,
   type BrokerForAssignment,
@@ -24,14 +21,10 @@ const LEE: BrokerForAssignment = { id: 'BRK-302', userId: 'sub-lee', name: 'ì´ì
 
 let appSync: FakeChatAppSync;
 
-function assign(
-  broker: BrokerForAssignment,
-  mode: 'MATCHED' | 'LEGACY_ASSIGNED' = 'MATCHED',
-  client: AppSyncClient = appSync,
-) {
+function assign(broker: BrokerForAssignment, mode: 'MATCHED' | 'LEGACY_ASSIGNED' = 'MATCHED') {
   return assignBroker(
     { conversationId: 'conv-1', broker, mode },
-    { appSync: client, now: () => NOW, sleep: async () => undefined },
+    { data: async () => appSync.client(), appSync, now: () => NOW, sleep: async () => undefined },
   );
 }
 
