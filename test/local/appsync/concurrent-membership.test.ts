@@ -17,11 +17,15 @@ import {
   CREATE_CONVERSATION,
   CREATE_MEMBER,
   CREATE_MESSAGE,
+  DELETE_MEMBER,
   GET_CONVERSATION,
+  GET_MEMBER,
+  GET_MESSAGE,
 } from '../../../amplify/functions/shared/chat/chat-documents';
 import { MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
 import { listConversationMembers } from '../../../amplify/functions/shared/chat/chat-members';
 import type { ConversationMemberRow } from '../../../amplify/functions/shared/chat/chat-message';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { unchangedSince, updateOptimistically } from '../../../amplify/functions/shared/optimistic-update';
 import { chatWrites } from '../../../amplify/functions/user-delete-cascade/chat-writes';
 import {
@@ -31,6 +35,13 @@ import {
 import { type LocalAppSync, startLocalAppSync } from '../../../local/appsync/local-appsync';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local';
 import { ensureLocalCertificates } from '../../../local/tls/local-ca';
+import {
+  answeredGet,
+  answeredGraphql,
+  answeredList,
+  answeredWrite,
+  type DocumentAnswers,
+} from '../../support/typed-data';
 import {
   createTokenIssuer,
   freePort,
@@ -91,6 +102,34 @@ const functionAppSync: AppSyncClient = {
   },
 };
 
+/**
+ * The typed data client as user-delete-cascade's chatWrites uses it, over the same signed requests:
+ * its model reads and its delete as the equivalent documents, its conditional updates as sent.
+ */
+const modelDocuments: Record<string, string> = {
+  GetConversation: GET_CONVERSATION,
+  GetMemberState: GET_MEMBER,
+  GetMessageState: GET_MESSAGE,
+  DeleteConversationMember: DELETE_MEMBER,
+  ListConversationMembers: `query ListConversationMembers($conversationId: ID!, $nextToken: String) {
+    listConversationMembers(conversationId: $conversationId, limit: 100, nextToken: $nextToken) {
+      items { ${MEMBER_FIELDS} } nextToken } }`,
+};
+const sent: DocumentAnswers = (operation, variables, query) =>
+  functionAppSync.graphql(query ?? modelDocuments[operation]!, variables);
+const functionData = {
+  models: {
+    Conversation: { get: answeredGet(sent, 'GetConversation') },
+    ConversationMember: {
+      get: answeredGet(sent, 'GetMemberState'),
+      list: answeredList(sent, 'ListConversationMembers'),
+      delete: answeredWrite(sent, 'DeleteConversationMember'),
+    },
+    Message: { get: answeredGet(sent, 'GetMessageState') },
+  },
+  graphql: answeredGraphql(sent, operationNameOf),
+} as unknown as DataClient;
+
 const broker = (name: string): BrokerForAssignment => ({
   id: `BRK-${name}`,
   userId: `sub-${name}-${randomUUID()}`,
@@ -141,7 +180,7 @@ async function openConversation(buyer: string, other: string, staff: string): Pr
 
 /** The conversation and member-row steps of user-delete-cascade's departure, as it composes them. */
 async function staffLeaves(conversationId: string, userId: string): Promise<void> {
-  const chat = chatWrites(() => functionAppSync);
+  const chat = chatWrites(async () => functionData);
   await updateOptimistically({
     what: `conversation ${conversationId}`,
     read: () => chat.conversation(conversationId),
