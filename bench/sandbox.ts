@@ -16,6 +16,7 @@
  *   --duration S               seconds each throughput run sends (default 60)
  *   --profile DIR              the sandbox runs with `--cpu-prof --cpu-prof-dir=DIR`: one V8 CPU
  *                              profile per thread (main, each function's worker), written at exit
+ *   --node-options="…"         more options for the sandbox's Node (e.g. --heapsnapshot-signal=SIGUSR2)
  */
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '16' },
     duration: { type: 'string', default: '60' },
     profile: { type: 'string' },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -58,7 +60,10 @@ const runs = Number(values.runs);
 const pacedMessages = Number(values.messages);
 const userCounts = values.users.split(',').map((count) => 2 * Math.ceil(Number(count) / 2));
 const durationMs = Number(values.duration) * 1000;
-const sandboxNodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`] : [];
+const sandboxNodeArgs = [
+  ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`] : []),
+  ...values['node-options'].split(' ').filter(Boolean),
+];
 for (const measure of only) {
   if (!['start', 'reload', 'chat'].includes(measure)) throw new Error(`--only: unknown measure ${measure}`);
 }

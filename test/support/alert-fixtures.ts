@@ -4,8 +4,9 @@ import type {
   NotificationInput,
 } from '../../amplify/functions/shared/alerts/alert-plan';
 import type { AlertRunState, AlertStateStore } from '../../amplify/functions/shared/alerts/alert-run';
-import type { AppSyncClient } from '../../amplify/functions/shared/appsync-client';
-import { AppSyncGraphQLError, operationNameOf } from '../../amplify/functions/shared/appsync-client';
+import { AppSyncGraphQLError } from '../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../amplify/functions/shared/data-client';
+import { answerFailing, type TypedOptions, type TypedResult } from './typed-data';
 
 /** 2025-03-14 12:00 KST, the Legacy stand-in's clock in its tests. */
 export const NOW = new Date('2025-03-14T03:00:00Z');
@@ -29,14 +30,15 @@ export function conditionalCheckFailed(operation: string): AppSyncGraphQLError {
 }
 
 /**
- * AppSync as the alert functions see it: AlertSubscription rows (the kind-and-target index
- * answers in target order, `pageSize` at a time, with `gt`/`ge` conditions) and Notification
- * rows, whose create refuses an existing id as the model resolver does. Every call is logged.
+ * AppSync as the alert functions see it through the typed data client: AlertSubscription rows (the
+ * kind-and-target index answers in target order, `pageSize` at a time, with `gt`/`ge` conditions)
+ * and Notification rows, whose create refuses an existing id as the model resolver does. Every
+ * call is logged with its variables (the key, or `{ input }`) and the options it was given.
  */
-export class FakeAlertAppSync implements AppSyncClient {
+export class FakeAlertAppSync {
   readonly subscriptions: AlertSubscriptionRow[] = [];
   readonly notifications = new Map<string, NotificationInput & { updatedAt: string }>();
-  readonly log: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  readonly log: { operation: string; variables: Record<string, unknown>; options: TypedOptions }[] = [];
   pageSize = 1000;
   /** The next creates, in order: an error fails that create, undefined lets it through. */
   createFailures: (Error | undefined)[] = [];
@@ -49,38 +51,57 @@ export class FakeAlertAppSync implements AppSyncClient {
     return [...this.notifications.values()].filter((row) => row.userId === userId);
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const operation = operationNameOf(query);
-    this.log.push({ operation, query, variables: structuredClone(variables) });
-    switch (operation) {
-      case 'ListAlertSubscriptionsByKind': {
-        const condition = (variables.target ?? {}) as { gt?: string; ge?: string };
-        const rows = this.subscriptions
-          .filter((row) => row.kind === variables.kind)
-          .filter((row) => condition.gt === undefined || row.target > condition.gt)
-          .filter((row) => condition.ge === undefined || row.target >= condition.ge)
-          .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
-        const start = variables.nextToken ? Number(variables.nextToken) : 0;
-        const end = start + this.pageSize;
-        return {
-          listAlertSubscriptionsByKindAndTarget: {
-            items: rows.slice(start, end),
-            nextToken: end < rows.length ? String(end) : null,
-          },
-        } as T;
-      }
-      case 'CreateNotification': {
-        const failure = this.createFailures.shift();
-        if (failure) throw failure;
-        const input = variables.input as NotificationInput;
-        if (this.notifications.has(input.id)) throw conditionalCheckFailed(operation);
-        const row = { ...input, updatedAt: NOW.toISOString() };
-        this.notifications.set(input.id, row);
-        return { createNotification: { ...row, readAt: null } } as T;
-      }
-      default:
-        throw new Error(`FakeAlertAppSync has no answer for ${operation}`);
+  /** The typed data client over these rows, as the alert stores take it. */
+  readonly data = async (): Promise<DataClient> =>
+    ({
+      models: {
+        AlertSubscription: {
+          listAlertSubscriptionsByKindAndTarget: async (
+            key: { kind: AlertKind; target?: { gt?: string; ge?: string } },
+            options: TypedOptions = {},
+          ) => this.answer('ListAlertSubscriptionsByKind', { ...key, nextToken: options.nextToken }, options),
+        },
+        Notification: {
+          create: async (input: NotificationInput, options: TypedOptions = {}) =>
+            this.answer('CreateNotification', { input }, options),
+        },
+      },
+    }) as unknown as DataClient;
+
+  private async answer(
+    operation: string,
+    variables: Record<string, unknown>,
+    options: TypedOptions,
+  ): Promise<TypedResult> {
+    this.log.push({ operation, variables: structuredClone(variables), options });
+    try {
+      return operation === 'CreateNotification'
+        ? { data: this.create(variables.input as NotificationInput) }
+        : this.page(variables);
+    } catch (error) {
+      return answerFailing(error as Error);
     }
+  }
+
+  private page(variables: Record<string, unknown>): TypedResult {
+    const condition = (variables.target ?? {}) as { gt?: string; ge?: string };
+    const rows = this.subscriptions
+      .filter((row) => row.kind === variables.kind)
+      .filter((row) => condition.gt === undefined || row.target > condition.gt)
+      .filter((row) => condition.ge === undefined || row.target >= condition.ge)
+      .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+    const start = variables.nextToken ? Number(variables.nextToken) : 0;
+    const end = start + this.pageSize;
+    return { data: rows.slice(start, end), nextToken: end < rows.length ? String(end) : null };
+  }
+
+  private create(input: NotificationInput) {
+    const failure = this.createFailures.shift();
+    if (failure) throw failure;
+    if (this.notifications.has(input.id)) throw conditionalCheckFailed('CreateNotification');
+    const row = { ...input, updatedAt: NOW.toISOString() };
+    this.notifications.set(input.id, row);
+    return { ...row, readAt: null };
   }
 }
 

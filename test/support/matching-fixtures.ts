@@ -210,6 +210,7 @@ export class FakeChatAppSync implements AppSyncClient {
         },
         Listing: { get: byPurpose('GetListing', 'GetListingRegion') },
         Complex: { get: byPurpose('GetComplex', 'GetComplexRegion') },
+        Notification: { create: (input: object) => answeredGet(answers, 'CreateNotification')({ input }) },
       },
       graphql: answeredGraphql(answers, operationNameOf),
     } as unknown as DataClient;

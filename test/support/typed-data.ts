@@ -95,6 +95,29 @@ export function answeredPage(answers: DocumentAnswers, operation: string) {
   };
 }
 
+/** A model list by partition key (`list({ conversationId, limit, nextToken })`), answered as answeredPage answers. */
+export function answeredList(answers: DocumentAnswers, operation: string) {
+  const page = answeredPage(answers, operation);
+  return ({
+    limit: _limit,
+    nextToken,
+    selectionSet: _selectionSet,
+    sortDirection: _sortDirection,
+    ...key
+  }: Record<string, unknown> & TypedOptions = {}) => page(key, { nextToken: nextToken ?? null });
+}
+
+/** A model create, update or delete answered by `answers` under `operation`, with `{ input }` as its variables. */
+export function answeredWrite(answers: DocumentAnswers, operation: string) {
+  return async (input: Record<string, unknown>, _options: TypedOptions = {}): Promise<TypedResult> => {
+    try {
+      return { data: await firstField(answers(operation, { input })) };
+    } catch (error) {
+      return answerFailing(error as Error);
+    }
+  };
+}
+
 /** The badge's two index queries (shared/badge.ts), answered under BadgeMemberships and BadgeNotifications. */
 export function badgeModels(answers: DocumentAnswers) {
   return {

@@ -1,5 +1,4 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { processStreamBatch } from '../shared/batch';
 import { dataClient } from '../shared/data-client';
 import { withSentry } from '../shared/sentry';
@@ -33,7 +32,6 @@ export function createHandler(deps: HandlerDeps) {
 
 export const handler = withSentry(
   createHandler({
-    appSync: appSyncClient,
     data: dataClient,
     store: matchingStore(),
     tables: matchingTables,

@@ -1,4 +1,3 @@
-import type { AppSyncClient } from '../shared/appsync-client';
 import { assignBroker, assignmentStore } from '../shared/chat/broker-assignment';
 import { postSystemMessage } from '../shared/chat/system-message';
 import type { DataClient } from '../shared/data-client';
@@ -8,8 +7,6 @@ import { type matchingStore, type matchingTables, regionLookup } from './matchin
 
 /** What the handler is built with; `matchingDeps` turns it into one invocation's MatchingDeps. */
 export interface HandlerDeps {
-  /** Only for the broker's notification (shared/notifications/notification-create.ts). */
-  appSync: () => AppSyncClient;
   data: () => Promise<DataClient>;
   store: ReturnType<typeof matchingStore>;
   tables: typeof matchingTables;
@@ -18,7 +15,7 @@ export interface HandlerDeps {
 
 /** Fresh per invocation: the broker scan and the region lookups are shared by its records only. */
 export function matchingDeps(deps: HandlerDeps): MatchingDeps {
-  const chat = assignmentStore(deps.data, deps.appSync);
+  const chat = assignmentStore(deps.data);
   let brokers: Promise<BrokerProfile[]> | undefined;
   return {
     brokers: () => {
@@ -33,7 +30,7 @@ export function matchingDeps(deps: HandlerDeps): MatchingDeps {
     },
     openConversations: (brokerId) => deps.store.openConversations(brokerId),
     regionOf: regionLookup(deps.data),
-    assign: (input) => assignBroker(input, { data: deps.data, appSync: deps.appSync(), now: deps.now }),
+    assign: (input) => assignBroker(input, { data: deps.data, now: deps.now }),
     recordAssignment: (brokerId, at, open) => deps.store.recordAssignment(brokerId, at, open),
     postWaiting: async (conversation, body, key) => {
       await postSystemMessage(

@@ -24,10 +24,7 @@ export async function requestBroker(event: RequestBrokerEvent, deps: HandlerDeps
     ).error;
   }
   const matching = matchingDeps(deps);
-  const plan = planRequestBroker(
-    await assignmentStore(deps.data, deps.appSync).conversation(conversationId),
-    callerId,
-  );
+  const plan = planRequestBroker(await assignmentStore(deps.data).conversation(conversationId), callerId);
   if (!plan.ok) throw plan.error;
   if (plan.value.action === 'RETURN') return plan.value.conversation;
 

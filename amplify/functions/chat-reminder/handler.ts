@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { config } from '../shared/config';
 import { dataClient } from '../shared/data-client';
 import { logger } from '../shared/logger';
@@ -31,7 +30,7 @@ export const handler = withSentry(
     {
       members: unreadMemberPages({ tableName: config.conversationMemberTableName }),
       overdue: overdueUnread({ data: dataClient }),
-      create: (notification) => createNotificationOnce(appSyncClient(), notification),
+      create: async (notification) => createNotificationOnce(await dataClient(), notification),
       sweeps: sweepStore({ tableName: config.idempotencyTableName }),
       now: () => new Date(),
     },

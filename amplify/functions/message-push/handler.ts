@@ -1,5 +1,4 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { processQueueBatch } from '../shared/batch';
 import { config } from '../shared/config';
 import { dataClient } from '../shared/data-client';
@@ -19,7 +18,7 @@ export function createHandler(deps: MessagePushDeps) {
 
 export const handler = withSentry(
   createHandler({
-    store: pushStore({ appSync: appSyncClient, data: dataClient }),
+    store: pushStore({ data: dataClient }),
     queue: (requests) => queuePushes(config.pushQueueUrl(), requests),
     now: () => new Date(),
   }),

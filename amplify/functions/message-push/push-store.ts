@@ -1,11 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { AppSyncClient } from '../shared/appsync-client';
-import { MEMBER_FIELDS } from '../shared/chat/chat-fields';
-import { listConversationMembers } from '../shared/chat/chat-members';
 import type { ConversationMemberRow, MessageRow } from '../shared/chat/chat-message';
 import { countedMarkerId } from '../shared/chat/unread';
 import { config } from '../shared/config';
-import { type DataClient, dataOf } from '../shared/data-client';
+import { allPages, type DataClient, dataOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import { badgeCount } from '../shared/push/badge';
 
@@ -27,8 +24,24 @@ export interface PushStore {
   badge(userId: string): Promise<number>;
 }
 
+/** Every field of ConversationMemberRow: the plan reads mutes, presence and how far each member read. */
+const RECIPIENT_FIELDS = [
+  'conversationId',
+  'userId',
+  'memberIds',
+  'role',
+  'unreadCount',
+  'lastReadAt',
+  'lastReadMessageId',
+  'muted',
+  'mutedUntil',
+  'viewingUntil',
+  'lastMessageAt',
+  'lastMessagePreview',
+  'updatedAt',
+] as const;
+
 export function pushStore(options: {
-  appSync: () => AppSyncClient;
   data: () => Promise<DataClient>;
   dynamo?: DynamoDBDocumentClient;
 }): PushStore {
@@ -46,8 +59,17 @@ export function pushStore(options: {
       return result.Item as MessageRow | undefined;
     },
 
-    members: (conversationId) =>
-      listConversationMembers<ConversationMemberRow>(options.appSync(), conversationId, MEMBER_FIELDS),
+    async members(conversationId) {
+      const { models } = await options.data();
+      return allPages('ListConversationMembers', (nextToken) =>
+        models.ConversationMember.list({
+          conversationId,
+          limit: 100,
+          nextToken,
+          selectionSet: RECIPIENT_FIELDS,
+        }),
+      );
+    },
 
     async senderProfile(userId) {
       const { models } = await options.data();

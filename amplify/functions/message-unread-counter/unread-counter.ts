@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { type AppSyncClient, appSyncClient } from '../shared/appsync-client';
 import { unmarshallStreamImage } from '../shared/batch';
 import { instantMs, type MessageRow, messagePreview } from '../shared/chat/chat-message';
+import { type DataClient, dataClient } from '../shared/data-client';
 import { PermanentRecordError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { planUnreadUpdates, type UnreadPlan } from './unread-plan';
@@ -13,8 +13,8 @@ export const MAX_COUNTING_ATTEMPTS = 3;
 const CONFLICT_BACKOFF_MS = 50;
 
 export interface UnreadCounterOptions {
-  /** Defaults to the function's AppSync client, created on first use. */
-  appSync?: AppSyncClient;
+  /** Defaults to the function's typed data client, configured on first use. */
+  data?: () => Promise<DataClient>;
   dynamo?: DynamoDBDocumentClient;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -51,7 +51,7 @@ export function insertedMessage(record: DynamoDBRecord): MessageRow {
  */
 export function createUnreadCounter(options: UnreadCounterOptions = {}) {
   const store: UnreadStore = unreadStore({
-    appSync: () => options.appSync ?? appSyncClient(),
+    data: options.data ?? dataClient,
     ...(options.dynamo ? { dynamo: options.dynamo } : {}),
   });
   const now = options.now ?? (() => new Date());

@@ -1,9 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
+import { unlessConditionFailed } from '../shared/appsync-client';
 import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../shared/chat/chat-fields';
-import { listConversationMembers } from '../shared/chat/chat-members';
 import { config } from '../shared/config';
+import { allPages, type DataClient, dataOf, graphqlOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import { claimOnceWrite } from '../shared/idempotency';
 import type { UnreadPlan } from './unread-plan';
@@ -15,6 +15,8 @@ import type { UnreadPlan } from './unread-plan';
  */
 
 // Every mutation selects all fields: AppSync sends subscribers only what the mutation selected.
+// The previews are documents: the typed client's update takes no condition, and a preview must
+// never replace a newer message's.
 export const UPDATE_CONVERSATION_PREVIEW = `mutation UpdateConversationPreview(
   $input: UpdateConversationInput!, $condition: ModelConversationConditionInput) {
   updateConversation(input: $input, condition: $condition) { ${CONVERSATION_FIELDS} } }`;
@@ -22,9 +24,6 @@ export const UPDATE_CONVERSATION_PREVIEW = `mutation UpdateConversationPreview(
 export const UPDATE_MEMBER_PREVIEW = `mutation UpdateMemberPreview(
   $input: UpdateConversationMemberInput!, $condition: ModelConversationMemberConditionInput) {
   updateConversationMember(input: $input, condition: $condition) { ${MEMBER_FIELDS} } }`;
-
-export const TOUCH_MEMBER = `mutation TouchMember($input: UpdateConversationMemberInput!) {
-  updateConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;
 
 export type CountingOutcome =
   /** The marker and every increment were written. */
@@ -77,28 +76,31 @@ function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   return ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
 }
 
-/** Runs an AppSync mutation; false when its condition failed. */
-async function appliedUnlessConditionFails(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
+/** false when the write's condition failed. */
+async function applied(write: Promise<unknown>): Promise<boolean> {
+  return (await unlessConditionFailed(write)) !== undefined;
 }
 
 export function unreadStore(options: {
-  appSync: () => AppSyncClient;
+  data: () => Promise<DataClient>;
   dynamo?: DynamoDBDocumentClient;
 }): UnreadStore {
   const dynamo = options.dynamo ?? documentClient;
-  const graphql = (query: string, variables: Record<string, unknown>) =>
-    options.appSync().graphql<unknown>(query, variables);
+  const graphql = async (operation: string, query: string, variables: Record<string, unknown>) =>
+    graphqlOf(await options.data(), operation, query, variables);
 
   return {
-    members: (conversationId) =>
-      listConversationMembers<MemberReadPosition>(options.appSync(), conversationId, 'userId lastReadAt'),
+    async members(conversationId) {
+      const { models } = await options.data();
+      return allPages('ListConversationMembers', (nextToken) =>
+        models.ConversationMember.list({
+          conversationId,
+          limit: 100,
+          nextToken,
+          selectionSet: ['userId', 'lastReadAt'],
+        }),
+      );
+    },
 
     async count({ marker, increments }) {
       const membersTable = config.conversationMemberTableName();
@@ -139,8 +141,8 @@ export function unreadStore(options: {
     },
 
     showOnConversation(conversationId, shown) {
-      return appliedUnlessConditionFails(() =>
-        graphql(UPDATE_CONVERSATION_PREVIEW, {
+      return applied(
+        graphql('UpdateConversationPreview', UPDATE_CONVERSATION_PREVIEW, {
           input: { id: conversationId, ...shown },
           condition: olderThan(shown.lastMessageAt),
         }),
@@ -148,18 +150,23 @@ export function unreadStore(options: {
     },
 
     showOnMember(key, shown) {
-      return appliedUnlessConditionFails(() =>
-        graphql(UPDATE_MEMBER_PREVIEW, {
+      return applied(
+        graphql('UpdateMemberPreview', UPDATE_MEMBER_PREVIEW, {
           input: { ...key, ...shown },
           condition: olderThan(shown.lastMessageAt),
         }),
       );
     },
 
-    touchMember(key) {
-      // Amplify's update resolver requires the row to exist and sets updatedAt.
-      return appliedUnlessConditionFails(() =>
-        graphql(TOUCH_MEMBER, { input: { conversationId: key.conversationId, userId: key.userId } }),
+    async touchMember(key) {
+      const { models } = await options.data();
+      // Amplify's update resolver requires the row to exist and sets updatedAt. No selection set:
+      // the typed client selects every field, so subscribers receive the whole row.
+      return applied(
+        dataOf(
+          'TouchMember',
+          models.ConversationMember.update({ conversationId: key.conversationId, userId: key.userId }),
+        ),
       );
     },
   };

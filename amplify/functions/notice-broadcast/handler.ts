@@ -1,7 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { processQueueBatch } from '../shared/batch';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { logger } from '../shared/logger';
 import { parseNoticeRequest, queueNotice } from '../shared/notifications/notice-request';
 import { createNotificationOnce } from '../shared/notifications/notification-create';
@@ -43,7 +43,7 @@ export const handler = withSentry(
   createHandler({
     progress: broadcastProgressStore({ tableName: config.idempotencyTableName }),
     profiles: userProfilePages({ tableName: config.userProfileTableName }),
-    create: (notification) => createNotificationOnce(appSyncClient(), notification),
+    create: async (notification) => createNotificationOnce(await dataClient(), notification),
     continueLater: (request) => queueNotice(config.noticeQueueUrl(), request),
     now: () => new Date(),
   }),

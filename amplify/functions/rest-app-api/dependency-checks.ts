@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type AppSyncClient, createAppSyncClient } from '../shared/appsync-client';
 import { config } from '../shared/config';
+import { type DataClient, dataOf } from '../shared/data-client';
 import { documentClient } from '../shared/dynamo';
 import { createLegacyClient } from '../shared/legacy-client';
 import { serviceTokens } from '../shared/service-token';
@@ -8,22 +8,24 @@ import { CHECK_TIMEOUT_MS, type DependencyCheck, type DependencyName } from './h
 
 /** A key no record has: a GetItem that proves the table answers and the role may read it. */
 export const HEALTH_CHECK_KEY = { id: 'health-check' };
-/** The cheapest signed read: one GetItem behind the resolver, answering null. */
-export const APPSYNC_HEALTH_QUERY = 'query HealthCheck { getBrokerProfile(id: "health-check") { id } }';
-
-let appSync: AppSyncClient | undefined;
 
 /** The checks GET /v1/health runs, against this deployment's resources. */
-export function dependencyChecks(): Record<DependencyName, DependencyCheck> {
+export function dependencyChecks(deps: {
+  data: () => Promise<DataClient>;
+}): Record<DependencyName, DependencyCheck> {
   return {
     dynamodb: (signal) =>
       documentClient.send(
         new GetCommand({ TableName: config.idempotencyTableName(), Key: HEALTH_CHECK_KEY }),
         { abortSignal: signal },
       ),
-    appsync: () => {
-      appSync ??= createAppSyncClient({ timeoutMs: CHECK_TIMEOUT_MS });
-      return appSync.graphql(APPSYNC_HEALTH_QUERY);
+    // The cheapest signed read: one GetItem behind the resolver, answering null.
+    appsync: async (signal) => {
+      const client = await deps.data();
+      const request = client.models.BrokerProfile.get(HEALTH_CHECK_KEY, { selectionSet: ['id'] });
+      // A check that timed out lets go of its request rather than leave it open.
+      signal.addEventListener('abort', () => client.cancel(request), { once: true });
+      return dataOf('HealthCheck', request);
     },
     // Through the shared client like every Legacy call; one attempt, so a slow API shows as down.
     legacyApi: (signal) =>

@@ -25,7 +25,7 @@ const optionalList = (name: string) =>
 export const handler = withSentry(
   createHandler({
     health: cachedHealth({
-      checks: dependencyChecks(),
+      checks: dependencyChecks({ data: dataClient }),
       version: () => process.env[APP_API_ENV.BACKEND_VERSION]?.trim() || 'unknown',
       stage: config.stage,
       now: () => new Date(),

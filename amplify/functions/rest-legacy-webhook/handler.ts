@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { assignBroker } from '../shared/chat/broker-assignment';
 import { postSystemMessage } from '../shared/chat/system-message';
 import { config } from '../shared/config';
@@ -24,7 +23,6 @@ export const handler = withSentry(
     tokenSettings: webhookTokenSettings,
     receipts: webhookReceipts({ tableName: config.idempotencyTableName }),
     processing: () => ({
-      appSync: appSyncClient(),
       data: dataClient,
       assignBroker,
       postSystemMessage: (message, now) => postSystemMessage(message, now),

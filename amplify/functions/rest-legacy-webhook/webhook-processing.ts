@@ -1,4 +1,3 @@
-import type { AppSyncClient } from '../shared/appsync-client';
 import type { AssignmentOutcome, assignBroker, BrokerForAssignment } from '../shared/chat/broker-assignment';
 import type { ConversationStatus } from '../shared/chat/conversation';
 import type { SystemMessage } from '../shared/chat/system-message';
@@ -14,10 +13,9 @@ import type { ListingStatus, WebhookEvent } from './webhook-event';
  */
 
 export interface ProcessingDeps {
-  /** The assignment's writes (shared/broker-assignment.ts). */
-  appSync: AppSyncClient;
   /** The broker's profile and the listing's conversations. */
   data: () => Promise<DataClient>;
+  /** The assignment (shared/chat/broker-assignment.ts), writing through the function's own client. */
   assignBroker: typeof assignBroker;
   postSystemMessage: (message: SystemMessage, now: Date) => Promise<unknown>;
   queueNotice: (request: NoticeRequest) => Promise<void>;
@@ -84,7 +82,7 @@ async function brokerAssigned(
   };
   const outcome: AssignmentOutcome = await deps.assignBroker(
     { conversationId, broker, mode: 'LEGACY_ASSIGNED' },
-    { appSync: deps.appSync, now: () => now },
+    { now: () => now },
   );
   switch (outcome.kind) {
     case 'ASSIGNED':

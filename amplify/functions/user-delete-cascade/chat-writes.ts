@@ -1,12 +1,6 @@
-import { type AppSyncClient, isConditionalCheckFailure } from '../shared/appsync-client';
-import {
-  DELETE_MEMBER,
-  GET_CONVERSATION,
-  UPDATE_CONVERSATION,
-  UPDATE_MEMBER,
-  UPDATE_MESSAGE,
-} from '../shared/chat/chat-documents';
-import { listConversationMembers } from '../shared/chat/chat-members';
+import { unlessConditionFailed } from '../shared/appsync-client';
+import { UPDATE_CONVERSATION, UPDATE_MEMBER, UPDATE_MESSAGE } from '../shared/chat/chat-documents';
+import { allPages, type DataClient, dataOf, graphqlOf } from '../shared/data-client';
 import type {
   ConversationDeparture,
   ConversationState,
@@ -35,53 +29,63 @@ export interface ChatWrites {
   deleteMember(conversationId: string, userId: string): Promise<void>;
 }
 
-const MEMBER_STATE = 'conversationId userId memberIds updatedAt';
-export const GET_MEMBER_STATE = `query GetMemberState($conversationId: ID!, $userId: ID!) {
-  getConversationMember(conversationId: $conversationId, userId: $userId) { ${MEMBER_STATE} } }`;
-export const GET_MESSAGE_STATE = `query GetMessageState($id: ID!) {
-  getMessage(id: $id) { id senderId memberIds updatedAt } }`;
+const CONVERSATION_STATE = ['id', 'status', 'memberIds', 'buyerId', 'dedupeKey', 'updatedAt'] as const;
+const MEMBER_STATE = ['conversationId', 'userId', 'memberIds', 'updatedAt'] as const;
+const MESSAGE_STATE = ['id', 'senderId', 'memberIds', 'updatedAt'] as const;
 
-export function chatWrites(appSync: () => AppSyncClient): ChatWrites {
-  /** false when the condition failed: the row changed or is gone. */
-  async function updateIf(query: string, input: object, condition: object): Promise<boolean> {
-    try {
-      await appSync().graphql(query, { input, condition });
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+export function chatWrites(data: () => Promise<DataClient>): ChatWrites {
+  /**
+   * The typed client's updates take no condition: the documents (shared/chat/chat-documents.ts)
+   * do. False when the condition failed: the row changed or is gone.
+   */
+  async function updateIf(operation: string, query: string, input: object, condition: object) {
+    const written = await unlessConditionFailed(
+      graphqlOf(await data(), operation, query, { input, condition }),
+    );
+    return written !== undefined;
   }
 
   return {
     async conversation(id) {
-      const data = await appSync().graphql<{ getConversation: ConversationState | null }>(GET_CONVERSATION, {
-        id,
-      });
-      return data.getConversation ?? undefined;
+      const { models } = await data();
+      const row = await dataOf(
+        'GetConversation',
+        models.Conversation.get({ id }, { selectionSet: CONVERSATION_STATE }),
+      );
+      return row ?? undefined;
     },
-    updateConversation: (update, condition) => updateIf(UPDATE_CONVERSATION, update, condition),
-    members: (conversationId) =>
-      listConversationMembers<MemberState>(appSync(), conversationId, MEMBER_STATE),
+    updateConversation: (update, condition) =>
+      updateIf('UpdateConversation', UPDATE_CONVERSATION, update, condition),
+    async members(conversationId) {
+      const { models } = await data();
+      return allPages('ListConversationMembers', (nextToken) =>
+        models.ConversationMember.list({ conversationId, limit: 100, nextToken, selectionSet: MEMBER_STATE }),
+      );
+    },
     async member(conversationId, userId) {
-      const data = await appSync().graphql<{ getConversationMember: MemberState | null }>(GET_MEMBER_STATE, {
-        conversationId,
-        userId,
-      });
-      return data.getConversationMember ?? undefined;
+      const { models } = await data();
+      const row = await dataOf(
+        'GetMemberState',
+        models.ConversationMember.get({ conversationId, userId }, { selectionSet: MEMBER_STATE }),
+      );
+      return row ?? undefined;
     },
-    updateMember: (update, condition) => updateIf(UPDATE_MEMBER, update, condition),
+    updateMember: (update, condition) => updateIf('UpdateMember', UPDATE_MEMBER, update, condition),
     async message(id) {
-      const data = await appSync().graphql<{ getMessage: MessageState | null }>(GET_MESSAGE_STATE, { id });
-      return data.getMessage ?? undefined;
+      const { models } = await data();
+      const row = await dataOf(
+        'GetMessageState',
+        models.Message.get({ id }, { selectionSet: MESSAGE_STATE }),
+      );
+      return row ?? undefined;
     },
-    updateMessage: (update, condition) => updateIf(UPDATE_MESSAGE, update, condition),
+    updateMessage: (update, condition) => updateIf('UpdateMessage', UPDATE_MESSAGE, update, condition),
     async deleteMember(conversationId, userId) {
-      try {
-        await appSync().graphql(DELETE_MEMBER, { input: { conversationId, userId } });
-      } catch (error) {
-        if (!isConditionalCheckFailure(error)) throw error;
-      }
+      const { models } = await data();
+      // No selection set: the typed client selects every field, which the members' subscriptions receive.
+      await unlessConditionFailed(
+        dataOf('DeleteConversationMember', models.ConversationMember.delete({ conversationId, userId })),
+      );
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { AppSyncResolverEvent, Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { appSyncClient } from '../shared/appsync-client';
 import { processStreamBatch } from '../shared/batch';
 import { postSystemMessage } from '../shared/chat/system-message';
 import { config } from '../shared/config';
+import { dataClient } from '../shared/data-client';
 import { publishEvent } from '../shared/events';
 import { deadlineOf } from '../shared/paged-work';
 import { withSentry } from '../shared/sentry';
@@ -51,7 +51,7 @@ export const handler = withSentry(
       conversationMember: config.conversationMemberTableName,
       message: deletionSettings.messageTableName,
     }),
-    chat: chatWrites(appSyncClient),
+    chat: chatWrites(dataClient),
     postSystemMessage: (message, now) => postSystemMessage(message, now),
     cognito: cognitoAccounts({ userPoolId: deletionSettings.userPoolId }),
     publish: (event) => publishEvent(config.userEventsTopicArn(), event),

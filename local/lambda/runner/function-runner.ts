@@ -71,25 +71,28 @@ const stopping = (): InvokeResult => ({
 const workerFile = join(import.meta.dirname, 'worker.mjs');
 
 /**
- * The sandbox's own Node options minus its TypeScript loader. Bundles are plain ESM, and a worker
- * that inherits `--import tsx` starts tsx's module hooks in a thread of its own: one more V8
- * isolate per environment (profiled: 43 of 84 threads in a 16-user run were loader threads) and
- * every import of the bundle routed through it. Other options (`--cpu-prof`, memory flags) stay.
+ * The sandbox's diagnostic Node options (profiles, source maps, warnings) for a worker, without its
+ * TypeScript loader. Bundles are plain ESM, and a worker that inherited `--import tsx` started
+ * tsx's module hooks in a thread of its own: one more V8 isolate per environment (profiled: 43 of
+ * 84 threads in a 16-user run were loader threads) and every import of the bundle routed through
+ * it. Workers refuse V8 and process options (`--optimize-for-size`, `--title`), and V8 options
+ * apply to every thread of the process anyway.
  */
+const WORKER_OPTIONS =
+  /^--(cpu-prof|heap-prof|heapsnapshot-signal|enable-source-maps|no-warnings|trace-warnings|trace-uncaught)/;
+
 export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
   const kept: string[] = [];
   for (let index = 0; index < execArgv.length; index++) {
     const arg = execArgv[index]!;
-    const value = execArgv[index + 1] ?? '';
-    if (
-      (arg === '--import' || arg === '--require' || arg === '-r' || arg === '--loader') &&
-      /\btsx\b/.test(value)
-    ) {
-      index++;
-      continue;
-    }
-    if (/^--(import|require|loader|experimental-loader)=.*\btsx\b/.test(arg)) continue;
+    if (!WORKER_OPTIONS.test(arg)) continue;
     kept.push(arg);
+    // `--cpu-prof-dir DIR`: its value as the next argument.
+    const value = execArgv[index + 1];
+    if (!arg.includes('=') && /-(dir|name|interval)$/.test(arg) && value !== undefined) {
+      kept.push(value);
+      index++;
+    }
   }
   return kept;
 }

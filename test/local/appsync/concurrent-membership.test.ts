@@ -4,12 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  type AppSyncClient,
-  type AppSyncErrorEntry,
-  AppSyncGraphQLError,
-  operationNameOf,
-} from '../../../amplify/functions/shared/appsync-client';
-import {
   assignBroker,
   type BrokerForAssignment,
 } from '../../../amplify/functions/shared/chat/broker-assignment';
@@ -29,7 +23,6 @@ import {
   fetchTrusting,
   freePort,
   functionDataClient,
-  signedGraphqlRequest,
   synthesizedAssembly,
   synthesizedInventory,
   testFunctions,
@@ -83,20 +76,6 @@ afterAll(async () => {
   await dynamodb?.stop();
   rmSync(tlsDir, { recursive: true, force: true });
 });
-
-/** What the functions' AppSync client does, over the local endpoint with a function's SigV4. */
-const functionAppSync: AppSyncClient = {
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = functions.credentialsFor('chat-writer');
-    const credentials = { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY };
-    const response = await signedGraphqlRequest(appsync.url, ca, credentials, query, variables);
-    const body = response.json() as { data?: T; errors?: AppSyncErrorEntry[] };
-    if (body.errors?.length) {
-      throw new AppSyncGraphQLError(operationNameOf(query), body.errors, body.data ?? null);
-    }
-    return body.data as T;
-  },
-};
 
 const broker = (name: string): BrokerForAssignment => ({
   id: `BRK-${name}`,
@@ -158,7 +137,7 @@ async function openConversation(buyer: string, other: string, staff: string): Pr
 
 /** The conversation and member-row steps of user-delete-cascade's departure, as it composes them. */
 async function staffLeaves(conversationId: string, userId: string): Promise<void> {
-  const chat = chatWrites(() => functionAppSync);
+  const chat = chatWrites(async () => data);
   await updateOptimistically({
     what: `conversation ${conversationId}`,
     read: () => chat.conversation(conversationId),
@@ -192,14 +171,8 @@ describe('concurrent membership changes on the local AppSync', () => {
     let conditionFailures = 0;
     // All three read the conversation before any of them writes it.
     const outcomes = await Promise.all([
-      assignBroker(
-        { conversationId, broker: kim, mode: 'LEGACY_ASSIGNED' },
-        { data: async () => data, appSync: functionAppSync },
-      ),
-      assignBroker(
-        { conversationId, broker: lee, mode: 'LEGACY_ASSIGNED' },
-        { data: async () => data, appSync: functionAppSync },
-      ),
+      assignBroker({ conversationId, broker: kim, mode: 'LEGACY_ASSIGNED' }, { data: async () => data }),
+      assignBroker({ conversationId, broker: lee, mode: 'LEGACY_ASSIGNED' }, { data: async () => data }),
       staffLeaves(conversationId, staff),
     ]).finally(() => {
       conditionFailures = simulatorLog.mock.calls.filter(

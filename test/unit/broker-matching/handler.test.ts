@@ -35,7 +35,6 @@ let store: FakeMatchingStore;
 
 function deps(): HandlerDeps {
   return {
-    appSync: () => appSync,
     data: async () => appSync.client(),
     store,
     tables: { conversations: () => CONVERSATION_TABLE, brokerProfiles: () => BROKER_TABLE },

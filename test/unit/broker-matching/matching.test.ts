@@ -25,7 +25,6 @@ let store: FakeMatchingStore;
 
 function deps(): HandlerDeps {
   return {
-    appSync: () => appSync,
     data: async () => appSync.client(),
     store,
     tables: { conversations: () => 'Conversation-test', brokerProfiles: () => 'BrokerProfile-test' },

@@ -12,10 +12,8 @@ import type {
 } from '../../../amplify/functions/chat-reminder/reminder-sweep';
 import { sweepOptionsOf } from '../../../amplify/functions/chat-reminder/sweep-options';
 import {
-  type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
-  operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
 import type { RecountedMessage } from '../../../amplify/functions/shared/chat/unread';
 import { config, InvalidConfigError } from '../../../amplify/functions/shared/config';
@@ -23,10 +21,9 @@ import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import {
   createNotificationOnce,
   type NewNotification,
-  NOTIFICATION_FIELDS,
 } from '../../../amplify/functions/shared/notifications/notification-create';
 import { lambdaContext } from '../../support/lambda-context';
-import { answeredPage } from '../../support/typed-data';
+import { answeredPage, answeredWrite, type TypedOptions } from '../../support/typed-data';
 
 /** 19:00 KST on 2026-03-14. */
 const EVENING = new Date('2026-03-14T10:00:00.000Z');
@@ -76,10 +73,10 @@ class FakeMemberTable {
 }
 
 /** AppSync as chat-reminder uses it: the conversation index of messages, and conditional creates. */
-class FakeAppSync implements AppSyncClient {
+class FakeAppSync {
   readonly messages = new Map<string, RecountedMessage[]>();
   readonly notifications = new Map<string, NewNotification>();
-  readonly log: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  readonly log: { operation: string; variables: Record<string, unknown>; options?: TypedOptions }[] = [];
   readonly failures = new Map<string, Error>();
   pageSize = 100;
 
@@ -103,25 +100,28 @@ class FakeAppSync implements AppSyncClient {
     return this.log.filter((call) => call.operation === operation);
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    return (await this.answer(operationNameOf(query), variables, query)) as T;
-  }
-
-  /** The typed client's message reads, answered by the same rows, clock and failures. */
+  /** The typed client's message reads and notification creates, answered by these rows, clock and failures. */
   client(): DataClient {
     const answers = (operation: string, variables: Record<string, unknown>) =>
-      this.answer(operation, variables, '');
+      this.answer(operation, variables);
+    const create = answeredWrite(answers, 'CreateNotification');
     return {
-      models: { Message: { listMessagesByConversation: answeredPage(answers, 'ListMessagesSentBetween') } },
+      models: {
+        Message: { listMessagesByConversation: answeredPage(answers, 'ListMessagesSentBetween') },
+        Notification: {
+          create: (input: Record<string, unknown>, options: TypedOptions = {}) => {
+            const created = create(input);
+            // answer() logs the call before its first await: the last entry is this create.
+            this.log.at(-1)!.options = options;
+            return created;
+          },
+        },
+      },
     } as unknown as DataClient;
   }
 
-  private async answer(
-    operation: string,
-    variables: Record<string, unknown>,
-    query: string,
-  ): Promise<unknown> {
-    this.log.push({ operation, query, variables: structuredClone(variables) });
+  private async answer(operation: string, variables: Record<string, unknown>): Promise<unknown> {
+    this.log.push({ operation, variables: structuredClone(variables) });
     this.clock.ms += CALL_MS;
     const failure = this.failures.get(operation);
     if (failure) throw failure;
@@ -181,7 +181,7 @@ function deps(): ReminderDeps {
   return {
     members: table.page,
     overdue: overdueUnread({ data: async () => appSync.client() }),
-    create: (notification) => createNotificationOnce(appSync, notification),
+    create: (notification) => createNotificationOnce(appSync.client(), notification),
     sweeps,
     now: clock.now,
   };
@@ -265,7 +265,8 @@ describe('chat-reminder sweep', () => {
     appSync.send('c-due', clock.hoursAgo(25));
     await run();
     const [create] = appSync.calls('CreateNotification');
-    for (const field of NOTIFICATION_FIELDS.split(' ')) expect(create!.query).toContain(field);
+    // No selection set: the typed client's create selects every field of the model.
+    expect(create!.options).toEqual({});
   });
 
   it('does nothing in the later runs of the evening once the day’s sweep is through', async () => {

@@ -12,10 +12,8 @@ import { createHandler } from '../../../amplify/functions/message-push/handler';
 import { FALLBACK_TITLE } from '../../../amplify/functions/message-push/push-plan';
 import { pushStore } from '../../../amplify/functions/message-push/push-store';
 import {
-  type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
-  operationNameOf,
 } from '../../../amplify/functions/shared/appsync-client';
 import { messageSentEvent } from '../../../amplify/functions/shared/chat/chat-events';
 import type { ConversationMemberRow, MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
@@ -28,7 +26,7 @@ import {
 } from '../../../amplify/functions/shared/push/push-request';
 import { BROKER, BUYER, member, message, minutesFromNow, NOW, STAFF } from '../../support/chat-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
-import { answeredGet, badgeModels } from '../../support/typed-data';
+import { answeredGet, answeredList, badgeModels } from '../../support/typed-data';
 
 const QUEUE_URL = 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/sandbox-push';
 Object.assign(process.env, {
@@ -47,7 +45,7 @@ const NICKNAME = '대치동새댁';
  * rows, answered in pages of `pageSize`. Every operation is recorded in `log`, beside the
  * marker reads, so tests can check the order of reads.
  */
-class FakeAppSync implements AppSyncClient {
+class FakeAppSync {
   members: ConversationMemberRow[] = [];
   profiles = new Map<string, { nickname?: string | null }>();
   memberships = new Map<string, { conversationId: string; unreadCount: number }[]>();
@@ -58,16 +56,20 @@ class FakeAppSync implements AppSyncClient {
   /** `operation:subject` of every call. */
   readonly log: string[] = [];
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    return (await this.answer(operationNameOf(query), variables)) as T;
-  }
-
-  /** The typed client's reads, answered by the same rows and failures. */
+  /** The typed client's reads, answered by these rows and failures. */
   client(): DataClient {
     const answers = (operation: string, variables: Record<string, unknown>) =>
       this.answer(operation, variables);
+    const badge = badgeModels(answers);
     return {
-      models: { ...badgeModels(answers), UserProfile: { get: answeredGet(answers, 'GetUserProfile') } },
+      models: {
+        ...badge,
+        ConversationMember: {
+          ...badge.ConversationMember,
+          list: answeredList(answers, 'ListConversationMembers'),
+        },
+        UserProfile: { get: answeredGet(answers, 'GetUserProfile') },
+      },
     } as unknown as DataClient;
   }
 
@@ -108,7 +110,7 @@ let counted: Set<string>;
 
 const handler = () =>
   createHandler({
-    store: pushStore({ appSync: () => appSync, data: async () => appSync.client() }),
+    store: pushStore({ data: async () => appSync.client() }),
     queue: (requests) => queuePushes(QUEUE_URL, requests),
     now: () => NOW,
   });

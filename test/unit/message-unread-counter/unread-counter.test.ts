@@ -11,7 +11,6 @@ import {
 } from '../../../amplify/functions/message-unread-counter/unread-counter';
 import type { PlannedUpdate } from '../../../amplify/functions/message-unread-counter/unread-plan';
 import {
-  type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
   operationNameOf,
@@ -20,10 +19,12 @@ import { processStreamBatch } from '../../../amplify/functions/shared/batch';
 import { CONVERSATION_FIELDS, MEMBER_FIELDS } from '../../../amplify/functions/shared/chat/chat-fields';
 import type { MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
 import { COUNTED_MARKER_SECONDS, countedMarkerId } from '../../../amplify/functions/shared/chat/unread';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { logger } from '../../../amplify/functions/shared/logger';
 import { BROKER, BUYER, message, NOW, STAFF } from '../../support/chat-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
 import { parkingStreamRecords } from '../../support/stream-failures';
+import { answeredGraphql, answeredList, answeredWrite, type TypedOptions } from '../../support/typed-data';
 import { FakeChatTables } from './fake-table';
 
 const IDEMPOTENCY_TABLE = 'idempotency-test';
@@ -37,7 +38,14 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
 type Condition = Record<string, unknown>;
-type Call = { operation: string; query: string; variables: Record<string, unknown> };
+type Call = {
+  operation: string;
+  /** The document, for the writes sent as one; '' for the typed client's model operations. */
+  query: string;
+  variables: Record<string, unknown>;
+  /** A model operation's options (its selection set), as the store passed them. */
+  options?: TypedOptions;
+};
 
 const conditionFailed = (operation: string) =>
   new AppSyncGraphQLError(
@@ -62,9 +70,10 @@ function holds(condition: Condition | undefined, row: Record<string, unknown>): 
 }
 
 /**
- * AppSync over the fake tables, for the operations the unread counter sends: the member list
- * (in pages of `pageSize`) and updates with Amplify's resolver semantics (the row must exist,
- * updatedAt is set). `published` is what subscribers receive: each mutation's returned row.
+ * The typed data client over the fake tables, for the operations the unread counter sends: the
+ * member list (in pages of `pageSize`), the conditional previews (documents) and the touch (a model
+ * update), with Amplify's resolver semantics (the row must exist, updatedAt is set). `published`
+ * is what subscribers receive: each mutation's returned row.
  */
 function fakeAppSync(tables: FakeChatTables, options: { pageSize?: number; listExtra?: string[] } = {}) {
   const calls: Call[] = [];
@@ -90,16 +99,15 @@ function fakeAppSync(tables: FakeChatTables, options: { pageSize?: number; listE
     return updated;
   }
 
-  const client: AppSyncClient = {
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      const operation = operationNameOf(query);
-      calls.push({ operation, query, variables: structuredClone(variables) });
-      if (failNext?.operation === operation) {
-        const { error } = failNext;
-        failNext = undefined;
-        throw error;
-      }
-      if (operation === 'ListConversationMembers') {
+  async function answer(operation: string, variables: Record<string, unknown>, query = ''): Promise<unknown> {
+    calls.push({ operation, query, variables: structuredClone(variables) });
+    if (failNext?.operation === operation) {
+      const { error } = failNext;
+      failNext = undefined;
+      throw error;
+    }
+    switch (operation) {
+      case 'ListConversationMembers': {
         const all = [
           ...members(variables.conversationId as string).map((row) => row.userId as string),
           ...(options.listExtra ?? []),
@@ -107,18 +115,37 @@ function fakeAppSync(tables: FakeChatTables, options: { pageSize?: number; listE
         const start = Number(variables.nextToken ?? 0);
         const end = start + (options.pageSize ?? 100);
         const items = all.slice(start, end).map((userId) => ({ userId }));
-        return {
-          listConversationMembers: { items, nextToken: end < all.length ? String(end) : null },
-        } as T;
+        return { listConversationMembers: { items, nextToken: end < all.length ? String(end) : null } };
       }
-      if (/updateConversation\(/.test(query))
-        return { updateConversation: update('Conversation', operation, variables) } as T;
-      if (/updateConversationMember\(/.test(query)) {
-        return { updateConversationMember: update('ConversationMember', operation, variables) } as T;
-      }
-      throw new Error(`the fake AppSync does not know ${operation}`);
+      case 'UpdateConversationPreview':
+        return { updateConversation: update('Conversation', operation, variables) };
+      case 'UpdateMemberPreview':
+      case 'TouchMember':
+        return { updateConversationMember: update('ConversationMember', operation, variables) };
+      default:
+        throw new Error(`the fake AppSync does not know ${operation}`);
+    }
+  }
+
+  /** A model operation, with the options it was called with kept on its call. */
+  function recorded<A>(run: (args: A) => Promise<unknown>) {
+    return (args: A, typedOptions: TypedOptions = {}) => {
+      const result = run(args);
+      // answer() logs the call before its first await: the last call is this one.
+      calls.at(-1)!.options = typedOptions;
+      return result;
+    };
+  }
+
+  const client = {
+    models: {
+      ConversationMember: {
+        list: recorded(answeredList(answer, 'ListConversationMembers')),
+        update: recorded(answeredWrite(answer, 'TouchMember')),
+      },
     },
-  };
+    graphql: answeredGraphql(answer, operationNameOf),
+  } as unknown as DataClient;
   return {
     client,
     calls,
@@ -212,12 +239,8 @@ function insertRecord(sent: MessageRow, eventID = `event-${sent.id}`): DynamoDBR
   };
 }
 
-async function runBatch(
-  records: DynamoDBRecord[],
-  appSync: AppSyncClient,
-  sleep = vi.fn(async () => undefined),
-) {
-  const counter = createUnreadCounter({ appSync, now: () => NOW, sleep });
+async function runBatch(records: DynamoDBRecord[], client: DataClient, sleep = vi.fn(async () => undefined)) {
+  const counter = createUnreadCounter({ data: async () => client, now: () => NOW, sleep });
   const event: DynamoDBStreamEvent = { Records: records };
   const response = await processStreamBatch(event, (record) => counter.countRecord(record), lambdaContext());
   return response.batchItemFailures.map((failure) => failure.itemIdentifier);
@@ -311,14 +334,16 @@ describe('message-unread-counter', () => {
     await runBatch([insertRecord(message({ memberIds: members }))], appSync.client);
 
     const selected = (operation: string) => appSync.mutations(operation)[0]?.query ?? '';
-    for (const operation of ['UpdateMemberPreview', 'TouchMember']) {
-      expect(selected(operation)).toMatch(/\bunreadCount\b/);
-      for (const field of everyField(MEMBER_FIELDS))
-        expect(selected(operation)).toMatch(new RegExp(`\\b${field}\\b`));
-    }
+    expect(selected('UpdateMemberPreview')).toMatch(/\bunreadCount\b/);
+    for (const field of everyField(MEMBER_FIELDS))
+      expect(selected('UpdateMemberPreview')).toMatch(new RegExp(`\\b${field}\\b`));
     for (const field of everyField(CONVERSATION_FIELDS)) {
       expect(selected('UpdateConversationPreview')).toMatch(new RegExp(`\\b${field}\\b`));
     }
+    // The touch is the typed client's update: without a selection set, it selects every field.
+    const touches = appSync.mutations('TouchMember');
+    expect(touches).toHaveLength(2);
+    for (const touch of touches) expect(touch.options).toEqual({});
   });
 
   it('touches the recipients whose row shows a newer message, so they still see their unread count', async () => {

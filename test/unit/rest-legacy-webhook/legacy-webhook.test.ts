@@ -6,11 +6,7 @@ import { createHandler } from '../../../amplify/functions/rest-legacy-webhook/ha
 import { MAX_BODY_BYTES } from '../../../amplify/functions/rest-legacy-webhook/legacy-webhook';
 import type { ProcessingDeps } from '../../../amplify/functions/rest-legacy-webhook/webhook-processing';
 import { webhookReceipts } from '../../../amplify/functions/rest-legacy-webhook/webhook-receipts';
-import {
-  type AppSyncClient,
-  AppSyncUnavailableError,
-  operationNameOf,
-} from '../../../amplify/functions/shared/appsync-client';
+import { AppSyncUnavailableError } from '../../../amplify/functions/shared/appsync-client';
 import type { AssignmentOutcome } from '../../../amplify/functions/shared/chat/broker-assignment';
 import type { SystemMessage } from '../../../amplify/functions/shared/chat/system-message';
 import type { DataClient } from '../../../amplify/functions/shared/data-client';
@@ -57,7 +53,6 @@ const brokerAssigned = (overrides: Record<string, unknown> = {}) => ({
 let table: FakeReceiptTable;
 let brokers: Map<string, { id: string; userId: string | null; name: string }>;
 let processing: {
-  appSync: AppSyncClient;
   data: ProcessingDeps['data'];
   assignBroker: ReturnType<typeof vi.fn<ProcessingDeps['assignBroker']>>;
   postSystemMessage: ReturnType<typeof vi.fn<(message: SystemMessage, now: Date) => Promise<unknown>>>;
@@ -90,14 +85,8 @@ beforeEach(() => {
       Conversation: { listConversationsByListingId: answeredPage(answers, 'ListConversationsByListingId') },
     },
   } as unknown as DataClient;
-  // The assignment itself is faked (assignBroker): nothing reaches AppSync through documents.
-  const appSync: AppSyncClient = {
-    async graphql(query: string) {
-      throw new Error(`unexpected ${operationNameOf(query)}`);
-    },
-  };
+  // The assignment itself is faked (assignBroker).
   processing = {
-    appSync,
     data: async () => data,
     assignBroker: vi.fn<ProcessingDeps['assignBroker']>(
       async (): Promise<AssignmentOutcome> => ({ kind: 'ASSIGNED', conversation: CONVERSATION }),

@@ -27,13 +27,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
-import {
-  type AppSyncClient,
-  AppSyncGraphQLError,
-  operationNameOf,
-} from '../../../amplify/functions/shared/appsync-client';
+import { AppSyncGraphQLError, operationNameOf } from '../../../amplify/functions/shared/appsync-client';
 import type { MessageRow } from '../../../amplify/functions/shared/chat/chat-message';
 import { postSystemMessage } from '../../../amplify/functions/shared/chat/system-message';
+import type { DataClient } from '../../../amplify/functions/shared/data-client';
 import { publishEvent } from '../../../amplify/functions/shared/events';
 import type { Deadline } from '../../../amplify/functions/shared/paged-work';
 import type { CascadeDeps } from '../../../amplify/functions/user-delete-cascade/cascade';
@@ -43,6 +40,14 @@ import { deletionJobStore } from '../../../amplify/functions/user-delete-cascade
 import type { MessageBodyPolicy } from '../../../amplify/functions/user-delete-cascade/deletion-settings';
 import { userDataStore } from '../../../amplify/functions/user-delete-cascade/user-data-store';
 import { meetsCondition } from '../../support/matching-fixtures';
+import {
+  answeredGet,
+  answeredGraphql,
+  answeredList,
+  answeredWrite,
+  type DocumentAnswers,
+  type TypedOptions,
+} from '../../support/typed-data';
 
 export const NOW = new Date('2026-04-01T09:00:00.000Z');
 export const LEAVER = '6b0e2c4a-1f3d-4e5b-9a7c-8d9e0f1a2b3c';
@@ -136,7 +141,13 @@ export interface DynamoCall {
 export class FakeWorld {
   readonly tables = new Map<string, Map<string, Item>>();
   readonly dynamoCalls: DynamoCall[] = [];
-  readonly appSyncCalls: { operation: string; query: string; variables: Record<string, unknown> }[] = [];
+  /** Documents with their query, the typed client's model operations with '' and their options. */
+  readonly appSyncCalls: {
+    operation: string;
+    query: string;
+    variables: Record<string, unknown>;
+    options?: TypedOptions;
+  }[] = [];
   readonly cognitoCalls: { command: string; input: Item }[] = [];
   readonly users = new Map<string, CognitoUserState>();
   readonly published: PublishCommandInput[] = [];
@@ -150,19 +161,39 @@ export class FakeWorld {
   private appSyncWrites = 0;
   memberPageSize = 100;
 
-  readonly appSync: AppSyncClient = {
-    graphql: async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-      const operation = operationNameOf(query);
-      this.appSyncCalls.push({ operation, query, variables: structuredClone(variables) });
-      const fault = this.appSyncFault?.(operation, variables);
-      if (fault) throw fault;
-      // A variable the document does not declare is dropped by GraphQL: the condition would be too.
-      if (variables.condition !== undefined && !query.includes('$condition')) {
-        throw new Error(`${operation} passes a condition its document does not declare`);
-      }
-      return this.answerGraphql(operation, variables) as T;
-    },
+  private readonly answer: DocumentAnswers = async (operation, variables, query = '') => {
+    this.appSyncCalls.push({ operation, query, variables: structuredClone(variables) });
+    const fault = this.appSyncFault?.(operation, variables);
+    if (fault) throw fault;
+    // A variable the document does not declare is dropped by GraphQL: the condition would be too.
+    if (variables.condition !== undefined && !query.includes('$condition')) {
+      throw new Error(`${operation} passes a condition its document does not declare`);
+    }
+    return this.answerGraphql(operation, variables);
   };
+
+  /** A model operation, its options kept on its call: answer() logs the call before its first await. */
+  private recorded<A>(run: (args: A) => Promise<unknown>) {
+    return (args: A, options: TypedOptions = {}) => {
+      const result = run(args);
+      this.appSyncCalls.at(-1)!.options = options;
+      return result;
+    };
+  }
+
+  /** The typed data client over the same rows: model reads and deletes, and documents for the conditional updates. */
+  readonly data = {
+    models: {
+      Conversation: { get: this.recorded(answeredGet(this.answer, 'GetConversation')) },
+      ConversationMember: {
+        get: this.recorded(answeredGet(this.answer, 'GetMemberState')),
+        list: this.recorded(answeredList(this.answer, 'ListConversationMembers')),
+        delete: this.recorded(answeredWrite(this.answer, 'DeleteConversationMember')),
+      },
+      Message: { get: this.recorded(answeredGet(this.answer, 'GetMessageState')) },
+    },
+    graphql: answeredGraphql(this.answer, operationNameOf),
+  } as unknown as DataClient;
 
   constructor() {
     for (const table of Object.values(TABLES)) this.tables.set(table, new Map());
@@ -517,7 +548,7 @@ export function cascadeDeps(
       conversationMember: () => TABLES.conversationMember,
       message: () => TABLES.message,
     }),
-    chat: chatWrites(() => world.appSync),
+    chat: chatWrites(async () => world.data),
     optimisticRetry: { sleep: async () => undefined },
     postSystemMessage: (message, now) =>
       postSystemMessage(message, now, {

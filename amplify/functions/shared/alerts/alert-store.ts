@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { type AppSyncClient, appSyncClient } from '../appsync-client';
 import { config } from '../config';
+import { type DataClient, dataClient, pageOf } from '../data-client';
 import { conditionalPut, documentClient } from '../dynamo';
 import { createLegacyCircuit, legacyClientFor } from '../legacy-client';
 import { createNotificationOnce } from '../notifications/notification-create';
-import type { AlertKind, AlertSubscriptionRow, NotificationInput } from './alert-plan';
+import type { AlertKind, NotificationInput } from './alert-plan';
 import type {
   AlertRunDeps,
   AlertRunState,
@@ -20,43 +20,37 @@ import type {
  * sees the INSERT), the run state in the idempotency table.
  */
 
-export const LIST_SUBSCRIPTIONS_BY_KIND = `query ListAlertSubscriptionsByKind(
-  $kind: AlertKind!, $target: ModelStringKeyConditionInput, $nextToken: String) {
-  listAlertSubscriptionsByKindAndTarget(kind: $kind, target: $target, sortDirection: ASC, limit: 1000,
-    nextToken: $nextToken) {
-    items { id userId kind target thresholdWon label } nextToken } }`;
-
-interface SubscriptionPage {
-  listAlertSubscriptionsByKindAndTarget: {
-    items: (AlertSubscriptionRow | null)[];
-    nextToken?: string | null;
-  } | null;
-}
-
-export function subscriptionIndex(appSync: () => AppSyncClient): SubscriptionSource {
+export function subscriptionIndex(data: () => Promise<DataClient>): SubscriptionSource {
   return {
     async *pages(kind, from) {
-      const target = from ? { [from.inclusive ? 'ge' : 'gt']: from.target } : null;
-      let nextToken: string | null | undefined;
+      const { models } = await data();
+      const target = from ? { target: from.inclusive ? { ge: from.target } : { gt: from.target } } : {};
+      let nextToken: string | undefined;
       do {
-        const data = await appSync().graphql<SubscriptionPage>(LIST_SUBSCRIPTIONS_BY_KIND, {
-          kind,
-          target,
-          nextToken,
-        });
-        const page = data.listAlertSubscriptionsByKindAndTarget;
-        yield (page?.items ?? []).filter((item): item is AlertSubscriptionRow => item !== null);
-        nextToken = page?.nextToken;
+        const page = await pageOf(
+          'ListAlertSubscriptionsByKind',
+          models.AlertSubscription.listAlertSubscriptionsByKindAndTarget(
+            { kind, ...target },
+            {
+              sortDirection: 'ASC',
+              limit: 1000,
+              nextToken,
+              selectionSet: ['id', 'userId', 'kind', 'target', 'thresholdWon', 'label'],
+            },
+          ),
+        );
+        yield page.items;
+        nextToken = page.nextToken;
       } while (nextToken);
     },
   };
 }
 
-export function notificationWriter(appSync: () => AppSyncClient): NotificationSink {
+export function notificationWriter(data: () => Promise<DataClient>): NotificationSink {
   return {
     // An existing id: this user was told about this subject before.
     create: async (notification: NotificationInput) =>
-      (await createNotificationOnce(appSync(), notification)) === 'created',
+      (await createNotificationOnce(await data(), notification)) === 'created',
   };
 }
 
@@ -117,13 +111,13 @@ export function alertStateTable(
   };
 }
 
-/** The function's own clients: AppSync with its role, the Legacy API with its service token, the idempotency table. */
+/** The function's own clients: the typed data client with its role, the Legacy API with its service token, the idempotency table. */
 export function defaultAlertDeps(context: Pick<Context, 'getRemainingTimeInMillis'>): AlertRunDeps {
   return {
-    subscriptions: subscriptionIndex(appSyncClient),
+    subscriptions: subscriptionIndex(dataClient),
     // One circuit per run: a run of 5xx stops the feed calls for the rest of it.
     legacy: legacyClientFor(context, createLegacyCircuit()),
-    notifications: notificationWriter(appSyncClient),
+    notifications: notificationWriter(dataClient),
     state: alertStateTable(config.idempotencyTableName),
     now: () => new Date(),
     remainingTimeMs: () => context.getRemainingTimeInMillis(),

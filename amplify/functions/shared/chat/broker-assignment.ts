@@ -1,4 +1,4 @@
-import { type AppSyncClient, appSyncClient, unlessConditionFailed } from '../appsync-client';
+import { unlessConditionFailed } from '../appsync-client';
 import { type DataClient, dataClient, dataOf, graphqlOf, pageOf } from '../data-client';
 import { logger } from '../logger';
 import {
@@ -49,8 +49,6 @@ export type AssignmentOutcome =
 export interface AssignmentDeps {
   /** The typed data client every chat read and write goes through; defaults to the function's. */
   data?: () => Promise<DataClient>;
-  /** Only for the broker's notification (shared/notifications/notification-create.ts). */
-  appSync?: AppSyncClient;
   now?: () => Date;
   /** The backoff between conditional attempts (optimistic-update.ts); tests pass their own. */
   sleep?: (ms: number) => Promise<void>;
@@ -83,13 +81,10 @@ type MessageMembers = Pick<MessageRow, 'id' | 'memberIds'> & { updatedAt?: strin
 const MESSAGE_MEMBERS = ['id', 'memberIds', 'updatedAt'] as const;
 
 /**
- * The reads and writes of an assignment: chat rows through the typed client (`data`), the
- * broker's notification through `appSync`. Writes conditional on the row as read are documents.
+ * The reads and writes of an assignment, chat rows and the broker's notification, through the
+ * typed client (`data`). Writes conditional on the row as read are documents.
  */
-export function assignmentStore(
-  data: () => Promise<DataClient>,
-  appSync: () => AppSyncClient = appSyncClient,
-) {
+export function assignmentStore(data: () => Promise<DataClient>) {
   const models = async () => (await data()).models;
   /** undefined when the condition failed: the row changed (or went) since it was read. */
   async function updateIf<T>(
@@ -194,8 +189,8 @@ export function assignmentStore(
     },
 
     /** The broker's inbox row, once: its stream (notification-fanout) sends the push. */
-    createNotification(notification: NewNotification) {
-      return createNotificationOnce(appSync(), notification);
+    async createNotification(notification: NewNotification) {
+      return createNotificationOnce(await data(), notification);
     },
 
     /** The complex the inquiry is about, by name, from the Listing row or else the Complex row. */
@@ -241,8 +236,7 @@ export async function assignBroker(
   input: { conversationId: string; broker: BrokerForAssignment; mode: AssignmentMode },
   deps: AssignmentDeps = {},
 ): Promise<AssignmentOutcome> {
-  const appSync = deps.appSync;
-  const store = assignmentStore(deps.data ?? dataClient, appSync ? () => appSync : appSyncClient);
+  const store = assignmentStore(deps.data ?? dataClient);
   const now = (deps.now ?? (() => new Date()))();
   const { conversationId, broker, mode } = input;
   const log = { conversationId, brokerId: broker.id, mode };

@@ -14,10 +14,3 @@ export const UPDATE_MEMBER = `mutation UpdateMember($input: UpdateConversationMe
 
 export const UPDATE_MESSAGE = `mutation UpdateMessage($input: UpdateMessageInput!, $condition: ModelMessageConditionInput) {
   updateMessage(input: $input, condition: $condition) { ${MESSAGE_FIELDS} } }`;
-
-// Still sent as text by user-delete-cascade/chat-writes.ts, which converts separately.
-export const GET_CONVERSATION = `query GetConversation($id: ID!) {
-  getConversation(id: $id) { ${CONVERSATION_FIELDS} } }`;
-
-export const DELETE_MEMBER = `mutation DeleteConversationMember($input: DeleteConversationMemberInput!) {
-  deleteConversationMember(input: $input) { ${MEMBER_FIELDS} } }`;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Schema } from '../../../data/resource';
-import { type AppSyncClient, isConditionalCheckFailure } from '../appsync-client';
+import { unlessConditionFailed } from '../appsync-client';
+import { type DataClient, dataOf } from '../data-client';
 
 /**
  * Notification rows written by functions, through AppSync with the function's IAM role so the
@@ -30,12 +31,9 @@ export type NewNotification = Pick<
 };
 
 // Every field of the Notification model (test/unit/data/schema-copies.test.ts): AppSync sends
-// subscribers only what the mutation selected. The one list: badge-sync's reads select it too.
+// subscribers only what the mutation selected. For badge-sync's conditional read marks, a document.
 export const NOTIFICATION_FIELDS =
   'id userId type title body deepLink subjectId createdAt readAt expiresAt updatedAt';
-
-export const CREATE_NOTIFICATION = `mutation CreateNotification($input: CreateNotificationInput!) {
-  createNotification(input: $input) { ${NOTIFICATION_FIELDS} } }`;
 
 /** A Notification id from a name (`notice:<noticeId>:<userId>`, …): sha256, hex. */
 export function notificationId(name: string): string {
@@ -49,17 +47,15 @@ export function expiresAfterDays(from: Date, days: number): number {
 
 /**
  * Creates the row unless its id exists: Amplify's create resolver is conditional on the id's
- * absence, so `exists` means an earlier run (or a concurrent one) already wrote it.
+ * absence, so `exists` means an earlier run (or a concurrent one) already wrote it. No selection
+ * set: the typed client selects every field, which the inbox subscription receives.
  */
 export async function createNotificationOnce(
-  client: AppSyncClient,
+  client: Pick<DataClient, 'models'>,
   notification: NewNotification,
 ): Promise<'created' | 'exists'> {
-  try {
-    await client.graphql(CREATE_NOTIFICATION, { input: notification });
-    return 'created';
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return 'exists';
-    throw error;
-  }
+  const created = await unlessConditionFailed(
+    dataOf('CreateNotification', client.models.Notification.create(notification)),
+  );
+  return created === undefined ? 'exists' : 'created';
 }

@@ -63,7 +63,7 @@ describe('the local function runner', () => {
     expect((await runner.invoke('env-b', {})).result).toEqual(['b', 'base']);
   });
 
-  it("starts environments without the sandbox's TypeScript loader, keeping its other Node options", async () => {
+  it("starts environments without the sandbox's TypeScript loader, keeping its diagnostic options", async () => {
     expect(
       workerExecArgv([
         '--require',
@@ -71,10 +71,13 @@ describe('the local function runner', () => {
         '--import',
         'file:///repo/node_modules/tsx/dist/loader.mjs',
         '--cpu-prof',
+        '--cpu-prof-dir',
+        '/tmp/profiles',
         '--import=tsx',
+        '--optimize-for-size',
         '--max-old-space-size=512',
       ]),
-    ).toEqual(['--cpu-prof', '--max-old-space-size=512']);
+    ).toEqual(['--cpu-prof', '--cpu-prof-dir', '/tmp/profiles']);
     expect(workerExecArgv(['--import', 'tsx', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
     await runner.load([bundle('argv', 'export const handler = async () => process.execArgv;')]);
     const result = await runner.invoke('argv', {});

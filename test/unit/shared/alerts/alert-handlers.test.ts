@@ -16,6 +16,12 @@ import { keys, startTestLegacyApi, stopAll, tokensFor } from '../../../local/leg
 import { FakeAlertAppSync, FakeStateStore, NOW, subscription } from '../../../support/alert-fixtures';
 import { lambdaContext } from '../../../support/lambda-context';
 
+// The deployed handler's typed data client (its S3-configured default): the fake below.
+vi.mock('../../../../amplify/functions/shared/data-client', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../../amplify/functions/shared/data-client')>()),
+  dataClient: () => appsync.data(),
+}));
+
 /**
  * The three scheduled handlers against the local Legacy stand-in (its sample data, its token
  * check), with AppSync and the state table faked: the feeds' contract as the functions read it.
@@ -39,14 +45,14 @@ afterEach(stopAll);
 
 function depsFor(functionName: string) {
   return (context: Context): AlertRunDeps => ({
-    subscriptions: subscriptionIndex(() => appsync),
+    subscriptions: subscriptionIndex(appsync.data),
     legacy: createLegacyClient({
       baseUrl: api.url,
       tokens: tokensFor({ subject: functionName }),
       remainingTimeMs: () => context.getRemainingTimeInMillis(),
       circuit: createLegacyCircuit(),
     }),
-    notifications: notificationWriter(() => appsync),
+    notifications: notificationWriter(appsync.data),
     state,
     now: () => clock,
     remainingTimeMs: () => context.getRemainingTimeInMillis(),
@@ -193,11 +199,8 @@ describe('alert-real-transaction', () => {
 
 describe('the deployed handler (default clients)', () => {
   const dynamo = mockClient(DynamoDBDocumentClient);
-  const GRAPHQL = 'https://unit.appsync-api.ap-northeast-2.amazonaws.com/graphql';
-  const realFetch = globalThis.fetch;
 
   afterAll(() => {
-    vi.unstubAllGlobals();
     dynamo.restore();
   });
 
@@ -209,7 +212,6 @@ describe('the deployed handler (default clients)', () => {
       AWS_REGION: 'ap-northeast-2',
       AWS_ACCESS_KEY_ID: 'AKIDUNITTEST',
       AWS_SECRET_ACCESS_KEY: 'unit-test-secret-key',
-      AMPLIFY_DATA_GRAPHQL_ENDPOINT: GRAPHQL,
       LEGACY_API_URL: api.url,
       SERVICE_TOKEN_KEY: keys.privatePem,
       SERVICE_TOKEN_KID: 'local-1',
@@ -217,11 +219,6 @@ describe('the deployed handler (default clients)', () => {
       AWS_LAMBDA_FUNCTION_NAME: 'alert-real-transaction',
     });
     delete process.env.SENTRY_DSN;
-    vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
-      if (String(input) !== GRAPHQL) return realFetch(input, init);
-      const { query, variables } = JSON.parse(String(init?.body));
-      return Response.json({ data: await appsync.graphql(query, variables) });
-    });
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
     appsync.subscriptions.push(
@@ -236,6 +233,7 @@ describe('the deployed handler (default clients)', () => {
     );
 
     expect(summary).toMatchObject({ status: 'completed', created: 1 });
+    expect(subjects('eunma')).toHaveLength(1);
     expect(api.calls.list()[0]).toMatchObject({ authorized: true, subject: 'alert-real-transaction' });
     const puts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
     expect(puts.at(-1)).toMatchObject({

@@ -79,9 +79,9 @@ beforeEach(() => {
 
 function deps(overrides: Partial<AlertRunDeps> = {}): AlertRunDeps {
   return {
-    subscriptions: subscriptionIndex(() => appsync),
+    subscriptions: subscriptionIndex(appsync.data),
     legacy: feeds,
-    notifications: notificationWriter(() => appsync),
+    notifications: notificationWriter(appsync.data),
     state,
     now: () => clock,
     remainingTimeMs: () => 240_000,
@@ -126,7 +126,7 @@ describe('an alert run', () => {
     expect(appsync.notificationsFor('other-kind')).toEqual([]);
     // One index query for the kind, one feed call for both complexes.
     expect(appsync.calls('ListAlertSubscriptionsByKind').map((call) => call.variables)).toEqual([
-      { kind: 'REAL_TRANSACTION', target: null, nextToken: undefined },
+      { kind: 'REAL_TRANSACTION', nextToken: undefined },
     ]);
     expect(feeds.calls.map((call) => call.targets)).toEqual([['CPX-1001', 'CPX-2001']]);
   });

@@ -24,7 +24,7 @@ let appSync: FakeChatAppSync;
 function assign(broker: BrokerForAssignment, mode: 'MATCHED' | 'LEGACY_ASSIGNED' = 'MATCHED') {
   return assignBroker(
     { conversationId: 'conv-1', broker, mode },
-    { data: async () => appSync.client(), appSync, now: () => NOW, sleep: async () => undefined },
+    { data: async () => appSync.client(), now: () => NOW, sleep: async () => undefined },
   );
 }
 

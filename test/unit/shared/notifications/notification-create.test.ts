@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type AppSyncClient,
   AppSyncGraphQLError,
   AppSyncUnavailableError,
 } from '../../../../amplify/functions/shared/appsync-client';
+import type { DataClient } from '../../../../amplify/functions/shared/data-client';
 import {
-  CREATE_NOTIFICATION,
   createNotificationOnce,
   expiresAfterDays,
   type NewNotification,
   notificationId,
 } from '../../../../amplify/functions/shared/notifications/notification-create';
+import { answerFailing, CONDITION_FAILED, type TypedResult } from '../../../support/typed-data';
 
 const row: NewNotification = {
   id: notificationId('notice:N-1:u-1'),
@@ -22,55 +22,45 @@ const row: NewNotification = {
   expiresAt: 1_781_395_200,
 };
 
-function answering(
-  answer: () => unknown,
-): AppSyncClient & { calls: { query: string; variables: unknown }[] } {
-  const calls: { query: string; variables: unknown }[] = [];
-  return {
-    calls,
-    async graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-      calls.push({ query, variables });
-      return answer() as T;
+/** The typed client's Notification.create, answering `answer()` and keeping each call's arguments. */
+function answering(answer: () => TypedResult) {
+  const calls: unknown[][] = [];
+  const client = {
+    models: {
+      Notification: {
+        create: async (...args: unknown[]) => {
+          calls.push(args);
+          return answer();
+        },
+      },
     },
-  };
+  } as unknown as DataClient;
+  return { client, calls };
 }
 
 describe('createNotificationOnce', () => {
-  it('creates the row with the id it was given', async () => {
-    const client = answering(() => ({ createNotification: row }));
+  it('creates the row with the id it was given, selecting every field (no selection set)', async () => {
+    const { client, calls } = answering(() => ({ data: { ...row, readAt: null, updatedAt: row.createdAt } }));
     expect(await createNotificationOnce(client, row)).toBe('created');
-    expect(client.calls).toEqual([{ query: CREATE_NOTIFICATION, variables: { input: row } }]);
+    expect(calls).toEqual([[row]]);
   });
 
   it('says the row exists when the create finds the id taken', async () => {
-    const client = answering(() => {
-      throw new AppSyncGraphQLError(
-        'CreateNotification',
-        [
-          {
-            errorType: 'DynamoDB:ConditionalCheckFailedException',
-            message: 'The conditional request failed',
-          },
-        ],
-        null,
-      );
-    });
+    const { client } = answering(() => CONDITION_FAILED);
     expect(await createNotificationOnce(client, row)).toBe('exists');
   });
 
   it('passes on any other failure, so the caller retries', async () => {
-    const refused = answering(() => {
-      throw new AppSyncGraphQLError(
-        'CreateNotification',
-        [{ errorType: 'Unauthorized', message: 'no' }],
-        null,
-      );
-    });
-    await expect(createNotificationOnce(refused, row)).rejects.toBeInstanceOf(AppSyncGraphQLError);
-    const down = answering(() => {
-      throw new AppSyncUnavailableError('AppSync answered HTTP 503', 503);
-    });
-    await expect(createNotificationOnce(down, row)).rejects.toBeInstanceOf(AppSyncUnavailableError);
+    const refused = answering(() =>
+      answerFailing(
+        new AppSyncGraphQLError('CreateNotification', [{ errorType: 'Unauthorized', message: 'no' }], null),
+      ),
+    );
+    await expect(createNotificationOnce(refused.client, row)).rejects.toBeInstanceOf(AppSyncGraphQLError);
+    const down = answering(() =>
+      answerFailing(new AppSyncUnavailableError('AppSync answered HTTP 503', 503)),
+    );
+    await expect(createNotificationOnce(down.client, row)).rejects.toBeInstanceOf(AppSyncUnavailableError);
   });
 });
 
