@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Functions log JSON lines; tests that check logging set their own level.
-const env = { LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+// Functions log JSON lines; tests that check logging set their own level. The AWS SDK's notice
+// that its 2027 releases need Node 22 (versions are pinned; Lambda runs nodejs22.x) is said once
+// in README, not by every test file on stderr.
+const env = {
+  LOG_LEVEL: 'ERROR',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 
 export default defineConfig({
   test: {

@@ -603,7 +603,9 @@ export function legacyCatalog(root: string): CatalogEntry[] {
 
 function writesModel(source: string, model: string): boolean {
   return new RegExp(
-    `models\\.${model}\\.(?:create|update|delete)\\b|\\b(?:create|update|delete)${model}\\s*\\(\\s*input\\b`,
+    // `client.models.Message.create(…)`, `(await models()).Message.create(…)`, or a document's
+    // `createMessage(input: …)`.
+    `models(?:\\(\\)\\))?\\.${model}\\.(?:create|update|delete)\\b|\\b(?:create|update|delete)${model}\\s*\\(\\s*input\\b`,
   ).test(source);
 }
 
