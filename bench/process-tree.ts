@@ -16,7 +16,12 @@ export interface ProcessInfo {
   /** Zombies have exited; only their parent has not reaped them yet. */
   zombie: boolean;
   rssBytes: number;
+  /** CPU time used so far, user and system, in seconds (every thread of the process). */
+  cpuSeconds: number;
 }
+
+/** Linux counts CPU time in clock ticks of 1/100 s (USER_HZ). */
+const TICKS_PER_SECOND = 100;
 
 function readProcess(pid: number): ProcessInfo | undefined {
   try {
@@ -24,10 +29,10 @@ function readProcess(pid: number): ProcessInfo | undefined {
     // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
     const close = stat.lastIndexOf(')');
     const name = stat.slice(stat.indexOf('(') + 1, close);
-    const [state, ppid, pgid] = stat
-      .slice(close + 2)
-      .split(' ')
-      .slice(0, 3);
+    const fields = stat.slice(close + 2).split(' ');
+    const [state, ppid, pgid] = fields;
+    // Fields 14 and 15 of stat (utime, stime); `fields` starts at field 3.
+    const ticks = Number(fields[11]) + Number(fields[12]);
     const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return {
       pid,
@@ -36,6 +41,7 @@ function readProcess(pid: number): ProcessInfo | undefined {
       name,
       zombie: state === 'Z',
       rssBytes: rss ? Number(rss[1]) * 1024 : 0,
+      cpuSeconds: ticks / TICKS_PER_SECOND,
     };
   } catch {
     // Gone between listing /proc and reading it.
@@ -88,4 +94,11 @@ export function memoryByName(tree: readonly ProcessInfo[]): {
     total: tree.reduce((sum, info) => sum + info.rssBytes, 0),
     byName: [...byName.values()].sort((a, b) => b.rssBytes - a.rssBytes),
   };
+}
+
+/** CPU seconds used so far per executable name (`node`, `java`, …), summed over the tree. */
+export function cpuByName(tree: readonly ProcessInfo[]): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const info of tree) byName.set(info.name, (byName.get(info.name) ?? 0) + info.cpuSeconds);
+  return byName;
 }

@@ -30,7 +30,7 @@ import {
   SAFE_PACE_MS,
   type Send,
 } from './chat-load';
-import { memoryByName, processTree, stillRunning } from './process-tree';
+import { cpuByName, memoryByName, processTree, stillRunning } from './process-tree';
 import {
   loadAverage,
   markdownTable,
@@ -101,6 +101,38 @@ async function memory(sandbox: BenchSandbox): Promise<string> {
       `${entry.name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${megabytes(entry.rssBytes)}${entry.name === 'node' ? inside : ''}`,
   );
   return `${megabytes(total)} RSS (${parts.join(', ')})`;
+}
+
+/** CPU seconds so far of the sandbox's processes (by name) and of the bench's app users. */
+function cpuNow(sandbox: BenchSandbox): { sandbox: Map<string, number>; users: number } {
+  const sandboxTree = processTree(sandbox.pid);
+  const inSandbox = new Set(sandboxTree.map((info) => info.pid));
+  // The app users are the bench's other children: Node processes of their own.
+  const users = processTree(process.pid)
+    .filter((info) => info.pid !== process.pid && !inSandbox.has(info.pid))
+    .reduce((sum, info) => sum + info.cpuSeconds, 0);
+  return { sandbox: cpuByName(sandboxTree), users };
+}
+
+function cpuPerMessage(
+  before: ReturnType<typeof cpuNow>,
+  after: ReturnType<typeof cpuNow>,
+  messages: number,
+): string {
+  if (messages === 0) return 'no message sent';
+  const perMessage = (seconds: number) => `${Math.round((seconds * 1000) / messages)} ms`;
+  const names = [...after.sandbox.keys()];
+  const used = names.map(
+    (name) => [name, (after.sandbox.get(name) ?? 0) - (before.sandbox.get(name) ?? 0)] as const,
+  );
+  const total = used.reduce((sum, [, seconds]) => sum + seconds, 0);
+  const parts = used
+    .filter(([, seconds]) => seconds > 0)
+    .map(([name, seconds]) => `${name} ${perMessage(seconds)}`);
+  return (
+    `sandbox ${perMessage(total)} (${parts.join(', ')}); the app users' own Node processes ` +
+    `${perMessage(after.users - before.users)} more on the same cores`
+  );
 }
 
 async function insideNode(sandbox: BenchSandbox): Promise<string> {
@@ -234,6 +266,7 @@ async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number):
   // A new window for the send limit: nobody's earlier sends still count.
   await sleep(LIMIT_WINDOW_MS);
   const sends: Send[] = [];
+  const cpuBefore = cpuNow(sandbox);
   const until = Date.now() + durationMs;
   await Promise.all(users.map((user) => load.sendPaced(user, { paceMs: SAFE_PACE_MS, until }, sends)));
   const memoryAtEnd = await memory(sandbox);
@@ -258,6 +291,8 @@ async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number):
     : exact.pushesWrong === 0
       ? 'exact'
       : `${exact.pushesWrong} (message, phone) pairs wrong`;
+  // Everything a message causes is done once counts and pushes are exact: its whole CPU cost.
+  const cpu = cpuPerMessage(cpuBefore, cpuNow(sandbox), sent.length);
   const exactness =
     `; unread counts ${exact.unreadWrong === 0 ? 'exact' : `${exact.unreadWrong} of ${users.length} wrong`}, ` +
     `pushes ${pushes} (checked ${seconds(exact.settledMs)} after the last delivery)` +
@@ -272,6 +307,11 @@ async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number):
           : count === 16
             ? '≥ 28 msg/s, round trip p50 ≤ 300 ms, 0 lost'
             : '0 lost, every unread count and push exact',
+    },
+    {
+      measure: `CPU per message, ${count}-user run (send → stored, counted, pushed, relayed)`,
+      result: withLoad(cpu),
+      target: `≤ ${Math.floor((2 * 1000) / (count === 50 ? 80 : 28))} ms on 2 cores for the msg/s target`,
     },
     {
       measure: `sandbox memory, end of the ${count}-user run`,
