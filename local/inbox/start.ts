@@ -74,13 +74,16 @@ export async function startDevInbox(
         endpoints: { ...endpoints },
         stage: 'sandbox',
         version: SANDBOX_NAME,
-        memory: {
-          rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
-          heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
-        },
+        memory: memoryNow(),
         environments: lambda.runner.environments(),
       }),
     },
   });
   onStop(() => inbox.stop());
+}
+
+/** The sandbox process's resident memory (worker threads included) and its main thread's heap, in MB. */
+function memoryNow(): { rssMB: number; heapUsedMB: number } {
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rssMB: Math.round(rss / 2 ** 20), heapUsedMB: Math.round(heapUsed / 2 ** 20) };
 }

@@ -32,7 +32,7 @@ export interface FunctionRunnerOptions {
   maxConcurrencyPerFunction?: number;
   /**
    * Most environments alive at once over every function (default 14): the sandbox's memory
-   * budget, ~50 MB each. At the budget, a function that needs another environment ends the
+   * budget, ~50 MB each idle and ~65 MB busy (README's benchmarks). At the budget, a function that needs another environment ends the
    * environment idle longest (of any function) first, or waits for one to become free. A
    * function's first environment always starts, so calls that wait on other functions (a
    * resolver calling AppSync, which invokes another function) can never wait on each other.
