@@ -43,7 +43,7 @@ import { wireRestAppApi } from './functions/rest-app-api/wiring';
 import { wireRestLegacyWebhook } from './functions/rest-legacy-webhook/wiring';
 import { wireUserDeleteCascade } from './functions/user-delete-cascade/wiring';
 import { wireUserPostConfirmation } from './functions/user-post-confirmation/wiring';
-import { fixImportedTableKeys } from './migration/gen1-resources';
+import { fixImportedTableKeys } from './migration/imported-table-keys';
 
 export const backend = defineBackend({ auth, data, ...functions });
 

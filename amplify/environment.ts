@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { secret } from '@aws-amplify/backend';
 import { CRAWLER_ENV } from './functions/real-transaction-update/env-names';
 import { WEBHOOK_ENV } from './functions/rest-legacy-webhook/env-names';
 import { ENV } from './functions/shared/env-names';
@@ -279,18 +278,6 @@ export function pushSettings(deployment: Deployment, context: Record<string, unk
 /** Names of SSM parameters that a stack writes and a function reads, avoiding a stack reference. */
 export function ssmParameterName(deployment: Deployment, path: string): string {
   return `${deployment.ssmPrefix}${path}`;
-}
-
-/**
- * What every function's `environment` starts with: the deployment's settings, the Sentry DSN
- * secret and the release. Amplify Hosting sets AWS_COMMIT_ID during a branch build.
- */
-export function baseFunctionEnvironment(deployment: Deployment = currentDeployment()) {
-  return {
-    ...functionEnvironment(deployment),
-    [ENV.RELEASE]: process.env.AWS_COMMIT_ID?.slice(0, 12) || 'local',
-    [ENV.SENTRY_DSN]: secret('SENTRY_DSN'),
-  };
 }
 
 /** 국토교통부 아파트 매매 실거래가 자료 (data.go.kr): where the crawler reads 실거래 in AWS. */

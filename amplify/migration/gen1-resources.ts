@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { CfnResource } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { type DefinitionNode, Kind, parse, print } from 'graphql';
 
 /**
@@ -134,30 +132,4 @@ export function schemaAdoptingGen1Tables<S extends TypedSchema>(
   // backend-data's combined-schema shape (`{ schemas }`, as `a.combine` makes); its types allow
   // typed schemas only, its code also strings (convert_schema.js isCombinedSchema).
   return combined as unknown as S;
-}
-
-/**
- * Gives each imported table resource the key the transformer computed. Upstream bug: the index
- * transformer's replaceDdbPrimaryKey (amplify-category-api, resolvers.ts) overrides keySchema and
- * attributeDefinitions only on Amplify-managed tables; on an imported one it reassigns the
- * construct's arrays after the custom resource captured the old ones, so a model with
- * `.identifier([...])` would be imported as keyed on `id` and the import would refuse the table.
- */
-export function fixImportedTableKeys(scope: IConstruct): void {
-  for (const construct of scope.node.findAll()) {
-    const table = construct as IConstruct & {
-      table?: IConstruct;
-      keySchema?: unknown[];
-      attributeDefinitions?: unknown[];
-    };
-    if (!table.table || !table.keySchema || !table.attributeDefinitions) continue;
-    const resource = table.table.node.defaultChild;
-    if (
-      !(resource instanceof CfnResource) ||
-      resource.cfnResourceType !== 'Custom::ImportedAmplifyDynamoDBTable'
-    )
-      continue;
-    resource.addPropertyOverride('keySchema', table.keySchema);
-    resource.addPropertyOverride('attributeDefinitions', table.attributeDefinitions);
-  }
 }

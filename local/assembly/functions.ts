@@ -4,9 +4,16 @@ import type { FunctionSpec } from '../contracts';
 import { assetHashOf } from './cloud-assembly';
 import { lastSegment, type Templates, type UnnamedTemplates } from './templates';
 
+/**
+ * The folder of a synth's cdk.out where the sandbox's own bundles are (synth-cache.ts), one
+ * folder per function; a synth made with CDK's bundling (a deploy's) runs its assets instead.
+ */
+export const FUNCTION_BUNDLES = 'function-bundles';
+
 /** Function folders under amplify/functions: the functions the sandbox runs. */
 export function functionNames(root: string): Set<string> {
   const folder = join(root, 'amplify/functions');
+  if (!existsSync(folder)) return new Set();
   return new Set(
     readdirSync(folder, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && existsSync(join(folder, entry.name, 'resource.ts')))
@@ -30,7 +37,10 @@ export function readFunctions(
     const physical = String(t.resolver.ref(located.stack, located.logicalId));
     functionNameByPhysical.set(physical, name);
     const code = p.Code as { S3Key?: string };
-    const bundleDir = t.assembly.assetPath(assetHashOf(String(code.S3Key)) ?? '');
+    const ownBundle = join(t.assembly.outdir, FUNCTION_BUNDLES, name);
+    const bundleDir = existsSync(ownBundle)
+      ? ownBundle
+      : t.assembly.assetPath(assetHashOf(String(code.S3Key)) ?? '');
     functions.push({
       name,
       bundleDir,

@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LocalSandboxError } from '../dynamodb/dynamodb-local';
+import { bundleFunctions } from '../lambda/bundling/amplify-bundling';
+import { FUNCTION_BUNDLES, functionNames } from './functions';
 
 /**
  * The offline synth the sandbox runs on: reused when nothing it depends on has changed
  * (amplify/, the lock file, the synth script), redone otherwise.
+ *
+ * The synth itself skips bundling (CDK's `aws:cdk:bundling-stacks` empty); the functions are
+ * bundled beside it, all in one esbuild pass with the deploy's options, into
+ * `<outdir>/function-bundles/<name>/`. Measured on this machine (29 functions): the synth with
+ * bundling took 53.1 s, 43 s of it CDK running esbuild once per function; without, 9.5 s, and
+ * the one pass 8.2 s, both at once on the two cores.
  */
 
 export const SANDBOX_NAME = 'local';
@@ -58,11 +66,19 @@ export async function synthesize(
   if (
     !options.force &&
     existsSync(join(outdir, 'manifest.json')) &&
+    existsSync(join(outdir, FUNCTION_BUNDLES)) &&
     existsSync(stamp) &&
     readFileSync(stamp, 'utf8') === hash
   ) {
     return { outdir, reused: true, durationMs: Date.now() - started };
   }
+  // Bundled outside outdir, which the synth empties first; moved in when both are done.
+  const staging = `${outdir}.bundling`;
+  rmSync(staging, { recursive: true, force: true });
+  const bundling = bundleFunctions(root, [...functionNames(root)], staging).then(
+    () => undefined,
+    (error: Error) => error,
+  );
   const child = spawn(
     process.execPath,
     [
@@ -70,13 +86,25 @@ export async function synthesize(
       'tsx',
       'scripts/synth.ts',
       '--quiet',
+      '--no-bundle',
       '--sandbox',
       SANDBOX_NAME,
       '--out',
       outdir,
       ...Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AMPLIFY_DISABLE_TELEMETRY: '1' } },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        AMPLIFY_DISABLE_TELEMETRY: '1',
+        // CDK's built-in template validation (2.7 s of the synth's 10.5 s CPU here) only ever
+        // warns unless a context flag makes it fail, and nobody reads the sandbox synth's
+        // warnings; the deploy's synth and the infra tests (cdk-nag) keep their validation.
+        CDK_VALIDATION: 'false',
+      },
+    },
   );
   let output = '';
   child.stdout.on('data', (chunk) => {
@@ -86,6 +114,7 @@ export async function synthesize(
     output += chunk;
   });
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const bundleError = await bundling;
   if (code !== 0) {
     const message = output
       .split('\n')
@@ -94,6 +123,11 @@ export async function synthesize(
       .trim();
     throw new LocalSandboxError(`The backend did not synthesize:\n${message}`);
   }
+  if (bundleError) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new LocalSandboxError(`The functions did not bundle:\n${bundleError.message}`);
+  }
+  renameSync(staging, join(outdir, FUNCTION_BUNDLES));
   writeFileSync(stamp, hash);
   return { outdir, reused: false, durationMs: Date.now() - started };
 }

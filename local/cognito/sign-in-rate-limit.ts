@@ -1,4 +1,4 @@
-import { countsTowardSignInLimit, SIGN_IN_RATE_LIMIT } from '../../amplify/auth/sign-in-firewall';
+import { countsTowardSignInLimit, SIGN_IN_RATE_LIMIT } from '../../amplify/auth/sign-in-limit';
 
 /**
  * The WAF rate-based rule in front of the deployed user pool (amplify/auth/sign-in-firewall.ts),

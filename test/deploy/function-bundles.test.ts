@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunctions } from '../../local/lambda/bundling/amplify-bundling';
 import {
   bundleFoldersByFunctionName,
   functionFolders,
   loadBundleInIsolation,
+  repoRoot,
   synthesizeWithBundles,
 } from './function-bundles';
 
@@ -31,6 +33,32 @@ describe('function bundles', () => {
     const result = loadBundleInIsolation(folder!);
     expect(result.error).toBeUndefined();
     expect(result).toEqual({ ok: true, handlerType: 'function' });
+  });
+
+  // The local sandbox synthesizes without CDK's bundling and bundles every function itself in
+  // one esbuild pass (local/assembly/synth-cache.ts): what it runs must be what a deploy ships.
+  describe('as the local sandbox bundles them', () => {
+    const withoutMapUrl = (code: string) =>
+      code.replace(/\n\/\/# sourceMappingURL=index\.mjs\.map\n?$/, '\n');
+    let local: string;
+
+    beforeAll(async () => {
+      local = mkdtempSync(join(tmpdir(), 'bootalk-local-bundles-'));
+      await bundleFunctions(repoRoot, folders, local);
+    }, 120_000);
+
+    it.each(folders)('runs the deploy code of %s, byte for byte but the source map URL', (name) => {
+      const deployed = readFileSync(join(bundles.get(name)!, 'index.mjs'), 'utf8');
+      expect(deployed).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\n?$/);
+      const mine = readFileSync(join(local, name, 'index.mjs'), 'utf8');
+      expect(mine.length).toBeGreaterThan(10_000);
+      // Compared whole (not with toEqual's diff, which would print megabytes).
+      expect(
+        mine === withoutMapUrl(deployed),
+        `${name}: the sandbox's bundle differs from the deploy's`,
+      ).toBe(true);
+      expect(existsSync(join(local, name, 'index.mjs.map'))).toBe(false);
+    });
   });
 
   it('rejects a bundle that imports a module it does not contain', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_RATE_LIMIT } from '../../amplify/auth/sign-in-firewall';
+import { SIGN_IN_RATE_LIMIT } from '../../amplify/auth/sign-in-limit';
 import { GRAPHQL_QUERY_LIMITS } from '../../amplify/data/query-limits';
 import { type Synth, synthAll } from './synth';
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,5 +32,25 @@ describe('start-up errors', () => {
     await expect(synthesize(root, join(root, 'out'))).rejects.toThrow(
       /The backend did not synthesize:\nValidationError: data\/resource.ts: Message.kind refers to an unknown enum/,
     );
+  });
+
+  it("reports a function that does not bundle with esbuild's own message, and keeps no half-made synth", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bootalk-badbundle-'));
+    symlinkSync(join(import.meta.dirname, '../../node_modules'), join(root, 'node_modules'));
+    mkdirSync(join(root, 'scripts'));
+    mkdirSync(join(root, 'amplify/functions/broken'), { recursive: true });
+    writeFileSync(join(root, 'amplify/functions/broken/resource.ts'), 'export {};\n');
+    writeFileSync(
+      join(root, 'amplify/functions/broken/handler.ts'),
+      "import { gone } from './missing';\nexport const handler = gone;\n",
+    );
+    // A synth that succeeds: the failure must come from the bundle.
+    writeFileSync(join(root, 'scripts/synth.ts'), 'process.exit(0);\n');
+    const out = join(root, 'out');
+    await expect(synthesize(root, out)).rejects.toThrow(
+      /The functions did not bundle:\n[\s\S]*Could not resolve "\.\/missing"/,
+    );
+    expect(existsSync(join(out, '.inputs-hash'))).toBe(false);
+    expect(existsSync(`${out}.bundling`)).toBe(false);
   });
 });

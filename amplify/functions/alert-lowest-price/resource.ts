@@ -1,5 +1,5 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 
 /** Every morning in Korea: listings at or under LOWEST_PRICE subscribers' thresholds → Notification rows. */

@@ -1,5 +1,5 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 
 /** Every morning in Korea: newly registered 실거래 (real transactions) in subscribed complexes → Notification rows. */

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** The owner's alert subscriptions, validated: addAlertSubscription, editAlertSubscription, removeAlertSubscription. */
 export const alertSubscription = defineFunction({

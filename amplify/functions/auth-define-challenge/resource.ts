@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { otpLimitsEnvironment } from '../shared/otp/otp-config';
 
 /** defineAuthChallenge: one SMS code a session, three answers at most. */

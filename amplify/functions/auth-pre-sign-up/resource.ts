@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** preSignUp: only Korean mobile numbers, auto-confirmed, blocked numbers refused. */
 export const authPreSignUp = defineFunction({

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** Query badge and mutation markNotificationsRead: the app badge = unread chats + unread notifications. */
 export const badgeSync = defineFunction({

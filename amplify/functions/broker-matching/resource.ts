@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /**
  * Assigns a broker to a listing inquiry (region, load, round-robin): mutation requestBroker, and

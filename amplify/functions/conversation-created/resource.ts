@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /**
  * Conversation INSERT/MODIFY (stream): a welcome message, the conversation's facts on SNS

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment, currentDeployment } from '../../environment';
+import { currentDeployment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 
 const deployment = currentDeployment();

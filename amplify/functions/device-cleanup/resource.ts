@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** Daily at 04:00 KST: removes push tokens marked invalid or unseen for 60 days. */
 export const deviceCleanup = defineFunction({

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** registerDevice (a push token becomes the caller's), updateProfile and updateConsents: what the app sets for its user. */
 export const deviceRegister = defineFunction({

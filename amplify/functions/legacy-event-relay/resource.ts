@@ -1,5 +1,5 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 
 /** SQS legacy-relay (chat-events and user-events) → the Legacy API, with a service token. */

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** Message stream → chat events on SNS chat-events, for the Legacy API and (message.sent) message-push. */
 export const messageLegacySync = defineFunction({

@@ -1,6 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { QUEUE_CONSUMER_TIMEOUT_SECONDS } from '../../custom/messaging/resource';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** SQS message-sent (chat-events' `message.sent`): one push request on the `push` queue per recipient. */
 export const messagePush = defineFunction({

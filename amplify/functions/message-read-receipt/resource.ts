@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** ConversationMember MODIFY (stream): when lastReadAt advances, exact unread, read receipt, badge. */
 export const messageReadReceipt = defineFunction({

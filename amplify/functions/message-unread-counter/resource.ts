@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** Message INSERT (stream): +1 unread for the other members, exactly once; last-message previews. */
 export const messageUnreadCounter = defineFunction({

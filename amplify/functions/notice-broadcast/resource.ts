@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** SQS notice → NOTICE Notifications for the notice's audience, page by page, resumable. */
 export const noticeBroadcast = defineFunction({

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 
 /** Notification INSERT (stream): push or inbox only, by the user's consents and the night rule. */

@@ -1,6 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { QUEUE_CONSUMER_TIMEOUT_SECONDS } from '../../custom/messaging/resource';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** SQS push → End User Messaging SendMessages to the recipients' device tokens (docs/push.md). */
 export const pushSender = defineFunction({

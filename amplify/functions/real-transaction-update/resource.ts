@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment, realTransactionCrawlerEnvironment } from '../../environment';
+import { realTransactionCrawlerEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { CRAWLER_ENV } from './env-names';
 
 /** Every morning in Korea: 실거래가 (registered real transactions) from data.go.kr → the Legacy API's save(), through the legacy-relay queue. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment, currentDeployment } from '../../environment';
+import { currentDeployment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 import { APP_API_ENV } from './env-names';
 

@@ -1,5 +1,6 @@
 import { defineFunction, secret } from '@aws-amplify/backend';
-import { baseFunctionEnvironment, legacyWebhookEnvironment } from '../../environment';
+import { legacyWebhookEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { WEBHOOK_ENV } from './env-names';
 
 /** POST /webhooks/legacy: the legacy side's events (broker assigned, listing status, notices). */

@@ -1,5 +1,5 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 
 /** Mutation deleteAccount and the UserProfile stream's REMOVE: the account deleted everywhere, resumably. */
 export const userDeleteCascade = defineFunction({

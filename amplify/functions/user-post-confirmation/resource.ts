@@ -1,5 +1,6 @@
 import { defineFunction } from '@aws-amplify/backend';
-import { baseFunctionEnvironment, currentDeployment, ssmParameterName } from '../../environment';
+import { currentDeployment, ssmParameterName } from '../../environment';
+import { baseFunctionEnvironment } from '../../function-environment';
 import { ENV } from '../shared/env-names';
 import { SSM_PATHS } from '../shared/ssm-paths';
 

@@ -1,9 +1,8 @@
-import { type FSWatcher, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { EOL } from 'node:os';
+import { type FSWatcher, mkdirSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { type BuildContext, type BuildOptions, build, context, type Metafile } from 'esbuild';
+import { type BuildContext, build, context, type Metafile } from 'esbuild';
 import type { FunctionSpec } from '../../contracts';
+import { amplifyBundleOptions, entryOf } from '../bundling/amplify-bundling';
 
 /**
  * Edit → live without a restart. A change to function code is rebundled at once, the way
@@ -27,46 +26,6 @@ export interface HotReloadOptions {
   resynthesize: (changed: string[]) => Promise<void>;
   say: (step: string, detail: string) => void;
   debounceMs?: number;
-}
-
-/** Amplify's banner: resolves the function's SSM secrets before the handler module runs. */
-function amplifyBanner(): { banner: string; shim: string } {
-  const require = createRequire(import.meta.url);
-  // The shims are not in the package's exports; find them beside its entry point.
-  const shims = join(dirname(require.resolve('@aws-amplify/backend-function')), 'lambda-shims');
-  const banner = ['resolve_ssm_params.js', 'invoke_ssm_shim.js']
-    .map((file) => readFileSync(join(shims, file), 'utf8'))
-    .join('')
-    .split(new RegExp(`${EOL}|\n|\r`, 'g'))
-    .map((line) => line.replace(/\/\/.*$/, ''))
-    .join('');
-  return { banner, shim: join(shims, 'cjs_shim.js') };
-}
-
-/** esbuild's options for one function, bundled as Amplify bundles it. */
-function amplifyBundleOptions(root: string, entry: string, outdir: string): BuildOptions {
-  const { banner, shim } = amplifyBanner();
-  return {
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    outfile: join(outdir, 'index.mjs'),
-    minify: true,
-    sourcemap: true,
-    loader: { '.node': 'file' },
-    banner: { js: banner },
-    inject: [shim],
-    logLevel: 'error',
-    absWorkingDir: root,
-  };
-}
-
-/** Bundles one function as Amplify does and returns the files it was made of. */
-export async function bundleFunction(root: string, entry: string, outdir: string): Promise<Metafile> {
-  const result = await build({ ...amplifyBundleOptions(root, entry, outdir), metafile: true });
-  return result.metafile;
 }
 
 /**
@@ -111,9 +70,6 @@ const KEPT_BUNDLERS = 3;
 
 /** Bundles at most this many functions at once: each holds its whole module graph in esbuild. */
 const BUNDLE_CONCURRENCY = 2;
-
-const entryOf = (root: string, functionName: string) =>
-  join(root, 'amplify/functions', functionName, 'handler.ts');
 
 /**
  * The project files each function's handler imports, in one esbuild pass that writes nothing and

@@ -1,7 +1,7 @@
 import { Amplify } from 'aws-amplify';
 import { signIn } from 'aws-amplify/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_RATE_LIMIT } from '../../../amplify/auth/sign-in-firewall';
+import { SIGN_IN_RATE_LIMIT } from '../../../amplify/auth/sign-in-limit';
 import { type CognitoServer, createCognitoService, startCognitoServer } from '../../../local/cognito/server';
 import { createSignInRateLimiter } from '../../../local/cognito/sign-in-rate-limit';
 import { CLIENT_ID, fakeTriggerInvoker, testConfig, USER_POOL_ID } from './fake-triggers';

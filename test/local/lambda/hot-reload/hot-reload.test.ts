@@ -48,7 +48,7 @@ describe('hot reload', () => {
         environment: {},
       },
     ];
-    const { bundleFunction } = await import('../../../../local/lambda/hot-reload/hot-reload');
+    const { bundleFunction } = await import('../../../../local/lambda/bundling/amplify-bundling');
     await bundleFunction(root, handlerFile, join(root, 'initial'));
     await runner.load(specs);
     expect((await runner.invoke('greeter', {})).result).toEqual({ message: '안녕' });
