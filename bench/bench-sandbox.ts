@@ -51,17 +51,7 @@ export async function startBenchSandbox(nodeArgs: readonly string[] = []): Promi
   const outputsPath = join(root, '.amplify/bench-outputs.json');
   const child = spawn(
     process.execPath,
-    [
-      ...nodeArgs,
-      '--import',
-      'tsx',
-      'local/start.ts',
-      '--port',
-      String(base),
-      '--outputs',
-      outputsPath,
-      '--quiet',
-    ],
+    [...nodeArgs, 'local/launch.mjs', '--port', String(base), '--outputs', outputsPath, '--quiet'],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

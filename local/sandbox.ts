@@ -76,11 +76,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const gateway = await startAwsServices(step);
     const s3 = await startS3(step, assembly);
     const lambda = await startFunctions(step, gateway, s3);
-    const dynamodb = await startTables(step, dynamodbStarting);
+    // DynamoDB Local's JVM is still booting on a warm start (~2.5 s): the servers that do not
+    // read a table at start-up start meanwhile; the event sources need the tables' streams.
+    const tables = startTables(step, dynamodbStarting);
+    tables.catch(() => undefined);
     const cognito = await startCognito(step, lambda);
     const appSync = await startAppSync(step, lambda, cognito);
     const restApi = await startApiGateway(step, lambda, cognito);
     const legacy = await startLegacy(step);
+    const dynamodb = await tables;
     const scheduler = await startEventSources(step, lambda, gateway, dynamodb);
     await startDevInbox(step, { assembly, gateway, lambda, legacy, scheduler, cognito });
     const outputsPath = await writeSandboxOutputs(step, assembly);

@@ -140,38 +140,44 @@ export async function startDynamoDbLocal(options: {
 
 /** Creates each table as synthesized (keys, indexes, stream, TTL); an existing table is kept. */
 export async function createTables(client: DynamoDBClient, tables: readonly TableSpec[]): Promise<void> {
-  for (const table of tables) {
-    if (table.imported) {
-      await checkImportedTable(client, table);
-      continue;
-    }
-    try {
-      await client.send(
-        new CreateTableCommand({
-          TableName: table.tableName,
-          KeySchema: table.keySchema,
-          AttributeDefinitions: table.attributeDefinitions,
-          BillingMode: 'PAY_PER_REQUEST',
-          ...(table.globalSecondaryIndexes.length > 0
-            ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes }
-            : {}),
-          ...(table.streamViewType
-            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType } }
-            : {}),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-      continue;
-    }
-    if (table.ttlAttribute) {
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: table.tableName,
-          TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
-        }),
-      );
-    }
+  // All at once: DynamoDB Local answers each CreateTable in tens of milliseconds, one by one 12
+  // of them were ~0.6 s of a warm start.
+  const settled = await Promise.allSettled(tables.map((table) => createTable(client, table)));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function createTable(client: DynamoDBClient, table: TableSpec): Promise<void> {
+  if (table.imported) {
+    await checkImportedTable(client, table);
+    return;
+  }
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table.tableName,
+        KeySchema: table.keySchema,
+        AttributeDefinitions: table.attributeDefinitions,
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(table.globalSecondaryIndexes.length > 0
+          ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes }
+          : {}),
+        ...(table.streamViewType
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType } }
+          : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    return;
+  }
+  if (table.ttlAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table.tableName,
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
   }
 }
 

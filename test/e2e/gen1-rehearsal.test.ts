@@ -69,9 +69,7 @@ async function startRehearsalSandbox(): Promise<void> {
   sandbox = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'local/start.ts',
+      'local/launch.mjs',
       ...['--port', String(basePort), '--outputs', outputsPath, '--gen1-fixture', FIXTURE],
       '--quiet',
       '--no-watch',

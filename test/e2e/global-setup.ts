@@ -33,7 +33,7 @@ export default async function setup(project: TestProject) {
   const outputsPath = join(mkdtempSync(join(tmpdir(), 'bootalk-e2e-')), 'amplify_outputs.json');
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'local/start.ts', '--port', String(basePort), '--outputs', outputsPath, '--quiet'],
+    ['local/launch.mjs', '--port', String(basePort), '--outputs', outputsPath, '--quiet'],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
