@@ -135,6 +135,34 @@ function cpuPerMessage(
   );
 }
 
+type InvocationCounts = Record<string, { invocations: number; coldStarts: number }>;
+
+/** Invocations and cold starts per function since the sandbox started (the dev inbox's /api/info). */
+async function invocationCounts(sandbox: BenchSandbox): Promise<InvocationCounts> {
+  try {
+    const response = await fetch(`${sandboxEndpoints(sandbox).inboxUrl}/api/info`);
+    return ((await response.json()) as { invocations?: InvocationCounts }).invocations ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** `invocations n, cold starts m (fn k, …)` between two counts: environments started during a run. */
+function coldStartsBetween(before: InvocationCounts, after: InvocationCounts): string {
+  const delta = Object.entries(after).map(([name, count]) => ({
+    name,
+    invocations: count.invocations - (before[name]?.invocations ?? 0),
+    coldStarts: count.coldStarts - (before[name]?.coldStarts ?? 0),
+  }));
+  const invocations = delta.reduce((sum, entry) => sum + entry.invocations, 0);
+  const cold = delta.filter((entry) => entry.coldStarts > 0).sort((a, b) => b.coldStarts - a.coldStarts);
+  const coldStarts = cold.reduce((sum, entry) => sum + entry.coldStarts, 0);
+  return (
+    `${invocations} invocations, ${coldStarts} cold starts` +
+    (cold.length ? ` (${cold.map((entry) => `${entry.name} ${entry.coldStarts}`).join(', ')})` : '')
+  );
+}
+
 async function insideNode(sandbox: BenchSandbox): Promise<string> {
   try {
     const response = await fetch(`${sandboxEndpoints(sandbox).inboxUrl}/api/info`);
@@ -157,7 +185,7 @@ if (only.has('start')) {
     cold.push(await timeStart(true));
   }
   rows.push({
-    measure: 'cold start (synth with bundling)',
+    measure: 'cold start (synth and function bundles)',
     result: withLoad(spread(cold)),
     target: '≤ 20 s',
   });
@@ -267,6 +295,7 @@ async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number):
   await sleep(LIMIT_WINDOW_MS);
   const sends: Send[] = [];
   const cpuBefore = cpuNow(sandbox);
+  const countsBefore = await invocationCounts(sandbox);
   const until = Date.now() + durationMs;
   await Promise.all(users.map((user) => load.sendPaced(user, { paceMs: SAFE_PACE_MS, until }, sends)));
   const memoryAtEnd = await memory(sandbox);
@@ -292,7 +321,9 @@ async function throughput(sandbox: BenchSandbox, load: ChatLoad, count: number):
       ? 'exact'
       : `${exact.pushesWrong} (message, phone) pairs wrong`;
   // Everything a message causes is done once counts and pushes are exact: its whole CPU cost.
-  const cpu = cpuPerMessage(cpuBefore, cpuNow(sandbox), sent.length);
+  const cpu =
+    `${cpuPerMessage(cpuBefore, cpuNow(sandbox), sent.length)}; ` +
+    coldStartsBetween(countsBefore, await invocationCounts(sandbox));
   const exactness =
     `; unread counts ${exact.unreadWrong === 0 ? 'exact' : `${exact.unreadWrong} of ${users.length} wrong`}, ` +
     `pushes ${pushes} (checked ${seconds(exact.settledMs)} after the last delivery)` +

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AmplifyAppSyncSimulator } from '@aws-amplify/amplify-appsync-simulator';
-import { runQueryOrMutation } from '@aws-amplify/amplify-appsync-simulator/lib/utils/graphql-runner/query-and-mutation.js';
+import { exposeGraphQLErrors } from '@aws-amplify/amplify-appsync-simulator/lib/utils/expose-graphql-errors.js';
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -16,6 +17,65 @@ import { checkQueryLimits } from './query-limits';
 import { authenticate, type RequestAuthOptions, UnauthorizedError } from './request-auth';
 
 /** `POST /graphql` as AppSync answers it, plus the CORS preflight browsers send first. */
+
+/** The graphql the simulator's schema was built with (its CommonJS copy: validate and execute check types by identity). */
+const simulatorGraphql = createRequire(
+  createRequire(import.meta.url).resolve('@aws-amplify/amplify-appsync-simulator'),
+)('graphql') as typeof import('graphql');
+
+/**
+ * Documents by their text, parsed and validated once per schema. The typed clients (the app's,
+ * the functions') send the same few documents again and again; a CPU profile of a 16-user chat
+ * run had parsing and validating them at ~5 s of the main thread's 82 s. graphql-js neither
+ * changes a document nor depends on anything but the schema to validate it, so a document and
+ * its validation errors are reused for the same text against the same schema. At most
+ * DOCUMENTS_KEPT texts per schema (a client sending ever new texts empties the cache).
+ */
+const DOCUMENTS_KEPT = 1000;
+const documents = new WeakMap<object, Map<string, { document: DocumentNode; errors: readonly unknown[] }>>();
+
+function prepared(
+  schema: GraphQLSchema,
+  query: string,
+): { document: DocumentNode; errors: readonly unknown[] } {
+  let bySchema = documents.get(schema);
+  if (!bySchema) {
+    bySchema = new Map();
+    documents.set(schema, bySchema);
+  }
+  const known = bySchema.get(query);
+  if (known) return known;
+  const document = parse(query);
+  const entry = {
+    document,
+    errors: simulatorGraphql.validate(schema, document, simulatorGraphql.specifiedRules),
+  };
+  if (bySchema.size >= DOCUMENTS_KEPT) bySchema.clear();
+  bySchema.set(query, entry);
+  return entry;
+}
+
+/** The simulator's runQueryOrMutation, on a prepared document. */
+async function runPrepared(
+  schema: GraphQLSchema,
+  { document, errors }: { document: DocumentNode; errors: readonly unknown[] },
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+  context: LocalExecutionContext,
+): Promise<Record<string, unknown>> {
+  if (errors.length > 0) return { errors, data: null };
+  const results = (await simulatorGraphql.execute(
+    schema,
+    document,
+    null,
+    context,
+    variables,
+    operationName,
+  )) as { errors?: unknown[] } & Record<string, unknown>;
+  const all = [...(results.errors ?? []), ...(context.appsyncErrors ?? [])];
+  if (all.length > 0) results.errors = exposeGraphQLErrors(all as never[]);
+  return { data: null, ...results };
+}
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -95,13 +155,14 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
       throw error;
     }
 
-    let document: DocumentNode;
+    let query: ReturnType<typeof prepared>;
     try {
-      document = parse(body.query);
+      query = prepared(options.simulator().schema, body.query);
     } catch (error) {
       return send(response, 400, errorBody('MalformedHttpRequestException', (error as Error).message));
     }
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    const { document } = query;
     const operation = getOperationAST(document, operationName);
     if (operation?.operation === 'subscription') {
       return send(
@@ -157,12 +218,12 @@ export function createGraphqlHttpHandler(options: GraphqlHttpOptions) {
       headers: request.headers,
       appsyncErrors: [],
     };
-    const result = await runQueryOrMutation(
+    const result = await runPrepared(
       options.simulator().schema,
-      document,
+      query,
       variables as Record<string, unknown>,
-      operationName as string,
-      context as never,
+      operationName,
+      context,
     );
     send(response, 200, result);
   };

@@ -76,6 +76,7 @@ export async function startDevInbox(
         version: SANDBOX_NAME,
         memory: memoryNow(),
         environments: lambda.runner.environments(),
+        invocations: lambda.runner.invocationCounts(),
       }),
     },
   });

@@ -150,8 +150,13 @@ describe('the dev inbox API', () => {
     const info = await inbox<{
       memory: { rssMB: number; heapUsedMB: number };
       environments: Record<string, number>;
+      invocations: Record<string, { invocations: number; coldStarts: number }>;
     }>('/api/info');
     expect(info.environments['auth-define-challenge']).toBeGreaterThanOrEqual(1);
+    const counted = info.invocations['auth-define-challenge']!;
+    expect(counted.invocations).toBeGreaterThanOrEqual(1);
+    expect(counted.coldStarts).toBeGreaterThanOrEqual(1);
+    expect(counted.coldStarts).toBeLessThanOrEqual(counted.invocations);
     expect(info.memory.heapUsedMB).toBeGreaterThan(0);
     expect(info.memory.rssMB).toBeGreaterThan(info.memory.heapUsedMB);
   });

@@ -108,6 +108,7 @@ export class FunctionRunner implements FunctionInvoker {
   /** Calls waiting for an environment, oldest first. */
   private waiting: { functionName: string; wake: () => void }[] = [];
   private nextInvocation = 1;
+  private readonly counts = new Map<string, { invocations: number; coldStarts: number }>();
   private nextMessage = 1;
   private stopped = false;
   private reaper?: NodeJS.Timeout;
@@ -170,6 +171,14 @@ export class FunctionRunner implements FunctionInvoker {
     );
   }
 
+  /**
+   * Invocations per function since the sandbox started, and how many of them started cold (a new
+   * environment: a bundle loaded, its module graph evaluated); the capture log keeps only the newest.
+   */
+  invocationCounts(): Record<string, { invocations: number; coldStarts: number }> {
+    return Object.fromEntries([...this.counts].map(([name, count]) => [name, { ...count }]));
+  }
+
   /** Execution environments (worker threads) alive now, over every function. */
   environmentCount(): number {
     return [...this.pools.values()].reduce((sum, pool) => sum + pool.length, 0);
@@ -204,6 +213,10 @@ export class FunctionRunner implements FunctionInvoker {
       await this.discard(spec.name, environment);
     }
     this.release(spec.name, environment);
+    const count = this.counts.get(functionName) ?? { invocations: 0, coldStarts: 0 };
+    count.invocations++;
+    if (coldStart) count.coldStarts++;
+    this.counts.set(functionName, count);
     this.options.onInvocation?.({
       id: this.nextInvocation++,
       functionName,

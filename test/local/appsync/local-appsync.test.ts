@@ -291,6 +291,37 @@ describe('POST /graphql authorization and protocol', () => {
   });
 });
 
+describe('documents sent again and again (parsed and validated once per schema)', () => {
+  it('answers the same invalid document with the same validation error every time, and a valid one normally', async () => {
+    const token = await issuer.accessToken(alice);
+    const invalid = 'query Broken { listNotifications { items { noSuchField } } }';
+    const answers = await Promise.all(
+      [1, 2, 3].map(async () => (await graphqlRequest(appsync.url, ca, token, invalid)).json()),
+    );
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        data: null,
+        errors: [expect.objectContaining({ message: expect.stringContaining('noSuchField') })],
+      });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    const valid = 'query Fine { listNotifications { items { id } } }';
+    for (let i = 0; i < 2; i++) {
+      const answer = (await graphqlRequest(appsync.url, ca, token, valid)).json() as {
+        data: { listNotifications: { items: unknown[] } };
+        errors?: unknown;
+      };
+      expect(answer.errors).toBeUndefined();
+      expect(Array.isArray(answer.data.listNotifications.items)).toBe(true);
+    }
+    // A text that does not parse is still a 400, every time.
+    for (let i = 0; i < 2; i++) {
+      const response = await graphqlRequest(appsync.url, ca, token, 'query {');
+      expect(response.status).toBe(400);
+    }
+  });
+});
+
 describe('SigV4 callers: signatures verified, grants from the synthesized policies', () => {
   const NOTIFICATION_INPUT = () => ({
     input: { userId: carol, type: 'NOTICE', title: 'signed', body: 'x', createdAt: new Date().toISOString() },

@@ -155,6 +155,8 @@ describe('the local function runner', () => {
     expect((await runner.invoke('counter', {})).result).toBe(1);
     expect((await runner.invoke('counter', {})).result).toBe(2);
     expect(invocations.slice(before).map((record) => record.coldStart)).toEqual([true, false]);
+    // Counted since start, beyond what the capture log keeps.
+    expect(runner.invocationCounts().counter).toEqual({ invocations: 2, coldStarts: 1 });
   });
 
   it('answers an unknown function like Lambda', async () => {
