@@ -12,7 +12,6 @@ import {
 } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /**
  * A certificate authority for this machine and a server certificate it signs, so that the
@@ -119,7 +118,14 @@ function normalizeIp(ip: string): string {
   return groups.map((group) => group.toUpperCase()).join(':');
 }
 
+/**
+ * selfsigned (node-forge) loads in ~130 ms: only when a certificate is made, not on every start
+ * (DynamoDB Local's JVM, the warm start's critical path, is spawned after this module loads).
+ */
+const certificateMaker = async () => (await import('selfsigned')).generate;
+
 async function generateCa(): Promise<Pem> {
+  const generate = await certificateMaker();
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const pems = await generate([{ name: 'commonName', value: CA_NAME }], {
     keySize: 2048,
@@ -135,6 +141,7 @@ async function generateCa(): Promise<Pem> {
 }
 
 async function generateServerCertificate(ca: Pem, hosts: string[]): Promise<Pem> {
+  const generate = await certificateMaker();
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
