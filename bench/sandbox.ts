@@ -137,14 +137,24 @@ function cpuPerMessage(
 
 type InvocationCounts = Record<string, { invocations: number; coldStarts: number }>;
 
-/** Invocations and cold starts per function since the sandbox started (the dev inbox's /api/info). */
-async function invocationCounts(sandbox: BenchSandbox): Promise<InvocationCounts> {
+interface SandboxInfo {
+  memory?: { heapUsedMB: number };
+  environments?: Record<string, number>;
+  invocations?: InvocationCounts;
+}
+
+/** The dev inbox's /api/info, or nothing when the sandbox does not answer. */
+async function sandboxInfo(sandbox: BenchSandbox): Promise<SandboxInfo> {
   try {
-    const response = await fetch(`${sandboxEndpoints(sandbox).inboxUrl}/api/info`);
-    return ((await response.json()) as { invocations?: InvocationCounts }).invocations ?? {};
+    return (await (await fetch(`${sandboxEndpoints(sandbox).inboxUrl}/api/info`)).json()) as SandboxInfo;
   } catch {
     return {};
   }
+}
+
+/** Invocations and cold starts per function since the sandbox started. */
+async function invocationCounts(sandbox: BenchSandbox): Promise<InvocationCounts> {
+  return (await sandboxInfo(sandbox)).invocations ?? {};
 }
 
 /** `invocations n, cold starts m (fn k, …)` between two counts: environments started during a run. */
@@ -164,18 +174,10 @@ function coldStartsBetween(before: InvocationCounts, after: InvocationCounts): s
 }
 
 async function insideNode(sandbox: BenchSandbox): Promise<string> {
-  try {
-    const response = await fetch(`${sandboxEndpoints(sandbox).inboxUrl}/api/info`);
-    const info = (await response.json()) as {
-      memory?: { heapUsedMB: number };
-      environments?: Record<string, number>;
-    };
-    if (!info.memory || !info.environments) return '';
-    const environments = Object.values(info.environments).reduce((sum, count) => sum + count, 0);
-    return `: main heap ${info.memory.heapUsedMB} MB, ${environments} function environments`;
-  } catch {
-    return '';
-  }
+  const info = await sandboxInfo(sandbox);
+  if (!info.memory || !info.environments) return '';
+  const environments = Object.values(info.environments).reduce((sum, count) => sum + count, 0);
+  return `: main heap ${info.memory.heapUsedMB} MB, ${environments} function environments`;
 }
 
 if (only.has('start')) {

@@ -30,7 +30,7 @@ const sourceImportMeta = {
   name: 'source-import-meta',
   setup(esbuild) {
     esbuild.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
-      if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
+      if (args.path.includes('/node_modules/')) return undefined;
       const source = readFileSync(args.path, 'utf8');
       const contents = source
         .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
@@ -48,7 +48,7 @@ const recipe = () => hashOf(`${esbuildVersion}\n${readFileSync(fileURLToPath(imp
 
 /**
  * @param {{ root: string, entry: string, outdir: string }} options
- * @returns {{ file: string, outputs: string[], inputs: Record<string, string>, recipe: string } | undefined}
+ * @returns {{ outputs: string[], inputs: Record<string, string>, recipe: string } | undefined}
  */
 function readStamp({ outdir }) {
   try {
@@ -77,7 +77,7 @@ function isFresh(/** @type {{ root: string, entry: string, outdir: string }} */ 
 function pruneChunks(/** @type {string} */ outdir, /** @type {Set<string>} */ current) {
   const hourAgo = Date.now() - 3_600_000;
   for (const file of readdirSync(outdir)) {
-    if (!file.startsWith('chunk-') || current.has(file) || current.has(file.replace(/\.map$/, ''))) continue;
+    if (!file.startsWith('chunk-') || current.has(file)) continue;
     try {
       if (statSync(join(outdir, file)).mtimeMs < hourAgo) rmSync(join(outdir, file), { force: true });
     } catch {
@@ -130,7 +130,7 @@ export async function ensureBundle(options) {
     ...result.outputFiles.map((output) => ({ path: output.path, contents: output.contents })),
     {
       path: join(outdir, 'stamp.json'),
-      contents: JSON.stringify({ file: name, outputs, recipe: recipe(), inputs }),
+      contents: JSON.stringify({ outputs, recipe: recipe(), inputs }),
     },
   ];
   for (const output of files) {
