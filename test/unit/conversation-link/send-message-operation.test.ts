@@ -57,6 +57,23 @@ describe('the sendMessage operation', () => {
     expect(retry.sends).toEqual([]);
   });
 
+  it('asks for the conversation and a retried send at once (one round trip before the write, not two)', async () => {
+    const { deps } = fakeDeps(store, () => NOW);
+    const read = store.conversation.bind(store);
+    let messageAsked = false;
+    const message = store.message.bind(store);
+    store.message = async (id) => {
+      messageAsked = true;
+      return message(id);
+    };
+    // The conversation answers only once the message read has been asked for too.
+    store.conversation = async (id) => {
+      await expect.poll(() => messageAsked, { timeout: 1_000 }).toBe(true);
+      return read(id);
+    };
+    await expect(sendMessage(text, buyer, deps)).resolves.toMatchObject({ id: messageIdFor(BUYER, 'm-1') });
+  });
+
   it('refuses a clientMessageId reused for other content', async () => {
     await sendMessage(text, buyer, fakeDeps(store).deps);
     await expect(sendMessage({ ...text, body: '다른 내용' }, buyer, fakeDeps(store).deps)).rejects.toThrow(
