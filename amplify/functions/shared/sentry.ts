@@ -91,6 +91,12 @@ export function initSentry(options: SentryOptions = {}): boolean {
     environment: options.environment ?? config.sentryEnvironment(),
     release: options.release ?? config.release(),
     sendDefaultPii: false,
+    // Sentry would register import-in-the-middle's ESM loader hooks (a module loader thread per
+    // process or worker) to instrument modules as they are imported from node_modules. A function
+    // is one esbuild bundle with its modules inside: there is nothing to instrument. In Lambda
+    // there is no node_modules beside the bundle to load the hook from; in the local sandbox the
+    // project's was found, and every function environment started a loader thread for nothing.
+    registerEsmLoaderHooks: false,
     ...(options.transport ? { transport: options.transport } : {}),
     // withSentry wraps the handler itself; the AwsLambda integration would try to redirect _HANDLER.
     integrations: (defaults) => defaults.filter((integration) => integration.name !== 'AwsLambda'),

@@ -103,3 +103,13 @@ describe('withSentry', () => {
     expect(events).toHaveLength(0);
   });
 });
+
+describe('initSentry', () => {
+  it('registers no ESM loader hooks (a function is one bundle: nothing to instrument, no loader thread)', async () => {
+    const { transport } = capturingTransport();
+    const global = globalThis as { _sentryEsmLoaderHookRegistered?: boolean };
+    delete global._sentryEsmLoaderHookRegistered;
+    expect(initSentry({ dsn: 'https://public@o1.ingest.sentry.io/1', transport })).toBe(true);
+    expect(global._sentryEsmLoaderHookRegistered).toBeUndefined();
+  });
+});
