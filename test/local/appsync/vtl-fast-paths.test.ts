@@ -204,12 +204,13 @@ describe("the simulator's VTL values, made linearly", () => {
       const expected = originalContexts(cases);
       cases.forEach(([requestContext, defaultAuth], index) => {
         const rendered = build(values, { ...requestContext }, info, defaultAuth);
-        const identity = expected[index].context.identity as Record<string, unknown>;
+        const original = expected[index]!;
+        const identity = original.context.identity as Record<string, unknown>;
         const extra = requestContext === iam ? { accountId: '123456789012' } : { groups: ['BROKER'] };
-        expect(plain(rendered)).toEqual({ ...expected[index].context, identity: { ...identity, ...extra } });
+        expect(plain(rendered)).toEqual({ ...original.context, identity: { ...identity, ...extra } });
         const utilKeys: string[] = [];
         for (const key in rendered.util) utilKeys.push(key);
-        expect(utilKeys.sort()).toEqual(expected[index].utilKeys);
+        expect(utilKeys.sort()).toEqual(original.utilKeys);
       });
     });
 
