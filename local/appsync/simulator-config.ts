@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type AmplifyAppSyncSimulatorConfig, addDataLoader } from '@aws-amplify/amplify-appsync-simulator';
 import type { AppSyncSpec } from '../assembly/graphql-api';
 import { type FunctionInvoker, LOCAL_ACCOUNT, LOCAL_REGION } from '../contracts';
+import { LOCAL_ENGINE_CREDENTIALS, localEngineSigner } from '../dynamodb/engine-client';
 
 /**
  * The simulator's configuration from the synthesized API: every resolver and function
@@ -46,7 +47,7 @@ export function simulatorConfigOf(
             tableName: requireValue(source.tableName, `Data source ${source.name} has no table name`),
           },
           // The loader hands `config` and `options` to DynamoDBClient, which reads keys from `credentials` only.
-          options: { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+          options: { credentials: LOCAL_ENGINE_CREDENTIALS, signer: localEngineSigner },
         };
       case 'NONE':
         return { type: 'NONE', name: source.name };

@@ -12,7 +12,8 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { LOCAL_REGION, type TableSpec } from '../contracts';
+import type { TableSpec } from '../contracts';
+import { localEngineClientConfig } from './engine-client';
 
 /**
  * DynamoDB Local, from the jar the npm package amplify-dynamodb-simulator ships (no
@@ -96,11 +97,7 @@ export async function startDynamoDbLocal(options: {
   });
 
   const url = `http://127.0.0.1:${options.port}`;
-  const client = new DynamoDBClient({
-    endpoint: url,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = new DynamoDBClient(localEngineClientConfig(url));
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) =>
       reject(

@@ -13,6 +13,7 @@ import {
   LOCAL_ACCOUNT,
   LOCAL_REGION,
 } from '../../contracts';
+import { localEngineClientConfig } from '../../dynamodb/engine-client';
 import { matchesAnyPattern } from './event-filter';
 
 /**
@@ -392,9 +393,5 @@ export class StreamPoller {
 }
 
 export function streamsClient(endpoint: string): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return new DynamoDBStreamsClient(localEngineClientConfig(endpoint));
 }
