@@ -23,16 +23,32 @@ export interface ProcessInfo {
 /** Linux counts CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICKS_PER_SECOND = 100;
 
+/** A /proc stat line's name and fields from the third on (`pid (comm) state ppid pgrp …`). */
+function parseStat(stat: string): { name: string; fields: string[] } {
+  // comm may hold spaces and parentheses.
+  const close = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+/** Fields 14 and 15 of stat (utime, stime), in seconds; `fields` starts at field 3. */
+const cpuSecondsOf = (fields: string[]) => (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+
+/**
+ * CPU time of a process's main thread alone (its task whose id is the process id), in seconds:
+ * for Node, the event loop's thread, apart from worker threads and V8's and libuv's helpers.
+ */
+export function mainThreadCpuSeconds(pid: number): number | undefined {
+  try {
+    return cpuSecondsOf(parseStat(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')).fields);
+  } catch {
+    return undefined;
+  }
+}
+
 function readProcess(pid: number): ProcessInfo | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
-    const close = stat.lastIndexOf(')');
-    const name = stat.slice(stat.indexOf('(') + 1, close);
-    const fields = stat.slice(close + 2).split(' ');
+    const { name, fields } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const [state, ppid, pgid] = fields;
-    // Fields 14 and 15 of stat (utime, stime); `fields` starts at field 3.
-    const ticks = Number(fields[11]) + Number(fields[12]);
     const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return {
       pid,
@@ -41,7 +57,7 @@ function readProcess(pid: number): ProcessInfo | undefined {
       name,
       zombie: state === 'Z',
       rssBytes: rss ? Number(rss[1]) * 1024 : 0,
-      cpuSeconds: ticks / TICKS_PER_SECOND,
+      cpuSeconds: cpuSecondsOf(fields),
     };
   } catch {
     // Gone between listing /proc and reading it.

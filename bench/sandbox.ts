@@ -30,7 +30,7 @@ import {
   SAFE_PACE_MS,
   type Send,
 } from './chat-load';
-import { cpuByName, memoryByName, processTree, stillRunning } from './process-tree';
+import { cpuByName, mainThreadCpuSeconds, memoryByName, processTree, stillRunning } from './process-tree';
 import {
   loadAverage,
   markdownTable,
@@ -104,14 +104,18 @@ async function memory(sandbox: BenchSandbox): Promise<string> {
 }
 
 /** CPU seconds so far of the sandbox's processes (by name) and of the bench's app users. */
-function cpuNow(sandbox: BenchSandbox): { sandbox: Map<string, number>; users: number } {
+function cpuNow(sandbox: BenchSandbox): {
+  sandbox: Map<string, number>;
+  users: number;
+  nodeMainThread: number | undefined;
+} {
   const sandboxTree = processTree(sandbox.pid);
   const inSandbox = new Set(sandboxTree.map((info) => info.pid));
   // The app users are the bench's other children: Node processes of their own.
   const users = processTree(process.pid)
     .filter((info) => info.pid !== process.pid && !inSandbox.has(info.pid))
     .reduce((sum, info) => sum + info.cpuSeconds, 0);
-  return { sandbox: cpuByName(sandboxTree), users };
+  return { sandbox: cpuByName(sandboxTree), users, nodeMainThread: mainThreadCpuSeconds(sandbox.pid) };
 }
 
 function cpuPerMessage(
@@ -126,9 +130,17 @@ function cpuPerMessage(
     (name) => [name, (after.sandbox.get(name) ?? 0) - (before.sandbox.get(name) ?? 0)] as const,
   );
   const total = used.reduce((sum, [, seconds]) => sum + seconds, 0);
+  const mainThread =
+    before.nodeMainThread === undefined || after.nodeMainThread === undefined
+      ? undefined
+      : after.nodeMainThread - before.nodeMainThread;
   const parts = used
     .filter(([, seconds]) => seconds > 0)
-    .map(([name, seconds]) => `${name} ${perMessage(seconds)}`);
+    .map(([name, seconds]) =>
+      name === 'node' && mainThread !== undefined
+        ? `node ${perMessage(seconds)}: main thread ${perMessage(mainThread)}, worker and helper threads ${perMessage(seconds - mainThread)}`
+        : `${name} ${perMessage(seconds)}`,
+    );
   return (
     `sandbox ${perMessage(total)} (${parts.join(', ')}); the app users' own Node processes ` +
     `${perMessage(after.users - before.users)} more on the same cores`

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { memoryByName, processTree, stillRunning } from '../../../bench/process-tree';
+import { mainThreadCpuSeconds, memoryByName, processTree, stillRunning } from '../../../bench/process-tree';
 
 describe('bench process tree', () => {
   it('finds this test process and sums its memory under its executable name', () => {
@@ -26,5 +26,27 @@ describe('bench process tree', () => {
 
   it('finds nothing for a process that does not exist', () => {
     expect(processTree(2 ** 22 + 1)).toEqual([]);
+    expect(mainThreadCpuSeconds(2 ** 22 + 1)).toBeUndefined();
+  });
+
+  it("tells a process's main thread's CPU from its worker threads'", async () => {
+    // The worker spins for 0.6 s of CPU while the main thread only waits for it.
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const worker = new Worker('const end = process.cpuUsage().user + 600000; while (process.cpuUsage().user < end);', { eval: true });
+      worker.on('exit', () => { console.log('done'); setInterval(() => {}, 1000); });
+    `;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise<void>((done) =>
+        child.stdout!.on('data', (chunk) => String(chunk).includes('done') && done()),
+      );
+      const total = processTree(child.pid!).find((info) => info.pid === child.pid)!.cpuSeconds;
+      const main = mainThreadCpuSeconds(child.pid!)!;
+      expect(total).toBeGreaterThanOrEqual(0.5);
+      expect(main).toBeLessThan(total - 0.4);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
