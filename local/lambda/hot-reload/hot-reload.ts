@@ -60,8 +60,9 @@ class FunctionBundler {
     return result.metafile;
   }
 
+  /** Ends its esbuild context; one already ended with esbuild's service is nothing to end. */
   async dispose(): Promise<void> {
-    await this.context?.dispose();
+    await this.context?.dispose().catch(() => undefined);
   }
 }
 
@@ -150,6 +151,10 @@ export class HotReloader {
   stop(): void {
     clearTimeout(this.timer);
     this.watcher?.close();
+    this.dropBundlers();
+  }
+
+  private dropBundlers(): void {
     for (const bundler of this.bundlers.values()) void bundler.dispose();
     this.bundlers.clear();
   }
@@ -209,6 +214,9 @@ export class HotReloader {
     if (!codeOnly) {
       await this.options.resynthesize(changed.map((file) => relative(root, file)));
       this.inputs.clear();
+      // A synth that bundled the functions stopped esbuild's service, and with it the contexts
+      // kept for the last edited functions: the next edit of each starts a new one.
+      this.dropBundlers();
       return;
     }
     await this.scanning;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '../../../../local/contracts';
+import { bundleFunction, bundleFunctions } from '../../../../local/lambda/bundling/amplify-bundling';
 import { functionInputs, HotReloader } from '../../../../local/lambda/hot-reload/hot-reload';
 import { FunctionRunner } from '../../../../local/lambda/runner/function-runner';
 
@@ -32,6 +33,9 @@ describe('hot reload', () => {
         await runner.load(next);
       },
       resynthesize: async (changed) => {
+        // As the sandbox's synth does: every function bundled in one pass, then esbuild's service
+        // stopped (which ends the contexts the reloader kept).
+        await bundleFunctions(root, ['greeter'], join(root, `synth-${resynthesized.length}`));
         resynthesized.push(changed);
       },
       say: (_step, detail) => said.push(detail),
@@ -48,7 +52,6 @@ describe('hot reload', () => {
         environment: {},
       },
     ];
-    const { bundleFunction } = await import('../../../../local/lambda/bundling/amplify-bundling');
     await bundleFunction(root, handlerFile, join(root, 'initial'));
     await runner.load(specs);
     expect((await runner.invoke('greeter', {})).result).toEqual({ message: '안녕' });
@@ -89,6 +92,20 @@ describe('hot reload', () => {
       writeFileSync(join(root, 'amplify/functions/greeter/wiring.ts'), 'export const y = 1;\n');
       await expect.poll(() => resynthesized.length, { timeout: 10_000 }).toBeGreaterThan(synthsBefore);
       expect(resynthesized.flat()).toContain('amplify/functions/greeter/wiring.ts');
+
+      // After a new synth (esbuild's service stopped and started again), edits still go live.
+      await reloader.idle();
+      writeFileSync(greetingFile, "export const greeting = (): string => '다시 만나요';\n");
+      await expect
+        .poll(
+          async () => {
+            await reloader.idle();
+            return (await runner.invoke('greeter', {})).result;
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual({ message: '다시 만나요' });
+      expect(said.filter((line) => line.startsWith('✗'))).toEqual([]);
     } finally {
       reloader.stop();
     }
