@@ -6,8 +6,9 @@ import { LOCAL_REGION } from '../contracts';
  * key and never checks the signature, so these requests carry a fixed one instead of a SigV4
  * signature: measured with the SDK against DynamoDB Local here, signing was 0.32 ms of the
  * 0.79 ms of Node CPU a GetItem costs, paid on the sandbox's main thread for every resolver's
- * DynamoDB call and for every stream poll (32 a second when idle). Function code keeps the AWS
- * SDK's real signing: it is the deploy's code, and the local gateway checks what it signs.
+ * DynamoDB call and for every stream poll (32 a second when idle). Function code is untouched:
+ * it is the deploy's, and signs as it would in Lambda (its DynamoDB calls reach DynamoDB Local
+ * unchecked as these do; its AppSync and other AWS calls are checked by the sandbox).
  */
 const AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=local/20260101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`;
 
